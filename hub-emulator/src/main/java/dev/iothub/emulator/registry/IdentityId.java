@@ -1,0 +1,33 @@
+package dev.iothub.emulator.registry;
+
+import java.util.Objects;
+
+/** Names one identity of the registry: a device, or a module on a device ({@code moduleId} null for a device). */
+public record IdentityId(String deviceId, String moduleId) {
+
+    public IdentityId {
+        Objects.requireNonNull(deviceId, "deviceId");
+    }
+
+    public static IdentityId device(String deviceId) {
+        return new IdentityId(deviceId, null);
+    }
+
+    public static IdentityId module(String deviceId, String moduleId) {
+        return new IdentityId(deviceId, Objects.requireNonNull(moduleId, "moduleId"));
+    }
+
+    public boolean isModule() {
+        return moduleId != null;
+    }
+
+    public IdentityId deviceOnly() {
+        return isModule() ? device(deviceId) : this;
+    }
+
+    /** {@code d} or {@code d/m}: ids cannot contain '/', so this names an identity uniquely. */
+    @Override
+    public String toString() {
+        return isModule() ? deviceId + "/" + moduleId : deviceId;
+    }
+}
