@@ -38,15 +38,19 @@ public final class HubEmulatorCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         configureLogging(args);
-        System.exit(new CommandLine(new HubEmulatorCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its error handling: a failure to start is one line, with a stack trace only if --verbose. */
+    static CommandLine commandLine() {
+        return new CommandLine(new HubEmulatorCommand())
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
                     commandLine.getErr().println("hub-emulator: " + e.getMessage());
                     if (parsed.hasMatchedOption("--verbose")) {
                         e.printStackTrace(commandLine.getErr());
                     }
                     return 1;
-                })
-                .execute(args));
+                });
     }
 
     /** slf4j-simple reads its settings once, at the first logger: set them before anything logs. */
