@@ -81,6 +81,15 @@ class MqttProtocolTest {
     }
 
     @Test
+    void deletingTheDeviceDropsItsModulesConnections() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            new RegistryClient(emulator.hub().serviceConnectionString()).removeDevice(deviceId);
+
+            assertNull(client.receive(), "the hub closed the connection");
+        }
+    }
+
+    @Test
     void desiredPatchesArePushedAtTheGrantedQos() throws Exception {
         try (RawMqttClient client = connected(60)) {
             client.send(MqttMessageBuilders.subscribe().messageId(7)
