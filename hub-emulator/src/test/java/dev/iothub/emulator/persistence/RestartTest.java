@@ -11,20 +11,13 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.HubEmulatorCommand;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.iothub.emulator.testing.EmulatorProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,32 +67,17 @@ class RestartTest {
 
     @Test
     void aWriteAcknowledgedBeforeKill9IsThereAfterRestart() throws Exception {
-        Process emulator = new ProcessBuilder(List.of(
+        try (EmulatorProcess emulator = EmulatorProcess.start(List.of(
                 ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
-                HubEmulatorCommand.class.getName(), "--address", "127.0.0.8", "--data-dir", dataDirectory.toString()))
-                .redirectErrorStream(true)
-                .start();
-        try {
-            String connectionString = null;
-            Path ca = null;
-            BufferedReader out = new BufferedReader(new InputStreamReader(emulator.getInputStream(), StandardCharsets.UTF_8));
-            for (String line = out.readLine(); line != null && !line.startsWith("hub-emulator ready"); line = out.readLine()) {
-                if (line.startsWith("Service connection string: ")) {
-                    connectionString = line.substring("Service connection string: ".length());
-                } else if (line.startsWith("CA certificate: ")) {
-                    ca = Path.of(line.substring("CA certificate: ".length()));
-                }
-            }
-            assertTrue(connectionString != null && ca != null, "the emulator printed its connection string and CA");
-            HttpsURLConnection.setDefaultSSLSocketFactory(trusting(ca).getSocketFactory());
-
-            RegistryClient registry = new RegistryClient(connectionString);
+                HubEmulatorCommand.class.getName(), "--address", "127.0.0.8", "--data-dir", dataDirectory.toString()))) {
+            HttpsURLConnection.setDefaultSSLSocketFactory(emulator.clientSslContext().getSocketFactory());
+            RegistryClient registry = new RegistryClient(emulator.serviceConnectionString());
             registry.addDevice(new Device("survivor", AuthenticationType.SAS));
             registry.addModule(new Module("survivor", "m", AuthenticationType.SAS));
-            patchDesired(new TwinClient(connectionString), "survivor", 7);
-        } finally {
-            emulator.destroyForcibly(); // SIGKILL: no shutdown hook, no store close
-            assertTrue(emulator.waitFor(30, TimeUnit.SECONDS));
+            patchDesired(new TwinClient(emulator.serviceConnectionString()), "survivor", 7);
+
+            emulator.process().destroyForcibly(); // SIGKILL: no shutdown hook, no store close
+            assertTrue(emulator.process().waitFor(30, TimeUnit.SECONDS));
         }
 
         try (HubEmulator hub = start("127.0.0.8")) {
@@ -118,18 +96,5 @@ class RestartTest {
         Twin twin = twins.get(deviceId, "m");
         twin.getDesiredProperties().put("telemetryInterval", interval);
         twins.patch(twin, "\"" + twin.getETag() + "\"");
-    }
-
-    private static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            trust.setCertificateEntry("hub-emulator", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }
