@@ -200,6 +200,18 @@ public final class CertificateAuthority {
 
     /** A client SSLContext ("TLS") that trusts this CA (and only it). */
     public SSLContext clientContext() {
+        return clientContextTrusting(certificate);
+    }
+
+    /**
+     * A client SSLContext ("TLS") that trusts only the CA in {@code caCertificatePem}: the {@code ca.pem} a
+     * running emulator printed, for clients in another process.
+     */
+    public static SSLContext clientContextTrusting(Path caCertificatePem) throws IOException {
+        return clientContextTrusting(CaFiles.readCertificate(caCertificatePem));
+    }
+
+    private static SSLContext clientContextTrusting(X509Certificate certificate) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStoreOf(certificate));
@@ -207,7 +219,8 @@ public final class CertificateAuthority {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make a client SSLContext trusting " + this, e);
+            throw new IllegalStateException("cannot make a client SSLContext trusting "
+                    + certificate.getSubjectX500Principal().getName(), e);
         }
     }
 

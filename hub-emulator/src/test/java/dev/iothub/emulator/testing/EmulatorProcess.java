@@ -1,19 +1,14 @@
 package dev.iothub.emulator.testing;
 
+import dev.iothub.emulator.tls.CertificateAuthority;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** An emulator in a process of its own, started and read as a user would: its banner gives the rest. */
 public final class EmulatorProcess implements AutoCloseable {
@@ -62,17 +57,8 @@ public final class EmulatorProcess implements AutoCloseable {
     }
 
     /** A client SSLContext that trusts the emulator's CA, read from the file it printed. */
-    public SSLContext clientSslContext() throws IOException, GeneralSecurityException {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caCertificatePem())) {
-            trust.setCertificateEntry("hub-emulator", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+    public SSLContext clientSslContext() throws IOException {
+        return CertificateAuthority.clientContextTrusting(caCertificatePem());
     }
 
     private String valueAfter(String prefix) {
