@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 4: one line per figure, "name value unit"; lines starting with # are notes.
+# Each benchmark starts its own hub-emulator (from hub-emulator/target/hub-emulator.jar) on a loopback
+# address of its own (127.0.0.100 to 127.0.0.102) and stops it when done. Benchmarks never fail a build:
+# a benchmark that breaks says so in a note and the others still run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ ! -f hub-emulator/target/hub-emulator.jar || ! -f bench/target/bench.jar ]]; then
+  mvn -B -ntp -q package -DskipTests -pl bench -am || { echo "# bench: the build failed"; exit 0; }
+fi
+# 10,000 MQTT connections need 10,000 descriptors in the emulator and as many in the bench process.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+
+started=$SECONDS
+echo "cores $(nproc) cpus"
+echo "jdk $(java -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p') $(java -version 2>&1 | sed -n '3p' | tr ' ' '_')"
+echo "open_files_limit $(ulimit -n) descriptors"
+
+run() {
+  java -jar bench/target/bench.jar "$1" "$2" || echo "# $1 failed (exit $?)"
+}
+run patch-latency 127.0.0.100
+run connections 127.0.0.101
+run registry-throughput 127.0.0.102
+echo "bench_wall_time $((SECONDS - started)) s"

@@ -1,0 +1,29 @@
+package dev.iothub.bench;
+
+/**
+ * {@code java -jar bench.jar FIGURE ADDRESS}: runs one benchmark against an emulator it starts on
+ * ADDRESS, a loopback address of its own. bench/run.sh runs them all.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The SDKs log through slf4j-simple: warnings only, set before the first logger exists.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (args.length != 2) {
+            System.err.println("usage: java -jar bench.jar patch-latency|connections|registry-throughput ADDRESS");
+            System.exit(2);
+        }
+        switch (args[0]) {
+            case "patch-latency" -> PatchLatency.run(args[1]);
+            case "connections" -> Connections.run(args[1]);
+            case "registry-throughput" -> RegistryThroughput.run(args[1]);
+            default -> {
+                System.err.println("unknown benchmark: " + args[0]);
+                System.exit(2);
+            }
+        }
+        System.exit(0); // SDK threads may linger
+    }
+}

@@ -1,0 +1,132 @@
+package dev.iothub.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Figure 4: identities created, then twins patched, per second through REST with the on-disk store, by 1, 2,
+ * 4 and 8 concurrent keep-alive clients; then the emulator is killed (kill -9), started again on the same
+ * data directory, and every acknowledged create and patch is looked for.
+ */
+final class RegistryThroughput {
+    private static final int[] CLIENTS = {1, 2, 4, 8};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static void run(String address) throws Exception {
+        Path data = Files.createTempDirectory("bench-registry-");
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>(); // device id -> desired $version acknowledged
+        try {
+            try (Emulator hub = Emulator.start(address, data)) {
+                SSLContext tls = hub.sslContext();
+                for (int clients : CLIENTS) {
+                    double rate = creates(hub, tls, clients, seconds(clients), acknowledged);
+                    Report.figure("registry_creates_" + clients + "_clients", Math.round(rate), "identities/s");
+                }
+                List<String> devices = new ArrayList<>(acknowledged.keySet());
+                Collections.sort(devices);
+                for (int clients : CLIENTS) {
+                    double rate = patches(hub, tls, clients, seconds(clients), devices, acknowledged);
+                    Report.figure("registry_patches_" + clients + "_clients", Math.round(rate), "patches/s");
+                }
+                Report.figure("registry_store_file_running", mebibytes(data), "MiB");
+                hub.kill();
+            }
+            long restarting = System.nanoTime();
+            try (Emulator hub = Emulator.start(address, data)) {
+                Report.figure("registry_restart_after_kill", Math.round((System.nanoTime() - restarting) / 1e6), "ms");
+                AtomicInteger lost = new AtomicInteger();
+                Clients.forEach(hub, hub.sslContext(), 8, new ArrayList<>(acknowledged.entrySet()), (rest, written) -> {
+                    Rest.Response twin = rest.send("GET", "/twins/" + written.getKey(), null);
+                    if (twin.status() != 200 || desiredVersion(twin) < written.getValue()) {
+                        lost.incrementAndGet();
+                    }
+                });
+                Report.figure("registry_restart_checked", acknowledged.size(), "identities");
+                Report.figure("registry_restart_lost", lost.get(), "writes");
+                hub.stop();
+                Report.figure("registry_store_file_closed", mebibytes(data), "MiB");
+            }
+            Report.note("registry throughput: on-disk store, raw HTTP/1.1 keep-alive clients over TLS, %d s per step"
+                    + " (10 s with 8 clients); restart after kill -9 checks every acknowledged create and twin $version",
+                    seconds(1));
+        } finally {
+            deleteRecursively(data);
+        }
+    }
+
+    private static int seconds(int clients) {
+        return clients == 8 ? 10 : 5;
+    }
+
+    /** Creates devices for {@code seconds} with {@code clients} clients; answers identities per second. */
+    private static double creates(Emulator hub, SSLContext tls, int clients, int seconds, Map<String, Long> acknowledged)
+            throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        long deadline = started + seconds * 1_000_000_000L;
+        Clients.run(hub, tls, clients, (rest, index) -> {
+            for (int i = 0; System.nanoTime() < deadline; i++) {
+                String id = "c" + clients + "-" + index + "-" + i;
+                Clients.expect(200, rest.send("PUT", "/devices/" + id,
+                        "{\"deviceId\":\"" + id + "\",\"authentication\":{\"type\":\"sas\"}}"), id);
+                acknowledged.put(id, 1L); // a new twin's desired $version
+                done.incrementAndGet();
+            }
+        });
+        return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** Patches the desired properties of {@code devices}, each client its own share, round and round. */
+    private static double patches(Emulator hub, SSLContext tls, int clients, int seconds, List<String> devices,
+                                  Map<String, Long> acknowledged) throws Exception {
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        long deadline = started + seconds * 1_000_000_000L;
+        Clients.run(hub, tls, clients, (rest, index) -> {
+            for (int i = index, n = 0; System.nanoTime() < deadline; i = (i + clients) % devices.size(), n++) {
+                String id = devices.get(i);
+                Rest.Response twin = Clients.expect(200, rest.send("PATCH", "/twins/" + id,
+                        "{\"properties\":{\"desired\":{\"n\":" + n + "}}}"), id);
+                acknowledged.put(id, desiredVersion(twin));
+                done.incrementAndGet();
+            }
+        });
+        return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static long desiredVersion(Rest.Response twin) throws IOException {
+        JsonNode version = JSON.readTree(twin.body()).path("properties").path("desired").path("$version");
+        if (!version.isNumber()) {
+            throw new IOException("a twin without properties.desired.$version: " + twin.body());
+        }
+        return version.asLong();
+    }
+
+    private static double mebibytes(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            long bytes = files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+            return Math.round(bytes / 1048576.0 * 10) / 10.0;
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private RegistryThroughput() {
+    }
+}
