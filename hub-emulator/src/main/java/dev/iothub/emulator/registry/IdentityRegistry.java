@@ -15,7 +15,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The identity registry: devices and their modules, each with its twin. Writes are serialised here so
- * that every read-modify-write (etag checks, 409s, twin merges) sees the state it changes.
+ * that every read-modify-write (etag checks, 409s, twin merges) sees the state it changes. A write is
+ * made under the lock but its commit is waited for outside it, so that concurrent writes share commits;
+ * a call returns only once its write is durable.
  */
 public final class IdentityRegistry {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -54,6 +56,8 @@ public final class IdentityRegistry {
     /** Creates an identity from {@code draft}; the hub fills in what a create leaves empty. */
     public Identity create(Identity draft) {
         IdentityIds.check(draft.id());
+        Identity created;
+        HubStore.Pending written;
         synchronized (writeLock) {
             if (store.find(draft.id()).isPresent()) {
                 throw draft.id().isModule()
@@ -66,28 +70,32 @@ public final class IdentityRegistry {
             if (draft.id().isModule() && store.find(draft.id().deviceOnly()).isEmpty()) {
                 throw notFound(draft.id().deviceOnly());
             }
-            Identity created = new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
+            created = new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
                     draft.statusReason(), clock.instant(), withKeys(draft.authentication()), draft.managedBy(),
                     draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.empty());
-            store.put(created);
-            return created;
+            written = store.putPending(created);
         }
+        written.awaitDurable();
+        return created;
     }
 
     /** Updates an existing identity's settings; its generation id and twin stay. */
     public Identity update(Identity draft, String ifMatch) {
         IdentityIds.check(draft.id());
+        Identity updated;
+        HubStore.Pending written;
         synchronized (writeLock) {
             Identity current = store.find(draft.id()).orElseThrow(() -> notFound(draft.id()));
             ETags.checkIfMatch(ifMatch, current.etag(), true);
             boolean statusChanged = !Objects.equals(current.status(), draft.status());
-            Identity updated = new Identity(current.id(), current.generationId(), ETags.next(), draft.status(),
+            updated = new Identity(current.id(), current.generationId(), ETags.next(), draft.status(),
                     draft.statusReason(), statusChanged ? clock.instant() : current.statusUpdatedTime(),
                     withKeys(draft.authentication()), draft.managedBy(), draft.iotEdge(), draft.deviceScope(),
                     draft.parentScopes(), current.twin());
-            store.put(updated);
-            return updated;
+            written = store.putPending(updated);
         }
+        written.awaitDurable();
+        return updated;
     }
 
     public void delete(IdentityId id, String ifMatch) {
@@ -102,18 +110,21 @@ public final class IdentityRegistry {
     }
 
     /**
-     * Changes a twin under the write lock. {@code afterWrite} runs once the change is stored, still
-     * under the lock, so that notifications leave in version order.
+     * Changes a twin under the write lock. {@code afterWrite} runs once the change is made, still under
+     * the lock, so that notifications leave in version order; the call returns once the change is durable.
      */
     public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, Consumer<Identity> afterWrite) {
         IdentityIds.check(id);
+        Identity updated;
+        HubStore.Pending written;
         synchronized (writeLock) {
             Identity current = store.find(id).orElseThrow(() -> notFound(id));
-            Identity updated = current.withTwin(change.apply(current.twin()));
-            store.put(updated);
+            updated = current.withTwin(change.apply(current.twin()));
+            written = store.putPending(updated);
             afterWrite.accept(updated);
-            return updated;
         }
+        written.awaitDurable();
+        return updated;
     }
 
     public static HubException notFound(IdentityId id) {

@@ -20,7 +20,26 @@ public interface HubStore extends AutoCloseable {
     /** The number of device identities, for the hub's statistics and the benchmarks. */
     long deviceCount();
 
-    void put(Identity identity);
+    /** Puts an identity; durable when it returns. */
+    default void put(Identity identity) {
+        putPending(identity).awaitDurable();
+    }
+
+    /**
+     * Puts an identity, visible to reads at once, and returns what to wait on until it is durable. A caller
+     * that serialises its writes with a lock makes the write under the lock and waits outside it, so that
+     * writes made meanwhile share one commit instead of each waiting for its own.
+     */
+    Pending putPending(Identity identity);
+
+    /** A write already made and visible, perhaps not yet durable. */
+    @FunctionalInterface
+    interface Pending {
+        Pending DURABLE = () -> { };
+
+        /** Returns once the write survives the process being killed. */
+        void awaitDurable();
+    }
 
     /** Removes an identity; a device takes its modules along, in one step. */
     void delete(IdentityId id);

@@ -29,8 +29,9 @@ public final class InMemoryHubStore implements HubStore {
     }
 
     @Override
-    public void put(Identity identity) {
+    public Pending putPending(Identity identity) {
         identities.put(StoreKeys.of(identity.id()), identity);
+        return Pending.DURABLE;
     }
 
     @Override

@@ -87,9 +87,10 @@ public final class MvStoreHubStore implements HubStore {
     }
 
     @Override
-    public void put(Identity identity) {
+    public Pending putPending(Identity identity) {
         byte[] json = IdentityCodec.encode(identity);
-        write(() -> identities.put(StoreKeys.of(identity.id()), json));
+        long change = change(() -> identities.put(StoreKeys.of(identity.id()), json));
+        return () -> awaitCommitted(change);
     }
 
     @Override
@@ -114,16 +115,24 @@ public final class MvStoreHubStore implements HubStore {
         write(() -> settings.put(name, value));
     }
 
-    /**
-     * Makes a change and returns once a commit holds it. While one writer commits, the others make their
-     * changes and queue for the next commit, which the first of them writes for all.
-     */
+    /** Makes a change and returns once a commit holds it. */
     private void write(Runnable change) {
-        long mine;
+        awaitCommitted(change(change));
+    }
+
+    /** Makes a change, visible to reads at once; answers its number, for {@link #awaitCommitted}. */
+    private long change(Runnable change) {
         synchronized (changes) {
             change.run();
-            mine = ++changed;
+            return ++changed;
         }
+    }
+
+    /**
+     * Returns once a commit holds change number {@code mine}. While one writer commits, the others make their
+     * changes and queue for the next commit, which the first of them writes for all.
+     */
+    private void awaitCommitted(long mine) {
         synchronized (commits) {
             if (committed >= mine) {
                 return;
