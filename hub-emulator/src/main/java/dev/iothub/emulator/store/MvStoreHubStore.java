@@ -31,6 +31,14 @@ public final class MvStoreHubStore implements HubStore {
      * write; closing rewrites it with the live data only (MVStore's full compaction, an atomic rename).
      */
     private static final int FULL_COMPACTION = -1;
+    /**
+     * How long MVStore keeps a chunk that no longer holds live data before it reuses its space. Every commit
+     * writes a chunk of some tens of KB, so with MVStore's default of 45 s a sustained 1,000 writes a second
+     * grew the file by gigabytes before close. MVStore keeps chunks that long for disks that reorder writes
+     * on a power cut, which this store does not claim to survive (nothing is fsynced); one second still
+     * covers any read in progress.
+     */
+    private static final int RETENTION_MILLIS = 1_000;
 
     private final MVStore store;
     private final MVMap<String, byte[]> identities;
@@ -44,6 +52,7 @@ public final class MvStoreHubStore implements HubStore {
 
     private MvStoreHubStore(MVStore store) {
         this.store = store;
+        store.setRetentionTime(RETENTION_MILLIS);
         this.identities = store.openMap("identities",
                 new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.settings = store.openMap("settings",
