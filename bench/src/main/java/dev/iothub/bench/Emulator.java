@@ -35,7 +35,12 @@ final class Emulator implements AutoCloseable {
     static Emulator start(String address, Path dataDirectory) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("bench.emulatorJar", "hub-emulator/target/hub-emulator.jar");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar, "--address", address));
+        List<String> command = new ArrayList<>(List.of(java));
+        String jvmOptions = System.getProperty("bench.emulatorJvmOptions", ""); // e.g. -XX:StartFlightRecording=...
+        if (!jvmOptions.isBlank()) {
+            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar, "--address", address));
         command.addAll(dataDirectory == null ? List.of("--in-memory") : List.of("--data-dir", dataDirectory.toString()));
         Path log = Files.createTempFile("bench-emulator-" + address + "-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -95,6 +100,13 @@ final class Emulator implements AutoCloseable {
             }
         }
         return Double.NaN;
+    }
+
+    /** The CPU time the process has used so far (user and system), in seconds, from /proc (Linux). */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in 1/100 s ticks
     }
 
     /** The Java heap in use after a full GC, in MiB, through jcmd (NaN if jcmd is not there). */

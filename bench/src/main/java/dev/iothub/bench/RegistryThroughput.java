@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
  */
 final class RegistryThroughput {
     private static final int[] CLIENTS = {1, 2, 4, 8};
+    private static final int WARM_UP_SECONDS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static void run(String address) throws Exception {
@@ -30,8 +31,9 @@ final class RegistryThroughput {
         try {
             try (Emulator hub = Emulator.start(address, data)) {
                 SSLContext tls = hub.sslContext();
+                creates(hub, tls, "warm-up", 8, WARM_UP_SECONDS, acknowledged); // both JVMs compile the hot paths first
                 for (int clients : CLIENTS) {
-                    double rate = creates(hub, tls, clients, seconds(clients), acknowledged);
+                    double rate = creates(hub, tls, "c" + clients, clients, seconds(clients), acknowledged);
                     Report.figure("registry_creates_" + clients + "_clients", Math.round(rate), "identities/s");
                 }
                 List<String> devices = new ArrayList<>(acknowledged.keySet());
@@ -59,8 +61,8 @@ final class RegistryThroughput {
                 Report.figure("registry_store_file_closed", mebibytes(data), "MiB");
             }
             Report.note("registry throughput: on-disk store, raw HTTP/1.1 keep-alive clients over TLS, %d s per step"
-                    + " (10 s with 8 clients); restart after kill -9 checks every acknowledged create and twin $version",
-                    seconds(1));
+                    + " (10 s with 8 clients) after a %d s warm-up; restart after kill -9 checks every acknowledged create"
+                    + " and twin $version", seconds(1), WARM_UP_SECONDS);
         } finally {
             deleteRecursively(data);
         }
@@ -70,28 +72,30 @@ final class RegistryThroughput {
         return clients == 8 ? 10 : 5;
     }
 
-    /** Creates devices for {@code seconds} with {@code clients} clients; answers identities per second. */
-    private static double creates(Emulator hub, SSLContext tls, int clients, int seconds, Map<String, Long> acknowledged)
-            throws Exception {
+    /** Creates devices {@code prefix-…} for {@code seconds} with {@code clients} clients; answers identities per second. */
+    private static double creates(Emulator hub, SSLContext tls, String prefix, int clients, int seconds,
+                                  Map<String, Long> acknowledged) throws Exception {
         AtomicInteger done = new AtomicInteger();
+        double cpu = hub.cpuSeconds();
         long started = System.nanoTime();
         long deadline = started + seconds * 1_000_000_000L;
         Clients.run(hub, tls, clients, (rest, index) -> {
             for (int i = 0; System.nanoTime() < deadline; i++) {
-                String id = "c" + clients + "-" + index + "-" + i;
+                String id = prefix + "-" + index + "-" + i;
                 Clients.expect(200, rest.send("PUT", "/devices/" + id,
                         "{\"deviceId\":\"" + id + "\",\"authentication\":{\"type\":\"sas\"}}"), id);
                 acknowledged.put(id, 1L); // a new twin's desired $version
                 done.incrementAndGet();
             }
         });
-        return done.get() / ((System.nanoTime() - started) / 1e9);
+        return rate("creates", clients, done.get(), started, hub.cpuSeconds() - cpu);
     }
 
     /** Patches the desired properties of {@code devices}, each client its own share, round and round. */
     private static double patches(Emulator hub, SSLContext tls, int clients, int seconds, List<String> devices,
                                   Map<String, Long> acknowledged) throws Exception {
         AtomicInteger done = new AtomicInteger();
+        double cpu = hub.cpuSeconds();
         long started = System.nanoTime();
         long deadline = started + seconds * 1_000_000_000L;
         Clients.run(hub, tls, clients, (rest, index) -> {
@@ -103,7 +107,15 @@ final class RegistryThroughput {
                 done.incrementAndGet();
             }
         });
-        return done.get() / ((System.nanoTime() - started) / 1e9);
+        return rate("patches", clients, done.get(), started, hub.cpuSeconds() - cpu);
+    }
+
+    /** Requests per second since {@code started}; notes the emulator's CPU time per request too. */
+    private static double rate(String what, int clients, int requests, long started, double emulatorCpuSeconds) {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Report.note("%s with %d clients: %d in %.1f s, emulator CPU %.0f us per request", what, clients, requests, seconds,
+                emulatorCpuSeconds * 1e6 / requests);
+        return requests / seconds;
     }
 
     private static long desiredVersion(Rest.Response twin) throws IOException {
