@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks of issue 4: one line per figure, "name value unit"; lines starting with # are notes.
 # Each benchmark starts its own hub-emulator (from hub-emulator/target/hub-emulator.jar) on a loopback
-# address of its own (127.0.0.100 to 127.0.0.102) and stops it when done. Benchmarks never fail a build:
+# address of its own (127.0.0.100 to 127.0.0.102; the MQTT clients connect from 127.0.0.110 to 127.0.0.119)
+# and stops it when done. Benchmarks never fail a build:
 # a benchmark that breaks says so in a note and the others still run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ started=$SECONDS
 echo "cores $(nproc) cpus"
 echo "jdk $(java -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p') $(java -version 2>&1 | sed -n '3p' | tr ' ' '_')"
 echo "open_files_limit $(ulimit -n) descriptors"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 
 run() {
   java -jar bench/target/bench.jar "$1" "$2" || echo "# $1 failed (exit $?)"

@@ -23,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -138,7 +139,7 @@ final class Connections {
                     ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.address(), 8883),
                             new MqttDecoder(), MqttEncoder.INSTANCE, connection);
                 }
-            }).connect(hub.address(), 8883).addListener(f -> {
+            }).connect(new InetSocketAddress(hub.address(), 8883), sourceAddress(channels.size())).addListener(f -> {
                 if (!f.isSuccess()) {
                     connection.settle(false);
                 }
@@ -152,6 +153,15 @@ final class Connections {
             throw new IllegalStateException(failed.get() + " of " + modules.size() + " connections failed");
         }
         return channels;
+    }
+
+    /**
+     * The local address of the n-th connection: spread over 127.0.0.110 to 127.0.0.119 so that a run soon
+     * after another does not run out of ephemeral ports (each address has its own ~28,000, and a closed
+     * connection holds its port for a minute).
+     */
+    private static InetSocketAddress sourceAddress(int n) {
+        return new InetSocketAddress("127.0.0." + (110 + n % 10), 0);
     }
 
     /** Sends one desired patch to every module through REST and returns the ms until all have arrived over MQTT. */
