@@ -1,5 +1,8 @@
 package dev.iothub.tools.createmodule;
 
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,21 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * one where nothing listens: had the tool sent anything it would have exited 3, not 2.
  */
 class CreateModuleBadInputTest {
-    static final String KEY = "Ym9ndXMta2V5LXRoYXQtbXVzdC1uZXZlci1iZS1wcmludGVkLTEyMw==";
+    static final String KEY = BOGUS_KEY;
     static final String SERVICE = "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
 
     static Run run(String... args) {
         return Run.of(CreateModule.commandLine(new CreateModule()), args);
-    }
-
-    static void assertBadInput(Run run, String expected) {
-        assertEquals(2, run.exitCode(), run.toString());
-        String err = run.err().toString();
-        assertTrue(err.startsWith("create-module: "), err);
-        assertTrue(err.contains(expected), err);
-        assertEquals(1, err.strip().lines().count(), err);
-        assertEquals("", run.out().toString());
-        assertFalse(err.contains(KEY), err);
     }
 
     @Test
@@ -78,10 +71,7 @@ class CreateModuleBadInputTest {
 
     @Test
     void unreachableHubExits3NamingTheCause() {
-        Run run = run("-c", SERVICE);
-        assertEquals(3, run.exitCode(), run.toString());
-        assertTrue(run.err().toString().startsWith("create-module: could not reach the hub: connection refused"), run.toString());
-        assertEquals(1, run.err().toString().strip().lines().count(), run.toString());
+        assertFailure(run("-c", SERVICE), 3, "could not reach the hub: connection refused");
     }
 
     @Test

@@ -26,9 +26,18 @@ public final class DeviceClientErrors implements SdkErrors {
                             "the hub refused: " + status + " (" + clientError.getMessage() + ")", error));
                 }
                 return Optional.of(new ToolFailure(ExitCodes.UNREACHABLE,
-                        "could not reach the hub: " + status + " (" + clientError.getMessage() + ")", error));
+                        "could not reach the hub: " + status + " (" + rootCause(clientError) + ")", error));
             }
         }
         return Optional.empty();
+    }
+
+    /** The SDK's own message says "see inner exception"; the innermost one is what the user needs. */
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? String.valueOf(error.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -12,20 +12,22 @@ public final class Run {
     private final Output out = new Output();
     private final Output err = new Output();
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    private final String tool;
 
-    private Run() {
+    private Run(CommandLine commandLine) {
+        this.tool = commandLine.getCommandName();
     }
 
     /** Runs the tool to its end. */
     public static Run of(CommandLine commandLine, String... args) {
-        Run run = new Run();
+        Run run = new Run(commandLine);
         run.execute(commandLine, args);
         return run;
     }
 
     /** Starts the tool on its own thread; {@link #exitCode(Duration)} waits for it. */
     public static Run inBackground(CommandLine commandLine, String... args) {
-        Run run = new Run();
+        Run run = new Run(commandLine);
         Thread thread = new Thread(() -> run.execute(commandLine, args), commandLine.getCommandName());
         thread.setDaemon(true);
         thread.start();
@@ -38,6 +40,11 @@ public final class Run {
         } catch (Throwable t) {
             exitCode.completeExceptionally(t);
         }
+    }
+
+    /** The tool's name, with which each of its error lines starts. */
+    public String tool() {
+        return tool;
     }
 
     public Output out() {
