@@ -92,8 +92,7 @@ public final class CreateModule implements Callable<Integer> {
             out.println("Device primary key: " + devicePrimaryKey);
             out.println((module.created() ? "Module created: " : "Module exists: ") + deviceId + "/" + moduleId);
             out.println("Module primary key: " + modulePrimaryKey);
-            out.println("Module connection string (for receive-twin-patch -c):");
-            out.println(moduleConnectionString);
+            out.println("Module connection string: " + moduleConnectionString);
         }
         out.flush();
         return ExitCodes.OK;
