@@ -1,0 +1,191 @@
+package dev.iothub.emulator;
+
+import dev.iothub.emulator.auth.DeviceAuthenticator;
+import dev.iothub.emulator.auth.HubNames;
+import dev.iothub.emulator.auth.ServiceAuthenticator;
+import dev.iothub.emulator.auth.SharedAccessPolicies;
+import dev.iothub.emulator.auth.SharedAccessPolicy;
+import dev.iothub.emulator.mqtt.DeviceConnections;
+import dev.iothub.emulator.mqtt.MqttHandler;
+import dev.iothub.emulator.registry.ConnectionStates;
+import dev.iothub.emulator.registry.IdentityRegistry;
+import dev.iothub.emulator.registry.RegistryApi;
+import dev.iothub.emulator.rest.RestHandler;
+import dev.iothub.emulator.store.HubStore;
+import dev.iothub.emulator.store.InMemoryHubStore;
+import dev.iothub.emulator.store.MvStoreHubStore;
+import dev.iothub.emulator.tls.CertificateAuthority;
+import dev.iothub.emulator.transport.HubServer;
+import dev.iothub.emulator.twin.TwinApi;
+import dev.iothub.emulator.twin.TwinService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A local Azure IoT Hub that the unmodified Azure IoT SDKs talk to: the identity registry and twins
+ * over HTTPS on 443, the device twin API over MQTT on 8883 and over WebSocket on 443, all on one
+ * loopback address, which is also the hub's host name ({@code HostName=127.0.0.1}).
+ *
+ * <pre>{@code
+ * try (HubEmulator hub = HubEmulator.builder().address("127.0.0.2").start()) {
+ *     RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+ *     ...
+ * }
+ * }</pre>
+ * Clients must trust {@link #caCertificatePem()}, e.g. through {@link #clientSslContext()}.
+ */
+public final class HubEmulator implements AutoCloseable {
+    private final HubNames names;
+    private final HubStore store;
+    private final CertificateAuthority certificateAuthority;
+    private final SharedAccessPolicies policies;
+    private final DeviceConnections deviceConnections;
+    private final Path temporaryDirectory;
+    private HubServer server;
+    private volatile boolean closed;
+
+    private HubEmulator(Builder builder) throws IOException {
+        List<String> hostNames = new ArrayList<>(List.of(builder.address));
+        builder.hostName.ifPresent(hostNames::add);
+        names = new HubNames(hostNames);
+        temporaryDirectory = builder.dataDirectory == null ? Files.createTempDirectory("hub-emulator-") : null;
+        Path directory = builder.dataDirectory == null ? temporaryDirectory : builder.dataDirectory;
+        store = builder.dataDirectory == null ? new InMemoryHubStore() : MvStoreHubStore.open(directory);
+        try {
+            certificateAuthority = CertificateAuthority.loadOrCreate(directory.resolve("ca"));
+            Clock clock = Clock.systemUTC();
+            policies = SharedAccessPolicies.loadOrCreate(store);
+            ConnectionStates states = new ConnectionStates(clock);
+            IdentityRegistry registry = new IdentityRegistry(store, states, clock);
+            TwinService twins = new TwinService(registry, clock);
+            deviceConnections = new DeviceConnections(states);
+            twins.addListener(deviceConnections);
+            ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
+            RestHandler rest = new RestHandler(List.of(
+                    new RegistryApi(registry, serviceAuthenticator),
+                    new TwinApi(twins, states, serviceAuthenticator)), clock);
+            DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(policies, names, clock);
+            List<String> dnsNames = new ArrayList<>(List.of("localhost"));
+            builder.hostName.ifPresent(dnsNames::add);
+            server = HubServer.start(builder.address,
+                    certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
+                    () -> new MqttHandler(names, registry, twins, deviceAuthenticator, deviceConnections));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The hub's host name for connection strings: the address it listens on. */
+    public String hostName() {
+        return names.primary();
+    }
+
+    /** {@code HostName=…;SharedAccessKeyName=iothubowner;SharedAccessKey=…}: every right on this hub. */
+    public String serviceConnectionString() {
+        return connectionString(SharedAccessPolicies.IOTHUBOWNER);
+    }
+
+    /** The connection string of one of the hub's shared access policies, such as {@code registryRead}. */
+    public String connectionString(String policyName) {
+        SharedAccessPolicy policy = policies.find(policyName)
+                .orElseThrow(() -> new NoSuchElementException("no shared access policy named " + policyName));
+        return "HostName=" + hostName() + ";SharedAccessKeyName=" + policy.name()
+                + ";SharedAccessKey=" + policy.primaryKey();
+    }
+
+    /** The CA that signs the hub's server certificate, as a PEM file to trust. */
+    public Path caCertificatePem() {
+        return certificateAuthority.certificatePem();
+    }
+
+    /** The same CA as a PKCS12 trust store (password {@code changeit}), for {@code -Djavax.net.ssl.trustStore}. */
+    public Path caTrustStore() {
+        return certificateAuthority.trustStore();
+    }
+
+    /** A client SSLContext that trusts this hub (and nothing else). */
+    public SSLContext clientSslContext() {
+        return certificateAuthority.clientContext();
+    }
+
+    /** How many device and module connections are open now. */
+    public int deviceConnectionCount() {
+        return deviceConnections.count();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        store.close();
+        if (temporaryDirectory != null) {
+            deleteRecursively(temporaryDirectory);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HubEmulator[" + hostName() + (closed ? ", closed" : ", listening on 443 and 8883") + "]";
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where and how to start: a loopback address, and a data directory or nothing (in memory). */
+    public static final class Builder {
+        private String address = "127.0.0.1";
+        private Path dataDirectory;
+        private Optional<String> hostName = Optional.empty();
+
+        private Builder() {
+        }
+
+        /** The address to listen on and to be called by; each test suite takes its own 127.0.0.x. */
+        public Builder address(String loopbackAddress) {
+            this.address = Objects.requireNonNull(loopbackAddress, "address");
+            return this;
+        }
+
+        /** Keep identities, keys, twins and the CA in this directory, across restarts. Without it, all is in memory. */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** A further DNS name for the server certificate and for {@code HostName=}. */
+        public Builder hostName(String name) {
+            this.hostName = Optional.of(name);
+            return this;
+        }
+
+        public HubEmulator start() throws IOException {
+            return new HubEmulator(this);
+        }
+    }
+}

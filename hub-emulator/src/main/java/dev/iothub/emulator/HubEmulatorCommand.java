@@ -1,0 +1,100 @@
+package dev.iothub.emulator;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
+@Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
+        description = "A local Azure IoT Hub: the identity registry and twins over HTTPS (443), device twins over "
+                + "MQTT (8883) and MQTT over WebSocket (443), for the unmodified Azure IoT SDKs.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:could not start (port taken or privileged, data directory in use...)",
+                "2:bad usage"})
+public final class HubEmulatorCommand implements Callable<Integer> {
+
+    @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "IP",
+            description = "Loopback address to listen on; it is also the hub's HostName (default: ${DEFAULT-VALUE}).")
+    private String address;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.hub-emulator",
+            description = "Where identities, keys, twins and the CA are kept (default: ${DEFAULT-VALUE}).")
+    private Path dataDirectory;
+
+    @Option(names = "--in-memory", description = "Keep nothing: a fresh hub, with new keys and a new CA, on every start.")
+    private boolean inMemory;
+
+    @Option(names = "--hostname", paramLabel = "NAME",
+            description = "A further host name for the server certificate and HostName= (map it to the address in /etc/hosts).")
+    private String hostName;
+
+    @Option(names = "--verbose", description = "Log the emulator's internals too, and show stack traces.")
+    private boolean verbose;
+
+    public static void main(String[] args) {
+        configureLogging(args);
+        System.exit(new CommandLine(new HubEmulatorCommand())
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    commandLine.getErr().println("hub-emulator: " + e.getMessage());
+                    if (parsed.hasMatchedOption("--verbose")) {
+                        e.printStackTrace(commandLine.getErr());
+                    }
+                    return 1;
+                })
+                .execute(args));
+    }
+
+    /** slf4j-simple reads its settings once, at the first logger: set them before anything logs. */
+    private static void configureLogging(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.iothub.emulator", verbose ? "debug" : "info");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        HubEmulator.Builder builder = HubEmulator.builder().address(address);
+        if (!inMemory) {
+            builder.dataDirectory(dataDirectory);
+        }
+        if (hostName != null) {
+            builder.hostName(hostName);
+        }
+        HubEmulator hub = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.close();
+            stopped.countDown();
+        }, "hub-emulator-shutdown"));
+        var out = new CommandLine(this).getOut();
+        out.println("hub-emulator " + new Version().getVersion()[0] + " listening on " + address
+                + ": HTTPS and MQTT over WebSocket on 443, MQTT on 8883");
+        out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
+        out.println("Service connection string: " + hub.serviceConnectionString());
+        out.println("CA certificate: " + hub.caCertificatePem());
+        out.println("hub-emulator ready (Ctrl-C to stop)");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** The version in the jar's manifest, written by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = HubEmulatorCommand.class.getPackage().getImplementationVersion();
+            return new String[] {version == null ? "(development build)" : version};
+        }
+    }
+}

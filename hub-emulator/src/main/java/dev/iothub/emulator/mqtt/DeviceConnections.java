@@ -1,0 +1,72 @@
+package dev.iothub.emulator.mqtt;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.json.Json;
+import dev.iothub.emulator.registry.ConnectionStates;
+import dev.iothub.emulator.registry.IdentityId;
+import dev.iothub.emulator.twin.TwinService;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The device connections that are open, by identity, and the push of every desired change to those
+ * of them that subscribed. The hub keeps nothing for a client that is not connected.
+ */
+public final class DeviceConnections implements TwinService.DesiredPropertiesListener {
+    private final Map<IdentityId, Set<Channel>> channels = new ConcurrentHashMap<>();
+    private final ConnectionStates states;
+
+    public DeviceConnections(ConnectionStates states) {
+        this.states = states;
+    }
+
+    void opened(Channel channel, IdentityId id) {
+        channels.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(channel);
+        states.connected(id);
+    }
+
+    void closed(Channel channel, IdentityId id) {
+        channels.computeIfPresent(id, (key, set) -> {
+            set.remove(channel);
+            return set.isEmpty() ? null : set;
+        });
+        states.disconnected(id);
+    }
+
+    void active(IdentityId id) {
+        states.active(id);
+    }
+
+    /** How many device connections are open: for the start-up banner and the benchmarks. */
+    public int count() {
+        return channels.values().stream().mapToInt(Set::size).sum();
+    }
+
+    @Override
+    public void desiredChanged(IdentityId id, ObjectNode patch) {
+        Set<Channel> targets = channels.get(id);
+        if (targets == null) {
+            return;
+        }
+        byte[] payload = Json.bytes(patch);
+        String topic = TwinTopics.desiredPatch(patch.get("$version").asLong());
+        for (Channel channel : targets) {
+            DeviceSession session = DeviceSession.of(channel);
+            MqttQoS qos = session == null ? null : session.desiredPatchesQos();
+            if (qos != null) {
+                channel.writeAndFlush(MqttMessageBuilders.publish()
+                        .topicName(topic)
+                        .qos(qos)
+                        .messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : session.nextPacketId())
+                        .retained(false)
+                        .payload(Unpooled.wrappedBuffer(payload))
+                        .build());
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.iothub.emulator.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import dev.iothub.emulator.junit.HubEmulatorExtension;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The unmodified service SDK's RegistryClient against the emulator. */
+class RegistryClientTest {
+    @RegisterExtension
+    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.2");
+
+    private RegistryClient registry;
+    private String deviceId;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        registry = new RegistryClient(emulator.hub().serviceConnectionString());
+        deviceId = "device-" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @Test
+    void addsGetsAndRemovesADevice() throws Exception {
+        Device added = registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+
+        assertEquals(deviceId, added.getDeviceId());
+        assertNotNull(added.getPrimaryKey());
+        assertNotNull(added.getETag());
+        assertNotNull(added.getGenerationId());
+        assertEquals(DeviceStatus.Enabled, added.getStatus());
+        assertEquals(DeviceConnectionState.Disconnected, added.getConnectionState());
+
+        Device fetched = registry.getDevice(deviceId);
+        assertEquals(added.getPrimaryKey(), fetched.getPrimaryKey());
+        assertEquals(added.getSecondaryKey(), fetched.getSecondaryKey());
+        assertEquals(added.getETag(), fetched.getETag());
+
+        registry.removeDevice(deviceId);
+        assertThrows(IotHubNotFoundException.class, () -> registry.getDevice(deviceId));
+    }
+
+    @Test
+    void addingAnExistingDeviceIsAConflict() throws Exception {
+        Device first = registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+
+        assertThrows(IotHubConflictException.class, () -> registry.addDevice(new Device(deviceId, AuthenticationType.SAS)));
+        assertEquals(first.getPrimaryKey(), registry.getDevice(deviceId).getPrimaryKey(), "the conflict changed nothing");
+    }
+
+    @Test
+    void addsListsAndRemovesModules() throws Exception {
+        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+        Module module = registry.addModule(new Module(deviceId, "alpha", AuthenticationType.SAS));
+        registry.addModule(new Module(deviceId, "beta", AuthenticationType.SAS));
+
+        assertEquals("alpha", module.getId());
+        assertEquals(deviceId, module.getDeviceId());
+        assertNotNull(module.getPrimaryKey());
+        assertEquals(module.getPrimaryKey(), registry.getModule(deviceId, "alpha").getPrimaryKey());
+        assertThrows(IotHubConflictException.class,
+                () -> registry.addModule(new Module(deviceId, "alpha", AuthenticationType.SAS)));
+
+        List<Module> modules = registry.getModulesOnDevice(deviceId);
+        assertEquals(List.of("alpha", "beta"), modules.stream().map(Module::getId).sorted().toList());
+
+        registry.removeModule(deviceId, "alpha");
+        assertThrows(IotHubNotFoundException.class, () -> registry.getModule(deviceId, "alpha"));
+        assertEquals(1, registry.getModulesOnDevice(deviceId).size());
+    }
+
+    @Test
+    void removingADeviceRemovesItsModules() throws Exception {
+        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+        registry.addModule(new Module(deviceId, "m", AuthenticationType.SAS));
+
+        registry.removeDevice(deviceId);
+        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+
+        assertTrue(registry.getModulesOnDevice(deviceId).isEmpty());
+    }
+
+    @Test
+    void unknownIdsAreNotFound() {
+        assertThrows(IotHubNotFoundException.class, () -> registry.getDevice("no-such-device"));
+        assertThrows(IotHubNotFoundException.class, () -> registry.getModule("no-such-device", "m"));
+        assertThrows(IotHubNotFoundException.class, () -> registry.getModulesOnDevice("no-such-device"));
+        assertThrows(IotHubNotFoundException.class, () -> registry.removeDevice("no-such-device"));
+        assertThrows(IotHubNotFoundException.class,
+                () -> registry.addModule(new Module("no-such-device", "m", AuthenticationType.SAS)));
+    }
+
+    @Test
+    void invalidIdsAreBadFormat() {
+        String tooLong = "d".repeat(129);
+        assertThrows(IotHubBadFormatException.class, () -> registry.addDevice(new Device(tooLong, AuthenticationType.SAS)));
+        assertThrows(IotHubBadFormatException.class, () -> registry.getDevice("bad id with spaces"));
+        assertThrows(IotHubBadFormatException.class, () -> registry.getDevice("caf\u00e9"));
+    }
+
+    @Test
+    void updatesAndDeletesHonourTheEtag() throws Exception {
+        Device added = registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+        added.setStatus(DeviceStatus.Disabled);
+
+        Device updated = registry.updateDevice(added);
+
+        assertEquals(DeviceStatus.Disabled, updated.getStatus());
+        assertEquals(added.getPrimaryKey(), updated.getPrimaryKey());
+        assertEquals(added.getGenerationId(), updated.getGenerationId());
+        assertTrue(!added.getETag().equals(updated.getETag()), "an update gives a new etag");
+        assertThrows(IotHubPreconditionFailedException.class, () -> registry.removeDevice(added), "stale etag");
+        registry.removeDevice(updated);
+        assertThrows(IotHubNotFoundException.class, () -> registry.getDevice(deviceId));
+    }
+}
