@@ -100,11 +100,11 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         Thread onCtrlC = new Thread(() -> stopOnSignal(client, finished), "receive-twin-patch-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            info("Connecting to " + module.hostName() + " as module " + module.deviceId() + "/" + module.moduleId()
+            common.progress(spec, "Connecting to " + module.hostName() + " as module " + module.deviceId() + "/" + module.moduleId()
                     + " over " + protocol + "...");
             client.open(false);
             subscribeAndRead(client);
-            info("Waiting for desired property patches (press Ctrl-C to exit)...");
+            common.progress(spec, "Waiting for desired property patches (press Ctrl-C to exit)...");
             return waitForChanges(client, deadline);
         } finally {
             client.close();
@@ -164,7 +164,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     private void onStatusChanged(ConnectionStatusChangeContext change) {
         IotHubConnectionStatus status = change.getNewStatus();
         IotHubConnectionStatusChangeReason reason = change.getNewStatusReason();
-        info("Connection status: " + status + " (" + reason + ")");
+        common.progress(spec, "Connection status: " + status + " (" + reason + ")");
         if (status == IotHubConnectionStatus.CONNECTED
                 && change.getPreviousStatus() == IotHubConnectionStatus.DISCONNECTED_RETRYING) {
             signals.add(Signal.RECONNECTED);
@@ -184,7 +184,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        info("Closed the connection.");
+        common.progress(spec, "Closed the connection.");
         spec.commandLine().getOut().flush();
         Runtime.getRuntime().halt(ExitCodes.OK);
     }
@@ -206,13 +206,6 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             out.println(title + " ($version " + update.version() + "): " + Json.compact(update.desired()));
         }
         out.flush();
-    }
-
-    /** Progress and status: on stdout for people, on stderr with -o json so stdout stays one JSON object a line. */
-    private void info(String line) {
-        PrintWriter writer = common.json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
-        writer.println(line);
-        writer.flush();
     }
 
     private static JsonObject properties(TwinCollection desired) {

@@ -1,5 +1,7 @@
 package dev.iothub.tools.common;
 
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Mixin of all three tools: --ca-cert, -o/--output, --verbose. */
@@ -36,6 +38,13 @@ public final class CommonOptions {
         if (verbose) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
+    }
+
+    /** Prints a progress or status line: on stdout for people, on stderr with -o json so stdout stays JSON only. */
+    public void progress(CommandSpec spec, String line) {
+        PrintWriter writer = json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        writer.println(line);
+        writer.flush();
     }
 
     public enum OutputFormat { text, json }

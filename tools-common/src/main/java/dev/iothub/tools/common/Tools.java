@@ -12,6 +12,7 @@ public final class Tools {
         Failures failures = new Failures(List.of(sdkErrors));
         return new CommandLine(tool)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExpandAtFiles(false) // "@file" is ours: --desired @patch.json
                 .setExecutionExceptionHandler(failures)
                 .setExitCodeExceptionMapper(failures)
                 .setParameterExceptionHandler(failures);

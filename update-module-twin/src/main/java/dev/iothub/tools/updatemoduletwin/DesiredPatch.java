@@ -14,6 +14,24 @@ import picocli.CommandLine.ParameterException;
 /** The {@code --desired} value: a JSON object given inline or as {@code @file}. */
 record DesiredPatch(JsonObject json) {
 
+    DesiredPatch {
+        checkNames(json, "");
+    }
+
+    /** IoT Hub's rule for twin property names: no '.', '$', space or control characters (checked at every depth). */
+    private static void checkNames(JsonObject object, String path) {
+        for (var entry : object.entrySet()) {
+            String name = entry.getKey();
+            if (name.isEmpty() || name.chars().anyMatch(c -> c == '.' || c == '$' || c == ' ' || Character.isISOControl(c))) {
+                throw new IllegalArgumentException("property name '" + path + name + "' is not allowed in a twin: "
+                        + "names may not be empty or contain '.', '$', spaces or control characters");
+            }
+            if (entry.getValue().isJsonObject()) {
+                checkNames(entry.getValue().getAsJsonObject(), path + name + "/");
+            }
+        }
+    }
+
     String text() {
         return Json.compact(json);
     }

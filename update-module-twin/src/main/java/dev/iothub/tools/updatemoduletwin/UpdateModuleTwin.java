@@ -122,9 +122,8 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                             + "(412 precondition failed, If-Match " + ifMatch + "); nothing was updated: run again, "
                             + "or pass --retry-on-conflict N", changed);
                 }
-                spec.commandLine().getErr().println(spec.name() + ": the module twin changed after it was read (412); "
-                        + "reading it again (retry " + attempt + " of " + retries + ")");
-                spec.commandLine().getErr().flush();
+                common.progress(spec, "The module twin changed after it was read (412): reading it again (retry "
+                        + attempt + " of " + retries + ")");
             }
         }
     }

@@ -28,6 +28,8 @@ class UpdateModuleTwinBadInputTest {
         assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1"), "not valid JSON");
         assertBadInput(run("-c", SERVICE, "--desired", "[1,2]"), "must be a JSON object");
         assertBadInput(run("-c", SERVICE, "--desired", "122"), "must be a JSON object");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"has space\":1}"), "property name 'has space' is not allowed in a twin");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":{\"$b\":1}}"), "property name 'a/$b' is not allowed");
         assertBadInput(run("-c", SERVICE, "--desired", "@" + dir.resolve("missing.json")), "no such file");
         Path notJson = Files.writeString(dir.resolve("bad.json"), "telemetryInterval=5");
         assertBadInput(run("-c", SERVICE, "--desired", "@" + notJson), "not valid JSON");
