@@ -9,15 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
-import com.microsoft.azure.sdk.iot.service.registry.Device;
-import com.microsoft.azure.sdk.iot.service.registry.Module;
-import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import com.microsoft.azure.sdk.iot.service.twin.Twin;
-import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
-import dev.iothub.tools.common.testing.HubArgs;
 import dev.iothub.tools.common.testing.Run;
+import dev.iothub.tools.common.testing.ServiceSide;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,10 +36,7 @@ class UpdateModuleTwinTest {
     @BeforeEach
     void createModule(TestInfo test) throws Exception {
         deviceId = test.getTestMethod().orElseThrow().getName();
-        HubArgs.trustForSdk(EMULATOR.hub());
-        RegistryClient registry = new RegistryClient(EMULATOR.hub().serviceConnectionString());
-        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
-        registry.addModule(new Module(deviceId, moduleId, AuthenticationType.SAS));
+        ServiceSide.createModule(EMULATOR.hub(), deviceId, moduleId);
     }
 
     private Run run(UpdateModuleTwin tool, String... args) {
@@ -62,19 +53,11 @@ class UpdateModuleTwinTest {
 
     /** What another writer does: patch the desired properties without any If-Match. */
     private void concurrentWrite(String name, Object value) {
-        try {
-            HubArgs.trustForSdk(EMULATOR.hub());
-            Twin patch = new Twin(deviceId, moduleId);
-            patch.getDesiredProperties().put(name, value);
-            new TwinClient(EMULATOR.hub().serviceConnectionString()).patch(patch);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        ServiceSide.patchDesired(EMULATOR.hub(), deviceId, moduleId, name, value);
     }
 
     private Map<String, Object> desiredOnTheHub() throws Exception {
-        HubArgs.trustForSdk(EMULATOR.hub());
-        return new TwinClient(EMULATOR.hub().serviceConnectionString()).get(deviceId, moduleId).getDesiredProperties();
+        return ServiceSide.desired(EMULATOR.hub(), deviceId, moduleId);
     }
 
     @Test
