@@ -56,18 +56,30 @@ public final class CaCertificate {
         return file;
     }
 
+    List<X509Certificate> certificates() {
+        return certificates;
+    }
+
     /** A TLS context that trusts the JVM's default roots and this CA. */
     public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {trustManager()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS trust for " + file, e);
+        }
+    }
+
+    /** Trusts what the JVM's default roots trust, and what this CA signed. */
+    X509ExtendedTrustManager trustManager() {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             for (int i = 0; i < certificates.size(); i++) {
                 store.setCertificateEntry("ca-cert-" + i, certificates.get(i));
             }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {
-                    new EitherTrustManager(trustManager(null), trustManager(store))}, null);
-            return context;
+            return new EitherTrustManager(trustManager(null), trustManager(store));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS trust for " + file, e);
         }
