@@ -117,6 +117,7 @@ step "receive-twin-patch: connect as the module and wait for one patch (in the b
 RECEIVER_PID="$!"
 BACKGROUND_PIDS+=("$RECEIVER_PID")
 wait_for_line "$WORK/receive-twin-patch.log" '^Waiting for desired property patches' "$RECEIVER_PID"
+RECEIVER_LINES_SHOWN="$(wc -l <"$WORK/receive-twin-patch.log")"
 cat "$WORK/receive-twin-patch.log"
 
 step "update-module-twin: patch the desired properties with $DESIRED"
@@ -126,7 +127,7 @@ run_tool update-module-twin -c "$SERVICE_CONNECTION_STRING" "${CA_ARGS[@]}" \
 step "receive-twin-patch: the patch arrives"
 RECEIVER_STATUS=0
 wait "$RECEIVER_PID" || RECEIVER_STATUS=$?
-cat "$WORK/receive-twin-patch.log"
+tail -n +"$((RECEIVER_LINES_SHOWN + 1))" "$WORK/receive-twin-patch.log"
 ((RECEIVER_STATUS == 0)) || fail "receive-twin-patch exited with status $RECEIVER_STATUS"
 grep -q '^Desired property patch' "$WORK/receive-twin-patch.log" || fail "receive-twin-patch printed no patch"
 

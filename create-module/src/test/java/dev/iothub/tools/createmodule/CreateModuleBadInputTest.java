@@ -4,7 +4,6 @@ import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -66,6 +66,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
 
     private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     private volatile String gaveUpBecause;
+    private volatile IotHubConnectionStatus status = IotHubConnectionStatus.DISCONNECTED;
     private DesiredStateTracker tracker;
 
     public static void main(String[] args) {
@@ -132,7 +133,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                         + " of " + count + " desired-property changes came");
             }
             switch (signal) {
-                case RECONNECTED -> subscribeAndRead(client);
+                case RECONNECTED -> resync(client);
                 case GAVE_UP -> throw new ToolFailure(ExitCodes.UNREACHABLE,
                         "lost the connection to the hub and gave up reconnecting (" + gaveUpBecause + ")");
                 case STOP -> {
@@ -154,6 +155,22 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         signals.add(Signal.CHANGED);
     }
 
+    /**
+     * After a reconnect. If the connection dropped again meanwhile, the next reconnect resyncs; if it is
+     * up and the twin still cannot be read, that is an error like any other.
+     */
+    private void resync(ModuleClient client) throws InterruptedException, IotHubClientException {
+        try {
+            subscribeAndRead(client);
+        } catch (IotHubClientException | IllegalStateException failed) {
+            if (status == IotHubConnectionStatus.CONNECTED) {
+                throw failed;
+            }
+            common.progress(spec, "Could not read the twin after reconnecting (" + failed.getMessage()
+                    + "); will read it after the next reconnect");
+        }
+    }
+
     private void onDesiredPatch(Twin patch, Object context) {
         TwinCollection desired = patch.getDesiredProperties();
         if (tracker.offerPatch(desired.getVersion(), properties(desired))) {
@@ -162,13 +179,14 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     }
 
     private void onStatusChanged(ConnectionStatusChangeContext change) {
-        IotHubConnectionStatus status = change.getNewStatus();
+        IotHubConnectionStatus newStatus = change.getNewStatus();
         IotHubConnectionStatusChangeReason reason = change.getNewStatusReason();
-        common.progress(spec, "Connection status: " + status + " (" + reason + ")");
-        if (status == IotHubConnectionStatus.CONNECTED
+        status = newStatus;
+        common.progress(spec, "Connection status: " + newStatus + " (" + reason + ")");
+        if (newStatus == IotHubConnectionStatus.CONNECTED
                 && change.getPreviousStatus() == IotHubConnectionStatus.DISCONNECTED_RETRYING) {
             signals.add(Signal.RECONNECTED);
-        } else if (status == IotHubConnectionStatus.DISCONNECTED && reason != IotHubConnectionStatusChangeReason.CLIENT_CLOSE) {
+        } else if (newStatus == IotHubConnectionStatus.DISCONNECTED && reason != IotHubConnectionStatusChangeReason.CLIENT_CLOSE) {
             gaveUpBecause = String.valueOf(reason);
             signals.add(Signal.GAVE_UP);
         }

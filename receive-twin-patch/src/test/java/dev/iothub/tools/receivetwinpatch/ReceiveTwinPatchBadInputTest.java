@@ -3,13 +3,10 @@ package dev.iothub.tools.receivetwinpatch;
 import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iothub.tools.common.testing.Run;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Bad input exits 2 naming the mistake before anything is sent (nothing listens at the hub's address: sending would exit 3). */
@@ -59,7 +56,12 @@ class ReceiveTwinPatchBadInputTest {
     }
 
     @Test
-    void unreachableHubExits3() {
-        assertFailure(run("-c", MODULE, "--timeout", "30"), 3, "could not reach the hub: IO_ERROR (ConnectException: Connection refused)");
+    void unreachableHubExits3OverEveryProtocol() {
+        for (String protocol : new String[] {"mqtt", "mqtt-ws", "amqps", "amqps-ws"}) {
+            Run run = run("-c", MODULE, "--protocol", protocol, "--timeout", "30");
+            assertFailure(run, 3, "could not reach the hub: IO_ERROR (");
+            assertTrue(run.err().toString().contains("Connection refused"), run.toString());
+            assertTrue(run.out().toString().contains("over " + protocol + "..."), run.toString());
+        }
     }
 }

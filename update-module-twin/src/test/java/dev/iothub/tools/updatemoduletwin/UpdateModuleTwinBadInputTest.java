@@ -2,10 +2,6 @@ package dev.iothub.tools.updatemoduletwin;
 
 import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
-import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.tools.common.testing.Run;
 import java.nio.file.Files;
