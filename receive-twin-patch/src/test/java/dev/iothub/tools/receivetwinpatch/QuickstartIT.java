@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iothub.emulator.HubEmulator;
 import dev.iothub.tools.common.testing.JarRun;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,8 +39,24 @@ class QuickstartIT {
             assertTrue(out.strip().endsWith("quickstart: OK - the module received the desired-property patch."), out);
         }
         // Everything it started is stopped: the address is free for a new emulator.
-        try (var again = dev.iothub.emulator.HubEmulator.builder().address("127.0.0.28").start()) {
+        try (var again = HubEmulator.builder().address("127.0.0.28").start()) {
             assertEquals("127.0.0.28", again.hostName());
+        }
+    }
+
+    @Test
+    void runsAgainstTheHubOfIotHubConnectionStringWithoutStartingAnEmulator() throws Exception {
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.29").start();
+             JarRun run = quickstart(Map.of(
+                     "IOTHUB_CONNECTION_STRING", hub.serviceConnectionString(),
+                     "IOTHUB_CA_CERT", hub.caCertificatePem().toString(),
+                     "QUICKSTART_DEVICE_ID", "own-hub-device",
+                     "QUICKSTART_DESIRED", "{\"telemetryInterval\":60}"))) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+            String out = run.out().toString();
+            assertTrue(out.contains("using the hub of IOTHUB_CONNECTION_STRING"), out);
+            assertFalse(out.contains("start hub-emulator"), out);
+            assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":60}"), out);
         }
     }
 
