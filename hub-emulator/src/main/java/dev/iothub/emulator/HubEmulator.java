@@ -71,6 +71,7 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             deviceConnections = new DeviceConnections(states);
             twins.addListener(deviceConnections);
+            registry.addDeletionListener(deviceConnections::identityDeleted);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             RestHandler rest = new RestHandler(List.of(
                     new RegistryApi(registry, serviceAuthenticator),

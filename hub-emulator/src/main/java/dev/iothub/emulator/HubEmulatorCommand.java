@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
         description = "A local Azure IoT Hub: the identity registry and twins over HTTPS (443), device twins over "
                 + "MQTT (8883) and MQTT over WebSocket (443), for the unmodified Azure IoT SDKs.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:could not start (port taken or privileged, data directory in use...)",
-                "2:bad usage"})
+        exitCodeList = {"0:--help or --version", "1:could not start (port taken or privileged, data directory in use...)",
+                "2:bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class HubEmulatorCommand implements Callable<Integer> {
 
     @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "IP",
@@ -38,15 +38,19 @@ public final class HubEmulatorCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         configureLogging(args);
-        System.exit(new CommandLine(new HubEmulatorCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its error handling: a failure to start is one line, with a stack trace only if --verbose. */
+    static CommandLine commandLine() {
+        return new CommandLine(new HubEmulatorCommand())
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
                     commandLine.getErr().println("hub-emulator: " + e.getMessage());
                     if (parsed.hasMatchedOption("--verbose")) {
                         e.printStackTrace(commandLine.getErr());
                     }
                     return 1;
-                })
-                .execute(args));
+                });
     }
 
     /** slf4j-simple reads its settings once, at the first logger: set them before anything logs. */

@@ -118,7 +118,7 @@ public final class SharedAccessSignature {
 
     /** Makes a token: for the emulator's printed connection strings and for tests of the hub itself. */
     public static String sign(String resource, String base64Key, String keyName, Instant expiry) {
-        String sr = URLEncoder.encode(resource.toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
+        String sr = URLEncoder.encode(resource, StandardCharsets.UTF_8);
         long se = expiry.getEpochSecond();
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

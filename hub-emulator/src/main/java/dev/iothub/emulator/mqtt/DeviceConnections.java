@@ -42,6 +42,15 @@ public final class DeviceConnections implements TwinService.DesiredPropertiesLis
         states.active(id);
     }
 
+    /** The hub drops the connections of a deleted identity, and of a deleted device's modules. */
+    public void identityDeleted(IdentityId deleted) {
+        channels.forEach((id, open) -> {
+            if (IdentityId.isWithin(id, deleted)) {
+                open.forEach(Channel::close);
+            }
+        });
+    }
+
     /** How many device connections are open: for the start-up banner and the benchmarks. */
     public int count() {
         return channels.values().stream().mapToInt(Set::size).sum();

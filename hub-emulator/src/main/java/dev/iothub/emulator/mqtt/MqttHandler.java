@@ -197,19 +197,23 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         String topic = publish.variableHeader().topicName();
         IdentityId id = session.identity();
         connections.active(id);
+        boolean allowed = topic.startsWith(TwinTopics.TWIN_GET) || topic.startsWith(TwinTopics.TWIN_REPORTED)
+                || TwinTopics.isTelemetry(id, topic) || topic.startsWith(TwinTopics.METHOD_RESPONSES);
+        if (!allowed) {
+            close(ctx, "publish to a topic the hub does not allow: " + topic);
+            return;
+        }
+        // The hub acknowledges receipt before it answers: the SDK's request bookkeeping expects that order.
+        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+        }
         if (topic.startsWith(TwinTopics.TWIN_GET)) {
             String rid = requestId(topic, TwinTopics.TWIN_GET);
             respond(ctx, TwinTopics.response(200, rid, null), TwinJson.deviceDocument(twins.get(id).twin()));
         } else if (topic.startsWith(TwinTopics.TWIN_REPORTED)) {
             reportedPatch(ctx, id, topic, ByteBufUtil.getBytes(publish.content()));
-        } else if (TwinTopics.isTelemetry(id, topic) || topic.startsWith(TwinTopics.METHOD_RESPONSES)) {
-            log.info("MQTT {} sent a message to {}: accepted and dropped (messaging is not emulated)", id, topic);
         } else {
-            close(ctx, "publish to a topic the hub does not allow: " + topic);
-            return;
-        }
-        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+            log.info("MQTT {} sent a message to {}: accepted and dropped (messaging is not emulated)", id, topic);
         }
     }
 

@@ -47,9 +47,9 @@ public final class ConnectionStates {
         entries.computeIfPresent(id, (key, old) -> new Entry(old.connections(), old.updated(), clock.instant()));
     }
 
-    /** Forgets an identity that was deleted, so a new one of the same id starts afresh. */
-    public void forget(IdentityId id) {
-        entries.remove(id);
+    /** Forgets an identity that was deleted (a device with its modules), so a new one of the same id starts afresh. */
+    public void forget(IdentityId deleted) {
+        entries.keySet().removeIf(id -> IdentityId.isWithin(id, deleted));
     }
 
     public ConnectionState of(IdentityId id) {

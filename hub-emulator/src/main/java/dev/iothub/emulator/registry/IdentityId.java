@@ -25,6 +25,11 @@ public record IdentityId(String deviceId, String moduleId) {
         return isModule() ? device(deviceId) : this;
     }
 
+    /** Whether {@code id} is {@code scope} itself or, when {@code scope} is a device, one of its modules. */
+    public static boolean isWithin(IdentityId id, IdentityId scope) {
+        return id.equals(scope) || (!scope.isModule() && id.deviceId().equals(scope.deviceId()));
+    }
+
     /** {@code d} or {@code d/m}: ids cannot contain '/', so this names an identity uniquely. */
     @Override
     public String toString() {

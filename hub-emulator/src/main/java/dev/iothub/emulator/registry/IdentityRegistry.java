@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -23,6 +24,7 @@ public final class IdentityRegistry {
     private final ConnectionStates connections;
     private final Clock clock;
     private final Object writeLock = new Object();
+    private final List<Consumer<IdentityId>> deletionListeners = new CopyOnWriteArrayList<>();
 
     public IdentityRegistry(HubStore store, ConnectionStates connections, Clock clock) {
         this.store = store;
@@ -38,6 +40,11 @@ public final class IdentityRegistry {
     public List<Identity> modules(String deviceId) {
         get(IdentityId.device(deviceId));
         return store.modules(deviceId);
+    }
+
+    /** Hears of each deleted identity (a device's modules go with it), to drop what is connected as it. */
+    public void addDeletionListener(Consumer<IdentityId> listener) {
+        deletionListeners.add(listener);
     }
 
     public ConnectionStates connections() {
@@ -91,6 +98,7 @@ public final class IdentityRegistry {
             store.delete(id);
             connections.forget(id);
         }
+        deletionListeners.forEach(listener -> listener.accept(id));
     }
 
     /**

@@ -103,8 +103,9 @@ public final class HubServer implements AutoCloseable {
     public void close() {
         listeners.forEach(Channel::close);
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        handlerExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Event loops first: once they are gone no connection event can be handed to a stopped handler thread.
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        handlerExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

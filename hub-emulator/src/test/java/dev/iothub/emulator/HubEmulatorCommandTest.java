@@ -1,0 +1,57 @@
+package dev.iothub.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line's promises that need no running emulator of its own. */
+class HubEmulatorCommandTest {
+
+    @Test
+    void aTakenPortIsOneLineThatSaysWhatToDo() throws Exception {
+        try (HubEmulator running = HubEmulator.builder().address("127.0.0.9").start()) {
+            StringWriter err = new StringWriter();
+            CommandLine command = HubEmulatorCommand.commandLine();
+            command.setErr(new PrintWriter(err));
+
+            int exitCode = command.execute("--address", running.hostName(), "--in-memory");
+
+            assertEquals(1, exitCode);
+            String message = err.toString().strip();
+            assertEquals(1, message.lines().count(), message);
+            assertTrue(message.startsWith("hub-emulator: Cannot listen on 127.0.0.9:443: the port is in use"), message);
+            assertTrue(message.contains("--address"), message);
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotOursIsOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+
+        int exitCode = command.execute("--address", "192.0.2.1", "--in-memory");
+
+        assertEquals(1, exitCode);
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("Cannot listen on 192.0.2.1:443"), err.toString());
+        assertFalse(err.toString().contains("\tat "), "no stack trace without --verbose");
+    }
+
+    @Test
+    void helpListsTheOptionsAndExitCodes() {
+        StringWriter out = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setOut(new PrintWriter(out));
+
+        assertEquals(0, command.execute("--help"));
+        for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "Exit codes"}) {
+            assertTrue(out.toString().contains(expected), expected);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.iothub.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import dev.iothub.emulator.testing.EmulatorProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.Test;
+
+/** hub-emulator.jar as a user runs it. */
+class HubEmulatorJarIT {
+    private static final Path JAR = Path.of("target", "hub-emulator.jar");
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    @Test
+    void servesTheSdkLogsEachRequestAndShutsDownCleanlyOnSigterm() throws Exception {
+        SSLSocketFactory previous = HttpsURLConnection.getDefaultSSLSocketFactory();
+        try (EmulatorProcess emulator = EmulatorProcess.start(
+                List.of(JAVA, "-jar", JAR.toString(), "--address", "127.0.0.12", "--in-memory"))) {
+            assertTrue(emulator.banner().get(0).contains("listening on 127.0.0.12"), emulator.banner().get(0));
+            HttpsURLConnection.setDefaultSSLSocketFactory(emulator.clientSslContext().getSocketFactory());
+
+            new RegistryClient(emulator.serviceConnectionString()).addDevice(new Device("from-the-jar", AuthenticationType.SAS));
+
+            assertTrue(emulator.nextLine().contains("PUT /devices/from-the-jar 200"), "one log line per request");
+            emulator.process().destroy(); // SIGTERM
+            assertTrue(emulator.process().waitFor(30, TimeUnit.SECONDS), "the emulator stops");
+            assertEquals(143, emulator.process().exitValue());
+            assertTrue(Files.notExists(emulator.caCertificatePem()), "an in-memory emulator leaves no CA behind");
+        } finally {
+            HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+        }
+    }
+
+    @Test
+    void anUnprivilegedUserIsToldHowToBindTheHubsPorts() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become another user");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        assumeTrue(Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).trim()) > 443,
+                "this machine lets everybody bind 443");
+        Process emulator = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                JAVA, "-jar", JAR.toAbsolutePath().toString(), "--address", "127.0.0.13", "--in-memory")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String err = new String(emulator.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+        assertTrue(emulator.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, emulator.exitValue(), err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("Cannot listen on 127.0.0.13:443"), err);
+        assertTrue(err.contains("setcap cap_net_bind_service") && err.contains("ip_unprivileged_port_start"), err);
+    }
+}

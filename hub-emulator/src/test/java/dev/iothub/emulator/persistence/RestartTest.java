@@ -1,0 +1,100 @@
+package dev.iothub.emulator.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import dev.iothub.emulator.HubEmulator;
+import dev.iothub.emulator.HubEmulatorCommand;
+import dev.iothub.emulator.testing.EmulatorProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Identities, keys, twins and the CA survive a restart on the same data directory, even after kill -9. */
+class RestartTest {
+    @TempDir
+    Path dataDirectory;
+    private SSLSocketFactory previousDefault;
+
+    @BeforeEach
+    void rememberTrust() {
+        previousDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
+    }
+
+    @AfterEach
+    void restoreTrust() {
+        HttpsURLConnection.setDefaultSSLSocketFactory(previousDefault);
+    }
+
+    @Test
+    void aRestartKeepsIdentitiesKeysTwinsAndTheCa() throws Exception {
+        String connectionString;
+        String ca;
+        Module module;
+        try (HubEmulator hub = start("127.0.0.7")) {
+            connectionString = hub.serviceConnectionString();
+            ca = Files.readString(hub.caCertificatePem());
+            RegistryClient registry = new RegistryClient(connectionString);
+            registry.addDevice(new Device("kept", AuthenticationType.SAS));
+            module = registry.addModule(new Module("kept", "m", AuthenticationType.SAS));
+            patchDesired(new TwinClient(connectionString), "kept", 122);
+        }
+
+        try (HubEmulator hub = start("127.0.0.7")) {
+            assertEquals(connectionString, hub.serviceConnectionString(), "same policy keys");
+            assertEquals(ca, Files.readString(hub.caCertificatePem()), "same CA");
+            Module reloaded = new RegistryClient(connectionString).getModule("kept", "m");
+            assertEquals(module.getPrimaryKey(), reloaded.getPrimaryKey());
+            assertEquals(module.getGenerationId(), reloaded.getGenerationId());
+            Twin twin = new TwinClient(connectionString).get("kept", "m");
+            assertEquals(122, ((Number) twin.getDesiredProperties().get("telemetryInterval")).intValue());
+            assertEquals(2, twin.getDesiredProperties().getVersion());
+        }
+    }
+
+    @Test
+    void aWriteAcknowledgedBeforeKill9IsThereAfterRestart() throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "-cp", System.getProperty("java.class.path"),
+                HubEmulatorCommand.class.getName(), "--address", "127.0.0.8", "--data-dir", dataDirectory.toString()))) {
+            HttpsURLConnection.setDefaultSSLSocketFactory(emulator.clientSslContext().getSocketFactory());
+            RegistryClient registry = new RegistryClient(emulator.serviceConnectionString());
+            registry.addDevice(new Device("survivor", AuthenticationType.SAS));
+            registry.addModule(new Module("survivor", "m", AuthenticationType.SAS));
+            patchDesired(new TwinClient(emulator.serviceConnectionString()), "survivor", 7);
+
+            emulator.process().destroyForcibly(); // SIGKILL: no shutdown hook, no store close
+            assertTrue(emulator.process().waitFor(30, TimeUnit.SECONDS));
+        }
+
+        try (HubEmulator hub = start("127.0.0.8")) {
+            Twin twin = new TwinClient(hub.serviceConnectionString()).get("survivor", "m");
+            assertEquals(7, ((Number) twin.getDesiredProperties().get("telemetryInterval")).intValue());
+        }
+    }
+
+    private HubEmulator start(String address) throws Exception {
+        HubEmulator hub = HubEmulator.builder().address(address).dataDirectory(dataDirectory).start();
+        HttpsURLConnection.setDefaultSSLSocketFactory(hub.clientSslContext().getSocketFactory());
+        return hub;
+    }
+
+    private static void patchDesired(TwinClient twins, String deviceId, int interval) throws Exception {
+        Twin twin = twins.get(deviceId, "m");
+        twin.getDesiredProperties().put("telemetryInterval", interval);
+        twins.patch(twin, "\"" + twin.getETag() + "\"");
+    }
+}

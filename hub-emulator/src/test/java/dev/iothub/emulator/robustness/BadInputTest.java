@@ -1,0 +1,212 @@
+package dev.iothub.emulator.robustness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import dev.iothub.emulator.auth.SharedAccessSignature;
+import dev.iothub.emulator.json.Json;
+import dev.iothub.emulator.junit.HubEmulatorExtension;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Bad input gets the hub's error or a closed connection, never a crash, and the emulator goes on serving. */
+class BadInputTest {
+    @RegisterExtension
+    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.6");
+    private static final String API = "?api-version=2021-04-12";
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .sslContext(emulator.hub().clientSslContext())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    @AfterEach
+    void theEmulatorStillServes() throws Exception {
+        String id = "alive-" + System.nanoTime();
+        RegistryClient registry = new RegistryClient(emulator.hub().serviceConnectionString());
+        assertEquals(id, registry.addDevice(new Device(id, AuthenticationType.SAS)).getDeviceId());
+    }
+
+    @Test
+    void malformedJsonIsTheHubsBadRequest() throws Exception {
+        HttpResponse<String> response = send("PUT", "/devices/d1" + API, "{\"deviceId\": \"d1\", ", token());
+
+        assertError(response, 400, "ArgumentInvalid");
+    }
+
+    @Test
+    void aJsonArrayIsNotADevice() throws Exception {
+        assertError(send("PUT", "/devices/d2" + API, "[1,2]", token()), 400, "ArgumentInvalid");
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedNotFollowed() throws Exception {
+        String deep = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+        HttpResponse<String> response = send("PATCH", "/twins/d3" + API, deep, token());
+
+        assertEquals(400, response.statusCode());
+    }
+
+    @Test
+    void aMissingOrGarbledAuthorizationIsUnauthorized() throws Exception {
+        assertError(send("GET", "/devices/d4" + API, null, null), 401, "IotHubUnauthorizedAccess");
+        assertError(send("GET", "/devices/d4" + API, null, "SharedAccessSignature garbage"), 401, "IotHubUnauthorizedAccess");
+        assertError(send("GET", "/devices/d4" + API, null, "Bearer abc"), 401, "IotHubUnauthorizedAccess");
+        assertError(send("GET", "/devices/d4" + API, null,
+                "SharedAccessSignature sr=x&sig=%%%&se=notanumber&skn=iothubowner"), 401, "IotHubUnauthorizedAccess");
+    }
+
+    @Test
+    void aMissingApiVersionIsABadRequest() throws Exception {
+        assertEquals(400, send("GET", "/devices/d5", null, token()).statusCode());
+    }
+
+    @Test
+    void anUnknownPathSaysWhatIsNotEmulated() throws Exception {
+        HttpResponse<String> response = send("GET", "/jobs/v2" + API, null, token());
+
+        assertEquals(501, response.statusCode());
+        assertTrue(response.body().contains("does not emulate"), response.body());
+    }
+
+    @Test
+    void garbageBytesOnTheTlsPortsCloseTheConnection() throws Exception {
+        for (int port : new int[] {443, 8883}) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(emulator.hub().hostName(), port), 5000);
+                socket.setSoTimeout(10_000);
+                byte[] garbage = new byte[4096];
+                new Random(port).nextBytes(garbage);
+                socket.getOutputStream().write(garbage);
+                assertClosed(socket.getInputStream());
+            }
+        }
+    }
+
+    @Test
+    void garbageInsideTlsClosesTheConnection() throws Exception {
+        for (int port : new int[] {443, 8883}) {
+            try (SSLSocket socket = tls(port)) {
+                byte[] garbage = new byte[4096];
+                new Random(port).nextBytes(garbage);
+                garbage[0] = (byte) 0xF0; // MQTT packet type 15 does not exist; no HTTP method starts so either
+                socket.getOutputStream().write(garbage);
+                socket.getOutputStream().flush();
+                assertClosed(socket.getInputStream());
+            }
+        }
+    }
+
+    @Test
+    void anMqttPacketBeforeConnectClosesTheConnection() throws Exception {
+        try (SSLSocket socket = tls(8883)) {
+            write(socket.getOutputStream(), MqttMessage.PINGREQ);
+            assertClosed(socket.getInputStream());
+        }
+    }
+
+    @Test
+    void aRefusedConnectGetsReturnCodeFiveAndIsClosed() throws Exception {
+        try (SSLSocket socket = tls(8883)) {
+            write(socket.getOutputStream(), connect("nosuchdevice", "SharedAccessSignature sr=x&sig=y&se=1"));
+            byte[] connAck = socket.getInputStream().readNBytes(4);
+            assertEquals(0x20, connAck[0] & 0xFF, "CONNACK");
+            assertEquals(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED.byteValue(), connAck[3]);
+            assertClosed(socket.getInputStream());
+        }
+    }
+
+    private static void write(OutputStream out, MqttMessage message) throws IOException {
+        EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        encoder.writeOutbound(message);
+        ByteBuf bytes = encoder.readOutbound();
+        out.write(ByteBufUtil.getBytes(bytes));
+        out.flush();
+        bytes.release();
+    }
+
+    private static MqttMessage connect(String clientId, String password) {
+        return MqttMessageBuilders.connect()
+                .clientId(clientId)
+                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                .username(emulator.hub().hostName() + "/" + clientId + "/?api-version=2020-09-30")
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .keepAlive(60)
+                .willQoS(MqttQoS.AT_MOST_ONCE)
+                .build();
+    }
+
+    private static SSLSocket tls(int port) throws IOException {
+        SSLSocket socket = (SSLSocket) emulator.hub().clientSslContext().getSocketFactory()
+                .createSocket(emulator.hub().hostName(), port);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** The peer closed: read ends (-1) or the connection is reset; a timeout fails the test. */
+    private static void assertClosed(InputStream in) {
+        try {
+            while (in.read() != -1) {
+                // drain whatever the server said before closing
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the emulator kept the connection open", e);
+        } catch (IOException e) {
+            // a reset is a close too
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + emulator.hub().hostName() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String token() {
+        String connectionString = emulator.hub().serviceConnectionString();
+        String key = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
+        return SharedAccessSignature.sign(emulator.hub().hostName(), key, "iothubowner", Instant.now().plusSeconds(300));
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String errorCode) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(errorCode, response.headers().firstValue("iothub-errorcode").orElse(null));
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertTrue(body.path("Message").asText().startsWith("ErrorCode:" + errorCode + ";"), response.body());
+        assertTrue(body.path("ExceptionMessage").asText().startsWith("Tracking ID:"), response.body());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.iothub.emulator.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** An emulator in a process of its own, started and read as a user would: its banner gives the rest. */
+public final class EmulatorProcess implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader output;
+    private final List<String> banner = new ArrayList<>();
+
+    private EmulatorProcess(Process process) throws IOException {
+        this.process = process;
+        this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = output.readLine(); ; line = output.readLine()) {
+            if (line == null) {
+                throw new IOException("the emulator ended before it was ready: " + banner);
+            }
+            if (line.startsWith("hub-emulator ready")) {
+                return;
+            }
+            banner.add(line);
+        }
+    }
+
+    /** Runs {@code command} (the emulator's java command line) and waits for its ready line. */
+    public static EmulatorProcess start(List<String> command) throws IOException {
+        return new EmulatorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    public List<String> banner() {
+        return banner;
+    }
+
+    public String serviceConnectionString() {
+        return valueAfter("Service connection string: ");
+    }
+
+    public Path caCertificatePem() {
+        return Path.of(valueAfter("CA certificate: "));
+    }
+
+    /** What the emulator logs after its banner, a line at a time. */
+    public String nextLine() throws IOException {
+        return output.readLine();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** A client SSLContext that trusts the emulator's CA, read from the file it printed. */
+    public SSLContext clientSslContext() throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caCertificatePem())) {
+            trust.setCertificateEntry("hub-emulator", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private String valueAfter(String prefix) {
+        return banner.stream().filter(line -> line.startsWith(prefix)).map(line -> line.substring(prefix.length()))
+                .findFirst().orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in " + banner));
+    }
+
+    /** Kills the process (SIGKILL) if it still runs. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
