@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CreateModuleBadInputTest {
     static final String KEY = BOGUS_KEY;
-    static final String SERVICE = "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
+    static final String SERVICE = "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
 
     static Run run(String... args) {
         return Run.of(CreateModule.commandLine(new CreateModule()), args);
@@ -38,13 +38,13 @@ class CreateModuleBadInputTest {
 
     @Test
     void keyThatIsNotBase64() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY + "!!"),
+        assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY + "!!"),
                 "SharedAccessKey is not a valid base64 key");
     }
 
     @Test
     void moduleConnectionStringGivenToAServiceTool() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
                 "this is a device or module connection string");
     }
 

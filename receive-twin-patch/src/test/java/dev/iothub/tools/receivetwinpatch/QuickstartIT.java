@@ -63,7 +63,7 @@ class QuickstartIT {
     @Test
     void namesTheStepThatFailed() throws Exception {
         try (JarRun run = quickstart(Map.of("IOTHUB_CONNECTION_STRING",
-                "HostName=127.0.0.29;SharedAccessKeyName=iothubowner;SharedAccessKey=" + BOGUS_KEY))) {
+                "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + BOGUS_KEY))) {
             assertEquals(1, run.exitCode(WAIT), run.toString());
             assertTrue(run.err().toString().contains("quickstart: FAILED at step \"create-module: the device and module identities\": "
                     + "create-module exited with status 3"), run.toString());

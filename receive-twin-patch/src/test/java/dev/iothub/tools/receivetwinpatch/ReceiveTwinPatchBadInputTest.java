@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Bad input exits 2 naming the mistake before anything is sent (nothing listens at the hub's address: sending would exit 3). */
 class ReceiveTwinPatchBadInputTest {
     static final String KEY = BOGUS_KEY;
-    static final String MODULE = "HostName=127.0.0.19;DeviceId=myFirstDevice;ModuleId=myFirstModule;SharedAccessKey=" + KEY;
+    static final String MODULE = "HostName=127.0.0.49;DeviceId=myFirstDevice;ModuleId=myFirstModule;SharedAccessKey=" + KEY;
 
     static Run run(String... args) {
         return Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()), args);
@@ -26,13 +26,13 @@ class ReceiveTwinPatchBadInputTest {
 
     @Test
     void serviceConnectionStringGivenToTheReceiver() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY),
+        assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY),
                 "this is a service connection string (it has SharedAccessKeyName)");
     }
 
     @Test
     void deviceConnectionStringWithoutModuleId() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;DeviceId=myFirstDevice;SharedAccessKey=" + KEY),
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=myFirstDevice;SharedAccessKey=" + KEY),
                 "this looks like a device connection string");
     }
 
@@ -43,8 +43,8 @@ class ReceiveTwinPatchBadInputTest {
 
     @Test
     void badKeyAndIds() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;DeviceId=d;ModuleId=m;SharedAccessKey=***"), "not a valid base64 key");
-        assertBadInput(run("-c", "HostName=127.0.0.19;DeviceId=d d;ModuleId=m;SharedAccessKey=" + KEY), "not a valid IoT Hub id");
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d;ModuleId=m;SharedAccessKey=***"), "not a valid base64 key");
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d d;ModuleId=m;SharedAccessKey=" + KEY), "not a valid IoT Hub id");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bad input exits 2 naming the mistake before anything is sent (nothing listens at the hub's address: sending would exit 3). */
 class UpdateModuleTwinBadInputTest {
     static final String KEY = BOGUS_KEY;
-    static final String SERVICE = "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
+    static final String SERVICE = "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
 
     static Run run(String... args) {
         return Run.of(UpdateModuleTwin.commandLine(new UpdateModuleTwin()), args);
@@ -41,9 +41,9 @@ class UpdateModuleTwinBadInputTest {
 
     @Test
     void badConnectionStringAndIds() {
-        assertBadInput(run("-c", "HostName=127.0.0.19;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
                 "this is a device or module connection string");
-        assertBadInput(run("-c", "HostName=127.0.0.19;SharedAccessKeyName=iothubowner;SharedAccessKey=%%%"),
+        assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=%%%"),
                 "not a valid base64 key");
         assertBadInput(run("-c", SERVICE, "--module-id", "a/b"), "is not a valid IoT Hub id");
     }
