@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.ConnectionStatusChangeContext;
 import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
@@ -61,6 +62,9 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
     private Integer timeoutSeconds;
+
+    private static final int TWIN_READ_TIMEOUT_MILLIS = 10_000;
+    private static final int TWIN_READ_ATTEMPTS = 3;
 
     private enum Signal { CHANGED, RECONNECTED, GAVE_UP, STOP }
 
@@ -149,10 +153,27 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     /** The documented device flow, on open and after every reconnect: subscribe, then read the whole twin. */
     private void subscribeAndRead(ModuleClient client) throws InterruptedException, IotHubClientException {
         client.subscribeToDesiredProperties(this::onDesiredPatch, null);
-        Twin twin = client.getTwin();
+        Twin twin = readTwin(client);
         TwinCollection desired = twin.getDesiredProperties();
         tracker.offerFullTwin(desired.getVersion(), properties(desired));
         signals.add(Signal.CHANGED);
+    }
+
+    /**
+     * Reads the twin, asking again when an answer does not come in time. Reading is harmless to repeat, and
+     * the SDK (2.5.0) can lose an answer that did come: its receive thread may drop the request's bookkeeping
+     * before the thread that took the answer off the wire has matched it, most often on a busy machine.
+     */
+    private static Twin readTwin(ModuleClient client) throws InterruptedException, IotHubClientException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.getTwin(TWIN_READ_TIMEOUT_MILLIS);
+            } catch (IotHubClientException e) {
+                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT || attempt == TWIN_READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
