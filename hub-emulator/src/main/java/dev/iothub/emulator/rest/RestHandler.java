@@ -63,13 +63,13 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private FullHttpResponse answer(RestRequest request) {
         try {
-            if (request.apiVersion() == null) {
-                throw new HubException(ErrorCode.InvalidProtocolVersion, "The api-version query parameter is missing.");
-            }
             RestApi api = apis.stream().filter(a -> a.serves(request)).findFirst()
                     .orElseThrow(() -> new HubException(ErrorCode.NotImplemented,
                             "hub-emulator does not emulate " + request.method() + " " + request.path()
-                                    + "; see hub-emulator/README.md for what it does."));
+                                    + " (AMQP, messaging, methods, jobs and queries are not emulated; see hub-emulator/README.md)."));
+            if (request.apiVersion() == null) {
+                throw new HubException(ErrorCode.InvalidProtocolVersion, "The api-version query parameter is missing.");
+            }
             RestResponse answer = api.handle(request);
             FullHttpResponse response = json(HttpResponseStatus.valueOf(answer.status()), answer.body());
             if (answer.etag() != null) {

@@ -16,7 +16,7 @@ import java.util.Locale;
 public record RestRequest(String method, List<String> segments, String apiVersion, HttpHeaders headers, byte[] body) {
 
     public static RestRequest of(HttpMethod method, String uri, HttpHeaders headers, byte[] body) {
-        QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        QueryStringDecoder decoder = new QueryStringDecoder(originForm(uri));
         List<String> segments = new ArrayList<>();
         for (String segment : decoder.rawPath().split("/")) {
             if (!segment.isEmpty()) {
@@ -29,6 +29,20 @@ public record RestRequest(String method, List<String> segments, String apiVersio
                 ? override.trim().toUpperCase(Locale.ROOT)
                 : method.name();
         return new RestRequest(effective, List.copyOf(segments), versions == null ? null : versions.get(0), headers, body);
+    }
+
+    /**
+     * {@code /path?query} of a request target, also when a client sends the absolute form
+     * {@code https://host/path?query}, as HTTP/1.1 servers must accept (RFC 9112, 3.2.2) and as the
+     * SDK's AMQP-over-WebSocket upgrade does.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme < 0 || target.startsWith("/")) {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        return path < 0 ? "/" : target.substring(path);
     }
 
     public String header(String name) {

@@ -19,11 +19,14 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +99,33 @@ class BadInputTest {
 
         assertEquals(501, response.statusCode());
         assertTrue(response.body().contains("does not emulate"), response.body());
+    }
+
+    @Test
+    void anAmqpWebSocketUpgradeInAbsoluteFormSaysAmqpIsNotEmulated() throws Exception {
+        String host = emulator.hub().hostName();
+        try (SSLSocket socket = tls(443)) {
+            // what qpid-proton-j-extensions sends for the SDK's AMQPS_WS
+            socket.getOutputStream().write(("GET https://" + host + "/$iothub/websocket HTTP/1.1\r\n"
+                    + "Host: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: AMQPWSB10\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String status = in.readLine();
+            int length = 0;
+            for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
+                if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring("content-length:".length()).trim());
+                }
+            }
+            char[] body = new char[length];
+            assertEquals(length, in.read(body, 0, length));
+
+            assertTrue(status.startsWith("HTTP/1.1 501"), status);
+            assertTrue(new String(body).contains("AMQP"), new String(body));
+        }
     }
 
     @Test
@@ -178,7 +209,7 @@ class BadInputTest {
             while (in.read() != -1) {
                 // drain whatever the server said before closing
             }
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw new AssertionError("the emulator kept the connection open", e);
         } catch (IOException e) {
             // a reset is a close too

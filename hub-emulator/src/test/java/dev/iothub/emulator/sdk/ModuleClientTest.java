@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
@@ -19,6 +20,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import java.util.Base64;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +52,7 @@ class ModuleClientTest {
 
         client.open(false);
         client.subscribeToDesiredProperties((twin, context) -> patches.add(twin), null);
-        com.microsoft.azure.sdk.iot.device.twin.Twin initial = client.getTwin();
+        com.microsoft.azure.sdk.iot.device.twin.Twin initial = readTwin(client);
         assertEquals(1, initial.getDesiredProperties().getVersion());
         assertTrue(registry().getModule(deviceId, "m").getConnectionState() == DeviceConnectionState.Connected);
 
@@ -66,10 +68,12 @@ class ModuleClientTest {
         com.microsoft.azure.sdk.iot.device.twin.TwinCollection reported =
                 new com.microsoft.azure.sdk.iot.device.twin.TwinCollection();
         reported.put("telemetryInterval", 122);
-        ReportedPropertiesUpdateResponse response = client.updateReportedProperties(reported);
-        assertEquals(2, response.getVersion());
-        assertEquals(122, ((Number) twins.get(deviceId, "m").getReportedProperties().get("telemetryInterval")).intValue());
-        assertEquals(2, client.getTwin().getDesiredProperties().getVersion());
+        ReportedPropertiesUpdateResponse response = report(client, reported);
+        Twin afterReport = twins.get(deviceId, "m");
+        assertEquals(122, ((Number) afterReport.getReportedProperties().get("telemetryInterval")).intValue());
+        assertEquals(afterReport.getReportedProperties().getVersion(), response.getVersion());
+        assertTrue(response.getVersion() >= 2);
+        assertEquals(2, readTwin(client).getDesiredProperties().getVersion());
     }
 
     @ParameterizedTest
@@ -82,6 +86,30 @@ class ModuleClientTest {
 
         assertThrows(IotHubClientException.class, () -> client.open(false));
         assertEquals(DeviceConnectionState.Disconnected, registry().getModule(deviceId, "m").getConnectionState());
+    }
+
+    /**
+     * A twin request, sent again if its answer is lost: the SDK (2.5.0) can drop an answer that came, when
+     * its receive thread removes the request's bookkeeping before the thread that took the answer off the
+     * wire has matched it (seen on a loaded 2-core machine; the emulator's debug log shows the answer
+     * sent). Only a timeout is retried; both requests here are safe to repeat.
+     */
+    private static <T> T retryingLostAnswer(Callable<T> request) throws Exception {
+        try {
+            return request.call();
+        } catch (IotHubClientException e) {
+            assertEquals(IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT, e.getStatusCode(), "only a lost answer is retried");
+            return request.call();
+        }
+    }
+
+    private static com.microsoft.azure.sdk.iot.device.twin.Twin readTwin(ModuleClient client) throws Exception {
+        return retryingLostAnswer(() -> client.getTwin(10_000));
+    }
+
+    private static ReportedPropertiesUpdateResponse report(
+            ModuleClient client, com.microsoft.azure.sdk.iot.device.twin.TwinCollection reported) throws Exception {
+        return retryingLostAnswer(() -> client.updateReportedProperties(reported, 10_000));
     }
 
     private Module createModule(String deviceId) throws Exception {

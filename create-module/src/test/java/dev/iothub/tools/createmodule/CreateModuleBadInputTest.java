@@ -1,0 +1,83 @@
+package dev.iothub.tools.createmodule;
+
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.iothub.tools.common.testing.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input exits 2 with one line naming the mistake, before anything is sent. The hub address is
+ * one where nothing listens: had the tool sent anything it would have exited 3, not 2.
+ */
+class CreateModuleBadInputTest {
+    static final String KEY = BOGUS_KEY;
+    static final String SERVICE = "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
+
+    static Run run(String... args) {
+        return Run.of(CreateModule.commandLine(new CreateModule()), args);
+    }
+
+    @Test
+    void noConnectionString() {
+        assumeTrue(System.getenv("IOTHUB_CONNECTION_STRING") == null);
+        assertBadInput(run(), "no connection string: pass -c/--connection-string or set IOTHUB_CONNECTION_STRING");
+    }
+
+    @Test
+    void connectionStringWithoutHostName() {
+        assertBadInput(run("-c", "SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY), "has no HostName");
+    }
+
+    @Test
+    void keyThatIsNotBase64() {
+        assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY + "!!"),
+                "SharedAccessKey is not a valid base64 key");
+    }
+
+    @Test
+    void moduleConnectionStringGivenToAServiceTool() {
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
+                "this is a device or module connection string");
+    }
+
+    @Test
+    void invalidDeviceAndModuleIds() {
+        assertBadInput(run("-c", SERVICE, "--device-id", "my device"), "is not a valid IoT Hub id");
+        assertBadInput(run("-c", SERVICE, "--module-id", "m".repeat(129)), "IoT Hub allows at most 128");
+        assertBadInput(run("-c", SERVICE, "--device-id", ""), "is empty");
+    }
+
+    @Test
+    void caCertificateThatIsMissingOrNotPem(@TempDir Path dir) throws Exception {
+        assertBadInput(run("-c", SERVICE, "--ca-cert", dir.resolve("missing.pem").toString()), "no such file");
+        Path notPem = Files.writeString(dir.resolve("not.pem"), "hello");
+        assertBadInput(run("-c", SERVICE, "--ca-cert", notPem.toString()), "not.pem");
+    }
+
+    @Test
+    void unknownOptionAndOutputFormat() {
+        assertBadInput(run("-c", SERVICE, "--colour"), "Unknown option: '--colour'");
+        assertBadInput(run("-c", SERVICE, "-o", "yaml"), "Invalid value for option '--output'");
+    }
+
+    @Test
+    void unreachableHubExits3NamingTheCause() {
+        assertFailure(run("-c", SERVICE), 3, "could not reach the hub: connection refused");
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        Run run = run("--help");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().toString().contains("Exit codes:"), run.out().toString());
+        assertTrue(run.out().toString().contains("3   The hub could not be reached"), run.out().toString());
+    }
+}

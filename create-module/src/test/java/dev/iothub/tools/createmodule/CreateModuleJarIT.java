@@ -1,0 +1,66 @@
+package dev.iothub.tools.createmodule;
+
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.tools.common.testing.JarRun;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** create-module.jar as a user runs it: alone on the class path, configured by the environment. */
+class CreateModuleJarIT {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.21");
+
+    @Test
+    void helpAndVersionWorkWithNothingElseOnTheClassPath() throws Exception {
+        try (JarRun help = JarRun.tool("create-module", Map.of(), "--help")) {
+            assertEquals(0, help.exitCode(WAIT), help.toString());
+            assertTrue(help.out().toString().startsWith("Usage: create-module"), help.toString());
+            assertTrue(help.out().toString().contains("Exit codes:"), help.toString());
+        }
+        try (JarRun version = JarRun.tool("create-module", Map.of(), "--version")) {
+            assertEquals(0, version.exitCode(WAIT), version.toString());
+            assertEquals("create-module " + System.getProperty("project.version"), version.out().toString().strip());
+        }
+    }
+
+    @Test
+    void takesTheConnectionStringFromTheEnvironment() throws Exception {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("IOTHUB_CONNECTION_STRING", EMULATOR.hub().serviceConnectionString());
+        try (JarRun run = JarRun.tool("create-module", environment,
+                "--ca-cert", EMULATOR.hub().caCertificatePem().toString(), "--device-id", "jar-device")) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+            assertTrue(run.out().toString().contains("Module connection string: HostName=" + EMULATOR.hub().hostName()
+                    + ";DeviceId=jar-device;ModuleId=myFirstModule;SharedAccessKey="), run.toString());
+            assertEquals("", run.err().toString(), "the SDK's log stays quiet");
+        }
+    }
+
+    @Test
+    void aWrongKeyExits1WithOneLineAndNeverShowsTheKey() throws Exception {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("IOTHUB_CONNECTION_STRING",
+                "HostName=" + EMULATOR.hub().hostName() + ";SharedAccessKeyName=iothubowner;SharedAccessKey=" + BOGUS_KEY);
+        for (String verbose : new String[] {"--device-id=quiet", "--verbose"}) {
+            try (JarRun run = JarRun.tool("create-module", environment,
+                    "--ca-cert", EMULATOR.hub().caCertificatePem().toString(), verbose)) {
+                assertEquals(1, run.exitCode(WAIT), run.toString());
+                assertTrue(run.err().toString().startsWith("create-module: the hub refused the request: unauthorized"), run.toString());
+                assertFalse(run.toString().contains(BOGUS_KEY), run.toString());
+                if (!verbose.equals("--verbose")) {
+                    assertEquals(1, run.err().toString().strip().lines().count(), run.toString());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The IoT Hub "module identity and module twin" tutorial as one script:
+#   create-module, then receive-twin-patch in the background, then update-module-twin,
+#   and the receiver prints the desired-property patch and exits.
+#
+# With IOTHUB_CONNECTION_STRING unset, it runs against hub-emulator, started here in memory on
+# QUICKSTART_ADDRESS (default 127.0.0.10; binding port 443 needs root or the capability, see
+# hub-emulator/README.md). With IOTHUB_CONNECTION_STRING set, it runs against that hub; set
+# IOTHUB_CA_CERT too if that hub's certificate comes from a private CA.
+# Other settings: QUICKSTART_DEVICE_ID, QUICKSTART_MODULE_ID, QUICKSTART_DESIRED, JAVA.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+JAVA="${JAVA:-java}"
+ADDRESS="${QUICKSTART_ADDRESS:-127.0.0.10}"
+DEVICE_ID="${QUICKSTART_DEVICE_ID:-myFirstDevice}"
+MODULE_ID="${QUICKSTART_MODULE_ID:-myFirstModule}"
+DESIRED="${QUICKSTART_DESIRED:-{\"telemetryInterval\":122\}}"
+WAIT_SECONDS=60
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/quickstart.XXXXXX")"
+STEP="starting"
+BACKGROUND_PIDS=()
+
+step() {
+  STEP="$1"
+  printf '\n== %s\n' "$STEP"
+}
+
+fail() {
+  printf '\nquickstart: FAILED at step "%s": %s\n' "$STEP" "$1" >&2
+  exit 1
+}
+
+# Stops what this script started (SIGTERM, then waits for it), and removes its scratch folder.
+cleanup() {
+  local pid
+  for pid in "${BACKGROUND_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# wait_for_line FILE PATTERN PID: waits until FILE has a line matching the extended regex PATTERN;
+# fails if the process PID ends first or WAIT_SECONDS pass.
+wait_for_line() {
+  local file="$1" pattern="$2" pid="$3"
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until grep -qE -- "$pattern" "$file" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      fail "it ended before printing /$pattern/; its output was:"$'\n'"$(cat "$file")"
+    fi
+    if ((SECONDS >= deadline)); then
+      fail "no line /$pattern/ within ${WAIT_SECONDS}s; its output so far:"$'\n'"$(cat "$file")"
+    fi
+    sleep 0.1
+  done
+}
+
+# run_tool NAME ARGS...: runs a tool's jar in the foreground and shows its output; fails the step if it fails.
+run_tool() {
+  local name="$1"
+  shift
+  local status=0
+  "$JAVA" -jar "$name/target/$name.jar" "$@" >"$WORK/$name.out" 2>&1 || status=$?
+  if ((status != 0)); then
+    cat "$WORK/$name.out" >&2
+    fail "$name exited with status $status"
+  fi
+  cat "$WORK/$name.out"
+}
+
+step "build the jars (if missing)"
+for jar in hub-emulator/target/hub-emulator.jar create-module/target/create-module.jar \
+           update-module-twin/target/update-module-twin.jar receive-twin-patch/target/receive-twin-patch.jar; do
+  if [[ ! -f "$jar" ]]; then
+    echo "building with: mvn -B -ntp -q package -DskipTests"
+    mvn -B -ntp -q package -DskipTests || fail "the Maven build failed"
+    break
+  fi
+done
+echo "jars ready"
+
+CA_ARGS=()
+if [[ -z "${IOTHUB_CONNECTION_STRING:-}" ]]; then
+  step "start hub-emulator in memory on $ADDRESS"
+  "$JAVA" -jar hub-emulator/target/hub-emulator.jar --address "$ADDRESS" --in-memory >"$WORK/hub-emulator.log" 2>&1 &
+  BACKGROUND_PIDS+=("$!")
+  wait_for_line "$WORK/hub-emulator.log" '^hub-emulator ready' "$!"
+  SERVICE_CONNECTION_STRING="$(sed -n 's/^Service connection string: //p' "$WORK/hub-emulator.log" | head -n 1)"
+  CA_CERT="$(sed -n 's/^CA certificate: //p' "$WORK/hub-emulator.log" | head -n 1)"
+  [[ -n "$SERVICE_CONNECTION_STRING" && -n "$CA_CERT" ]] \
+    || fail "hub-emulator did not print its service connection string and CA certificate"
+  CA_ARGS=(--ca-cert "$CA_CERT")
+  echo "hub-emulator is ready (CA certificate: $CA_CERT)"
+else
+  SERVICE_CONNECTION_STRING="$IOTHUB_CONNECTION_STRING"
+  if [[ -n "${IOTHUB_CA_CERT:-}" ]]; then
+    CA_ARGS=(--ca-cert "$IOTHUB_CA_CERT")
+  fi
+  echo "using the hub of IOTHUB_CONNECTION_STRING"
+fi
+
+step "create-module: the device and module identities"
+run_tool create-module -c "$SERVICE_CONNECTION_STRING" "${CA_ARGS[@]}" --device-id "$DEVICE_ID" --module-id "$MODULE_ID"
+MODULE_CONNECTION_STRING="$(sed -n 's/^Module connection string: //p' "$WORK/create-module.out")"
+[[ -n "$MODULE_CONNECTION_STRING" ]] || fail "create-module printed no module connection string"
+
+step "receive-twin-patch: connect as the module and wait for one patch (in the background)"
+"$JAVA" -jar receive-twin-patch/target/receive-twin-patch.jar -c "$MODULE_CONNECTION_STRING" "${CA_ARGS[@]}" \
+  --count 1 --timeout "$WAIT_SECONDS" >"$WORK/receive-twin-patch.log" 2>&1 &
+RECEIVER_PID="$!"
+BACKGROUND_PIDS+=("$RECEIVER_PID")
+wait_for_line "$WORK/receive-twin-patch.log" '^Waiting for desired property patches' "$RECEIVER_PID"
+RECEIVER_LINES_SHOWN="$(wc -l <"$WORK/receive-twin-patch.log")"
+cat "$WORK/receive-twin-patch.log"
+
+step "update-module-twin: patch the desired properties with $DESIRED"
+run_tool update-module-twin -c "$SERVICE_CONNECTION_STRING" "${CA_ARGS[@]}" \
+  --device-id "$DEVICE_ID" --module-id "$MODULE_ID" --desired "$DESIRED"
+
+step "receive-twin-patch: the patch arrives"
+RECEIVER_STATUS=0
+wait "$RECEIVER_PID" || RECEIVER_STATUS=$?
+tail -n +"$((RECEIVER_LINES_SHOWN + 1))" "$WORK/receive-twin-patch.log"
+((RECEIVER_STATUS == 0)) || fail "receive-twin-patch exited with status $RECEIVER_STATUS"
+grep -q '^Desired property patch' "$WORK/receive-twin-patch.log" || fail "receive-twin-patch printed no patch"
+
+STEP="done"
+printf '\nquickstart: OK - the module received the desired-property patch.\n'

@@ -1,0 +1,256 @@
+package dev.iothub.tools.receivetwinpatch;
+
+import com.google.gson.JsonObject;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.ConnectionStatusChangeContext;
+import com.microsoft.azure.sdk.iot.device.IotHubConnectionStatusChangeReason;
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
+import com.microsoft.azure.sdk.iot.device.twin.Twin;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import dev.iothub.tools.common.CommonOptions;
+import dev.iothub.tools.common.DeviceClientErrors;
+import dev.iothub.tools.common.ExitCodes;
+import dev.iothub.tools.common.Json;
+import dev.iothub.tools.common.ManifestVersionProvider;
+import dev.iothub.tools.common.ModuleConnectionOptions;
+import dev.iothub.tools.common.ModuleConnectionString;
+import dev.iothub.tools.common.ToolFailure;
+import dev.iothub.tools.common.Tools;
+import java.io.PrintWriter;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Connects as a module and prints every desired-property change, across reconnects, until told to stop. */
+@Command(name = "receive-twin-patch", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
+        description = "Connects to the hub as a module, prints its desired properties, then every desired-property patch with its $version as it arrives, and connection status changes. After a reconnect it reads the twin again, so a change made while it was disconnected is printed, once.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_HELP + " Also after --count patches, and on Ctrl-C.", ExitCodes.HUB_REFUSED_HELP,
+                ExitCodes.BAD_INPUT_HELP, ExitCodes.UNREACHABLE_HELP + " Also: connection lost and retries gave up.",
+                ExitCodes.TIMEOUT_HELP, ExitCodes.UNEXPECTED_HELP})
+public final class ReceiveTwinPatch implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ModuleConnectionOptions connection;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", converter = Protocol.Converter.class,
+            completionCandidates = Protocol.Names.class, defaultValue = "mqtt",
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private Protocol protocol = Protocol.MQTT;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "Exit 0 once N desired-property changes have come (default: run until Ctrl-C).")
+    private Integer count;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
+    private Integer timeoutSeconds;
+
+    private static final int TWIN_READ_TIMEOUT_MILLIS = 10_000;
+    private static final int TWIN_READ_ATTEMPTS = 3;
+
+    private enum Signal { CHANGED, RECONNECTED, GAVE_UP, STOP }
+
+    private final BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+    private volatile String gaveUpBecause;
+    private volatile IotHubConnectionStatus status = IotHubConnectionStatus.DISCONNECTED;
+    private DesiredStateTracker tracker;
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new ReceiveTwinPatch()).execute(args));
+    }
+
+    public static CommandLine commandLine(ReceiveTwinPatch tool) {
+        return Tools.commandLine(tool, new DeviceClientErrors());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ModuleConnectionString module = connection.connectionString();
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count must be 1 or more");
+        }
+        if (timeoutSeconds != null && timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be 1 second or more");
+        }
+        long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        common.configureLogging();
+        tracker = new DesiredStateTracker(this::show);
+
+        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder().logRoutineDisconnectsAsErrors(false);
+        if (common.caCertificate() != null) {
+            options.sslContext(common.caCertificate().sslContext());
+        }
+        ModuleClient client = new ModuleClient(module.text(), protocol.sdkProtocol(), options.build());
+        client.setConnectionStatusChangeCallback(this::onStatusChanged, null);
+
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> stopOnSignal(client, finished), "receive-twin-patch-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            common.progress(spec, "Connecting to " + module.hostName() + " as module " + module.deviceId() + "/" + module.moduleId()
+                    + " over " + protocol + "...");
+            client.open(false);
+            subscribeAndRead(client);
+            common.progress(spec, "Waiting for desired property patches (press Ctrl-C to exit)...");
+            return waitForChanges(client, deadline);
+        } finally {
+            client.close();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: it exits once this method is done.
+            }
+        }
+    }
+
+    private int waitForChanges(ModuleClient client, long deadline) throws InterruptedException, IotHubClientException {
+        while (true) {
+            if (count != null && tracker.changes() >= count) {
+                return ExitCodes.OK;
+            }
+            long left = deadline - System.nanoTime();
+            Signal signal = deadline == Long.MAX_VALUE ? signals.take() : signals.poll(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            if (signal == null) {
+                if (count == null) {
+                    return ExitCodes.OK;
+                }
+                throw new ToolFailure(ExitCodes.TIMEOUT, "timed out after " + timeoutSeconds + " s: " + tracker.changes()
+                        + " of " + count + " desired-property changes came");
+            }
+            switch (signal) {
+                case RECONNECTED -> resync(client);
+                case GAVE_UP -> throw new ToolFailure(ExitCodes.UNREACHABLE,
+                        "lost the connection to the hub and gave up reconnecting (" + gaveUpBecause + ")");
+                case STOP -> {
+                    return ExitCodes.OK;
+                }
+                case CHANGED -> {
+                    // loop: check the count
+                }
+            }
+        }
+    }
+
+    /** The documented device flow, on open and after every reconnect: subscribe, then read the whole twin. */
+    private void subscribeAndRead(ModuleClient client) throws InterruptedException, IotHubClientException {
+        client.subscribeToDesiredProperties(this::onDesiredPatch, null);
+        Twin twin = readTwin(client);
+        TwinCollection desired = twin.getDesiredProperties();
+        tracker.offerFullTwin(desired.getVersion(), properties(desired));
+        signals.add(Signal.CHANGED);
+    }
+
+    /**
+     * Reads the twin, asking again when an answer does not come in time. Reading is harmless to repeat, and
+     * the SDK (2.5.0) can lose an answer that did come: its receive thread may drop the request's bookkeeping
+     * before the thread that took the answer off the wire has matched it, most often on a busy machine.
+     */
+    private static Twin readTwin(ModuleClient client) throws InterruptedException, IotHubClientException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.getTwin(TWIN_READ_TIMEOUT_MILLIS);
+            } catch (IotHubClientException e) {
+                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT || attempt == TWIN_READ_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * After a reconnect. If the connection dropped again meanwhile, the next reconnect resyncs; if it is
+     * up and the twin still cannot be read, that is an error like any other.
+     */
+    private void resync(ModuleClient client) throws InterruptedException, IotHubClientException {
+        try {
+            subscribeAndRead(client);
+        } catch (IotHubClientException | IllegalStateException failed) {
+            if (status == IotHubConnectionStatus.CONNECTED) {
+                throw failed;
+            }
+            common.progress(spec, "Could not read the twin after reconnecting (" + failed.getMessage()
+                    + "); will read it after the next reconnect");
+        }
+    }
+
+    private void onDesiredPatch(Twin patch, Object context) {
+        TwinCollection desired = patch.getDesiredProperties();
+        if (tracker.offerPatch(desired.getVersion(), properties(desired))) {
+            signals.add(Signal.CHANGED);
+        }
+    }
+
+    private void onStatusChanged(ConnectionStatusChangeContext change) {
+        IotHubConnectionStatus newStatus = change.getNewStatus();
+        IotHubConnectionStatusChangeReason reason = change.getNewStatusReason();
+        status = newStatus;
+        common.progress(spec, "Connection status: " + newStatus + " (" + reason + ")");
+        if (newStatus == IotHubConnectionStatus.CONNECTED
+                && change.getPreviousStatus() == IotHubConnectionStatus.DISCONNECTED_RETRYING) {
+            signals.add(Signal.RECONNECTED);
+        } else if (newStatus == IotHubConnectionStatus.DISCONNECTED && reason != IotHubConnectionStatusChangeReason.CLIENT_CLOSE) {
+            gaveUpBecause = String.valueOf(reason);
+            signals.add(Signal.GAVE_UP);
+        }
+    }
+
+    /** Ctrl-C or SIGTERM: stop waiting, close the client, and exit 0 rather than the JVM's 130/143. */
+    private void stopOnSignal(ModuleClient client, CountDownLatch finished) {
+        signals.add(Signal.STOP);
+        try {
+            if (!finished.await(10, TimeUnit.SECONDS)) {
+                client.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        common.progress(spec, "Closed the connection.");
+        spec.commandLine().getOut().flush();
+        Runtime.getRuntime().halt(ExitCodes.OK);
+    }
+
+    private void show(DesiredStateTracker.Update update) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (common.json()) {
+            JsonObject line = new JsonObject();
+            line.addProperty("kind", update.kind().name().toLowerCase(java.util.Locale.ROOT));
+            line.addProperty("$version", update.version());
+            line.add("desired", update.desired());
+            out.println(Json.compact(line));
+        } else {
+            String title = switch (update.kind()) {
+                case CURRENT -> "Desired properties now";
+                case PATCH -> "Desired property patch";
+                case MISSED -> "Desired properties changed while disconnected, now";
+            };
+            out.println(title + " ($version " + update.version() + "): " + Json.compact(update.desired()));
+        }
+        out.flush();
+    }
+
+    private static JsonObject properties(TwinCollection desired) {
+        JsonObject json = desired.toJsonElement().getAsJsonObject().deepCopy();
+        json.remove("$metadata");
+        json.remove("$version");
+        return json;
+    }
+}

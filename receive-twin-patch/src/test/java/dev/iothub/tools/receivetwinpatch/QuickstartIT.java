@@ -1,0 +1,74 @@
+package dev.iothub.tools.receivetwinpatch;
+
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.HubEmulator;
+import dev.iothub.tools.common.testing.JarRun;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * quickstart.sh end to end, as a user runs it from the repository root. It lives in the last tool's
+ * module so that every jar it runs has been packaged by then.
+ */
+class QuickstartIT {
+    static final Duration WAIT = Duration.ofSeconds(180);
+
+    private static JarRun quickstart(Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("IOTHUB_CONNECTION_STRING", null);
+        environment.put("IOTHUB_CA_CERT", null);
+        environment.putAll(settings);
+        return JarRun.command(List.of("bash", "quickstart.sh"), environment);
+    }
+
+    @Test
+    void runsTheTutorialOnHubEmulatorAndStopsWhatItStarted() throws Exception {
+        try (JarRun run = quickstart(Map.of("QUICKSTART_ADDRESS", "127.0.0.28"))) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+            String out = run.out().toString();
+            assertTrue(out.contains("Module created: myFirstDevice/myFirstModule"), out);
+            assertTrue(out.contains("Waiting for desired property patches"), out);
+            assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":122}"), out);
+            assertTrue(out.strip().endsWith("quickstart: OK - the module received the desired-property patch."), out);
+        }
+        // Everything it started is stopped: the address is free for a new emulator.
+        try (var again = HubEmulator.builder().address("127.0.0.28").start()) {
+            assertEquals("127.0.0.28", again.hostName());
+        }
+    }
+
+    @Test
+    void runsAgainstTheHubOfIotHubConnectionStringWithoutStartingAnEmulator() throws Exception {
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.29").start();
+             JarRun run = quickstart(Map.of(
+                     "IOTHUB_CONNECTION_STRING", hub.serviceConnectionString(),
+                     "IOTHUB_CA_CERT", hub.caCertificatePem().toString(),
+                     "QUICKSTART_DEVICE_ID", "own-hub-device",
+                     "QUICKSTART_DESIRED", "{\"telemetryInterval\":60}"))) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+            String out = run.out().toString();
+            assertTrue(out.contains("using the hub of IOTHUB_CONNECTION_STRING"), out);
+            assertFalse(out.contains("start hub-emulator"), out);
+            assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":60}"), out);
+        }
+    }
+
+    @Test
+    void namesTheStepThatFailed() throws Exception {
+        try (JarRun run = quickstart(Map.of("IOTHUB_CONNECTION_STRING",
+                "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + BOGUS_KEY))) {
+            assertEquals(1, run.exitCode(WAIT), run.toString());
+            assertTrue(run.err().toString().contains("quickstart: FAILED at step \"create-module: the device and module identities\": "
+                    + "create-module exited with status 3"), run.toString());
+            assertTrue(run.err().toString().contains("create-module: could not reach the hub"), run.toString());
+            assertFalse(run.toString().contains(BOGUS_KEY), run.toString());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.iothub.tools.receivetwinpatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.tools.common.testing.JarRun;
+import dev.iothub.tools.common.testing.ServiceSide;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** receive-twin-patch.jar as a user runs it: waits until stopped, and Ctrl-C/SIGTERM closes it with exit 0. */
+class ReceiveTwinPatchJarIT {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.27");
+
+    @Test
+    void printsPatchesUntilStoppedThenClosesAndExits0() throws Exception {
+        String module = ServiceSide.createModule(EMULATOR.hub(), "jar-device", "jar-module");
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                "--ca-cert", EMULATOR.hub().caCertificatePem().toString())) {
+            receiver.out().awaitContaining("Waiting for desired property patches (press Ctrl-C to exit)...", WAIT);
+            int version = ServiceSide.patchDesired(EMULATOR.hub(), "jar-device", "jar-module", "telemetryInterval", 122);
+            receiver.out().awaitContaining("Desired property patch ($version " + version + "): {\"telemetryInterval\":122}", WAIT);
+
+            receiver.terminate();
+            assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
+            assertTrue(receiver.out().toString().contains("Connection status: DISCONNECTED (CLIENT_CLOSE)"), receiver.toString());
+            assertTrue(receiver.out().toString().strip().endsWith("Closed the connection."), receiver.toString());
+            assertEquals("", receiver.err().toString(), receiver.toString());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.iothub.tools.common;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** Mixin of all three tools: --ca-cert, -o/--output, --verbose. */
+public final class CommonOptions {
+    @Option(names = "--ca-cert", paramLabel = "FILE", converter = CaCertificate.Converter.class,
+            description = "Also trust this PEM CA certificate (hub-emulator, an IoT Edge gateway, a TLS-inspecting proxy); the system's roots stay trusted.")
+    private CaCertificate caCertificate;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private OutputFormat output = OutputFormat.text;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors and the SDK's log (info level).")
+    private boolean verbose;
+
+    /** The extra CA, or null. */
+    public CaCertificate caCertificate() {
+        return caCertificate;
+    }
+
+    public boolean json() {
+        return output == OutputFormat.json;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /**
+     * With --verbose, lets the SDK's log through at info level. slf4j-simple reads its level once, when
+     * the first logger is made, so this must run before any SDK class is used.
+     */
+    public void configureLogging() {
+        if (verbose) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+    }
+
+    /** Prints a progress or status line: on stdout for people, on stderr with -o json so stdout stays JSON only. */
+    public void progress(CommandSpec spec, String line) {
+        PrintWriter writer = json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        writer.println(line);
+        writer.flush();
+    }
+
+    public enum OutputFormat { text, json }
+}

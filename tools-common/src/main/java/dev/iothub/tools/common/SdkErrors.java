@@ -1,0 +1,9 @@
+package dev.iothub.tools.common;
+
+import java.util.Optional;
+
+/** Puts one SDK's exceptions into words and an exit code; {@link Failures} asks it before its generic rules. */
+@FunctionalInterface
+public interface SdkErrors {
+    Optional<ToolFailure> describe(Throwable error);
+}

@@ -1,0 +1,180 @@
+package dev.iothub.tools.updatemoduletwin;
+
+import com.google.gson.JsonObject;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
+import dev.iothub.tools.common.CaCertificate;
+import dev.iothub.tools.common.CommonOptions;
+import dev.iothub.tools.common.ExitCodes;
+import dev.iothub.tools.common.IdentityOptions;
+import dev.iothub.tools.common.Json;
+import dev.iothub.tools.common.ManifestVersionProvider;
+import dev.iothub.tools.common.ServiceClientErrors;
+import dev.iothub.tools.common.ServiceConnectionOptions;
+import dev.iothub.tools.common.ToolFailure;
+import dev.iothub.tools.common.Tools;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Reads a module twin, patches its desired properties under optimistic concurrency, and prints it before and after. */
+@Command(name = "update-module-twin", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
+        description = "Gets the module twin, prints its properties, patches its desired properties with the twin's etag as If-Match (so a change made in between is not overwritten), and prints the result.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.OK_HELP, ExitCodes.HUB_REFUSED_HELP + " Also: the twin changed in between (412).",
+                ExitCodes.BAD_INPUT_HELP, ExitCodes.UNREACHABLE_HELP, ExitCodes.UNEXPECTED_HELP})
+public final class UpdateModuleTwin implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ServiceConnectionOptions connection;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Mixin
+    private IdentityOptions identity;
+
+    @Option(names = "--desired", paramLabel = "JSON|@FILE", converter = DesiredPatch.Converter.class,
+            defaultValue = "{\"telemetryInterval\":122}",
+            description = "Desired properties to patch: a JSON object, or @FILE to read it from a file (default: ${DEFAULT-VALUE}). Objects merge; null deletes a property.")
+    private DesiredPatch desired;
+
+    @Option(names = "--retry-on-conflict", paramLabel = "N",
+            description = "If the twin changed between the read and the patch (412), read it again and re-apply, up to N times (default: 0).")
+    private int retries;
+
+    @Option(names = "--etag", paramLabel = "ETAG",
+            description = "Patch only if the twin's etag is still ETAG (instead of the etag just read).")
+    private String etag;
+
+    @Option(names = "--force", description = "Patch whatever the twin's etag (If-Match: *).")
+    private boolean force;
+
+    /** Runs between reading the twin and patching it; tests use it to change the twin in between. */
+    Runnable betweenReadAndPatch = () -> { };
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new UpdateModuleTwin()).execute(args));
+    }
+
+    public static CommandLine commandLine(UpdateModuleTwin tool) {
+        return Tools.commandLine(tool, new ServiceClientErrors());
+    }
+
+    @Override
+    public Integer call() throws IOException, IotHubException {
+        var hub = connection.connectionString();
+        checkOptions();
+        TwinCollection patchProperties = desired.toTwinCollection(spec.commandLine());
+        common.configureLogging();
+        CaCertificate.useForHttps(common.caCertificate());
+        TwinClient twins = new TwinClient(hub.text());
+        PrintWriter out = spec.commandLine().getOut();
+
+        for (int attempt = 1; ; attempt++) {
+            Twin before = read(twins);
+            String ifMatch = force ? "*" : quoted(etag != null ? etag : before.getETag());
+            if (!common.json()) {
+                print(out, "Module twin " + identity.deviceId() + "/" + identity.moduleId() + " before the update", before);
+                out.println("Patching desired properties with " + desired.text() + " (If-Match: " + ifMatch + ")");
+                out.flush();
+            }
+            betweenReadAndPatch.run();
+            Twin patch = new Twin(identity.deviceId(), identity.moduleId());
+            patch.getDesiredProperties().putAll(patchProperties);
+            try {
+                Twin after = twins.patch(patch, ifMatch);
+                if (common.json()) {
+                    JsonObject result = new JsonObject();
+                    result.addProperty("deviceId", identity.deviceId());
+                    result.addProperty("moduleId", identity.moduleId());
+                    result.addProperty("attempts", attempt);
+                    result.addProperty("ifMatch", ifMatch);
+                    result.add("patch", desired.json());
+                    result.add("before", twinJson(before));
+                    result.add("after", twinJson(after));
+                    out.println(Json.compact(result));
+                } else {
+                    print(out, "Module twin after the update", after);
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (IotHubPreconditionFailedException changed) {
+                if (etag != null) {
+                    throw new ToolFailure(ExitCodes.HUB_REFUSED, "the module twin's etag is no longer " + ifMatch
+                            + " (412 precondition failed): it changed since; nothing was updated", changed);
+                }
+                if (attempt > retries) {
+                    throw new ToolFailure(ExitCodes.HUB_REFUSED, "the module twin changed between reading it and patching it "
+                            + "(412 precondition failed, If-Match " + ifMatch + "); nothing was updated: run again, "
+                            + "or pass --retry-on-conflict N", changed);
+                }
+                common.progress(spec, "The module twin changed after it was read (412): reading it again (retry "
+                        + attempt + " of " + retries + ")");
+            }
+        }
+    }
+
+    private void checkOptions() {
+        if (force && etag != null) {
+            throw new ParameterException(spec.commandLine(), "--force and --etag exclude each other");
+        }
+        if (retries < 0) {
+            throw new ParameterException(spec.commandLine(), "--retry-on-conflict must be 0 or more");
+        }
+        if (retries > 0 && (force || etag != null)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--retry-on-conflict re-reads the twin's etag; it cannot be combined with --etag or --force");
+        }
+    }
+
+    private Twin read(TwinClient twins) throws IOException, IotHubException {
+        try {
+            return twins.get(identity.deviceId(), identity.moduleId());
+        } catch (IotHubNotFoundException notFound) {
+            throw new ToolFailure(ExitCodes.HUB_REFUSED, "the hub has no module " + identity.deviceId() + "/" + identity.moduleId()
+                    + " (404 not found): create it first with create-module", notFound);
+        }
+    }
+
+    /** The hub wants a quoted etag in If-Match (and does not enforce an unquoted one). */
+    static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    private static void print(PrintWriter out, String title, Twin twin) {
+        out.println(title + " (etag " + twin.getETag() + ", version " + twin.getVersion() + "):");
+        out.println("  desired:  " + Json.compact(properties(twin.getDesiredProperties())));
+        out.println("  reported: " + Json.compact(properties(twin.getReportedProperties())));
+    }
+
+    private static JsonObject twinJson(Twin twin) {
+        JsonObject json = new JsonObject();
+        json.addProperty("etag", twin.getETag());
+        json.addProperty("version", twin.getVersion());
+        json.add("desired", properties(twin.getDesiredProperties()));
+        json.add("reported", properties(twin.getReportedProperties()));
+        return json;
+    }
+
+    /** The properties with their {@code $version}, without {@code $metadata}. */
+    private static JsonObject properties(TwinCollection properties) {
+        JsonObject json = properties.toJsonObject().deepCopy();
+        json.remove("$metadata");
+        json.addProperty("$version", properties.getVersion());
+        return json;
+    }
+}

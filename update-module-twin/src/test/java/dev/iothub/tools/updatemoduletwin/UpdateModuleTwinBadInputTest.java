@@ -1,0 +1,50 @@
+package dev.iothub.tools.updatemoduletwin;
+
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
+
+import dev.iothub.tools.common.testing.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input exits 2 naming the mistake before anything is sent (nothing listens at the hub's address: sending would exit 3). */
+class UpdateModuleTwinBadInputTest {
+    static final String KEY = BOGUS_KEY;
+    static final String SERVICE = "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY;
+
+    static Run run(String... args) {
+        return Run.of(UpdateModuleTwin.commandLine(new UpdateModuleTwin()), args);
+    }
+
+    @Test
+    void desiredThatIsNotAJsonObject(@TempDir Path dir) throws Exception {
+        assertBadInput(run("-c", SERVICE, "--desired", "{telemetryInterval:1}"), "not valid JSON");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1"), "not valid JSON");
+        assertBadInput(run("-c", SERVICE, "--desired", "[1,2]"), "must be a JSON object");
+        assertBadInput(run("-c", SERVICE, "--desired", "122"), "must be a JSON object");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"has space\":1}"), "property name 'has space' is not allowed in a twin");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":{\"$b\":1}}"), "property name 'a/$b' is not allowed");
+        assertBadInput(run("-c", SERVICE, "--desired", "@" + dir.resolve("missing.json")), "no such file");
+        Path notJson = Files.writeString(dir.resolve("bad.json"), "telemetryInterval=5");
+        assertBadInput(run("-c", SERVICE, "--desired", "@" + notJson), "not valid JSON");
+    }
+
+    @Test
+    void conflictingConcurrencyOptions() {
+        assertBadInput(run("-c", SERVICE, "--force", "--etag", "AAAAAAAAAAE="), "--force and --etag exclude each other");
+        assertBadInput(run("-c", SERVICE, "--retry-on-conflict", "2", "--force"), "cannot be combined with --etag or --force");
+        assertBadInput(run("-c", SERVICE, "--retry-on-conflict", "-1"), "must be 0 or more");
+        assertBadInput(run("-c", SERVICE, "--retry-on-conflict", "many"), "'many' is not an int");
+    }
+
+    @Test
+    void badConnectionStringAndIds() {
+        assertBadInput(run("-c", "HostName=127.0.0.49;DeviceId=d;ModuleId=m;SharedAccessKey=" + KEY),
+                "this is a device or module connection string");
+        assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=%%%"),
+                "not a valid base64 key");
+        assertBadInput(run("-c", SERVICE, "--module-id", "a/b"), "is not a valid IoT Hub id");
+    }
+}
