@@ -79,7 +79,7 @@ public final class CaCertificate {
             for (int i = 0; i < certificates.size(); i++) {
                 store.setCertificateEntry("ca-cert-" + i, certificates.get(i));
             }
-            return new EitherTrustManager(trustManager(null), trustManager(store));
+            return new EitherTrustManager(() -> trustManager(null), trustManager(store));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS trust for " + file, e);
         }

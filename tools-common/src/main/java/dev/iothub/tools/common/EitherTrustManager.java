@@ -1,6 +1,7 @@
 package dev.iothub.tools.common;
 
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -9,16 +10,36 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts a server if the default trust manager does, or else if the extra one does. Both are
- * SunJSSE's own, so host name checks and the rest stay exactly as the JDK does them.
+ * Trusts a server if the extra trust manager does, or else if the default one does. Both are
+ * SunJSSE's own, so host name checks and the rest stay exactly as the JDK does them. The default one
+ * is made only when first needed: loading the JDK's cacerts (about 140 roots) costs a short-lived tool
+ * tens of milliseconds, and a hub whose CA was given with --ca-cert never needs it.
  */
 final class EitherTrustManager extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager primary;
-    private final X509ExtendedTrustManager extra;
+    /** Makes the default trust manager. */
+    @FunctionalInterface
+    interface Factory {
+        X509ExtendedTrustManager create() throws GeneralSecurityException;
+    }
 
-    EitherTrustManager(X509ExtendedTrustManager primary, X509ExtendedTrustManager extra) {
-        this.primary = primary;
+    private final Factory primaryFactory;
+    private final X509ExtendedTrustManager extra;
+    private X509ExtendedTrustManager primary;
+
+    EitherTrustManager(Factory primary, X509ExtendedTrustManager extra) {
+        this.primaryFactory = primary;
         this.extra = extra;
+    }
+
+    private synchronized X509ExtendedTrustManager primary() throws CertificateException {
+        if (primary == null) {
+            try {
+                primary = primaryFactory.create();
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException("cannot load the default trust roots: " + e.getMessage(), e);
+            }
+        }
+        return primary;
     }
 
     @FunctionalInterface
@@ -28,11 +49,11 @@ final class EitherTrustManager extends X509ExtendedTrustManager {
 
     private void either(Check check) throws CertificateException {
         try {
-            check.run(primary);
-        } catch (CertificateException notByDefault) {
+            check.run(extra);
+        } catch (CertificateException notByExtra) {
             try {
-                check.run(extra);
-            } catch (CertificateException notByExtra) {
+                check.run(primary());
+            } catch (CertificateException notByDefault) {
                 notByExtra.addSuppressed(notByDefault);
                 throw notByExtra;
             }
@@ -71,7 +92,13 @@ final class EitherTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return Stream.concat(Arrays.stream(primary.getAcceptedIssuers()), Arrays.stream(extra.getAcceptedIssuers()))
+        X509Certificate[] defaults;
+        try {
+            defaults = primary().getAcceptedIssuers();
+        } catch (CertificateException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return Stream.concat(Arrays.stream(defaults), Arrays.stream(extra.getAcceptedIssuers()))
                 .toArray(X509Certificate[]::new);
     }
 }
