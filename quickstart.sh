@@ -62,12 +62,21 @@ wait_for_line() {
   done
 }
 
-# run_tool NAME ARGS...: runs a tool's jar in the foreground and shows its output; fails the step if it fails.
+# tool_command NAME: sets TOOL_COMMAND to a tool's launch command, as README gives it: its class-data-sharing
+# archive (made by mvn package; without it, or with another JDK, the JVM silently loads the classes as usual)
+# and the quick compiler only (the tools run for a second or so).
+tool_command() {
+  TOOL_COMMAND=("$JAVA" -XX:SharedArchiveFile="$1/target/$1.jsa" -XX:TieredStopAtLevel=1 -Xlog:cds=off,cds+dynamic=off
+                -jar "$1/target/$1.jar")
+}
+
+# run_tool NAME ARGS...: runs a tool in the foreground and shows its output; fails the step if it fails.
 run_tool() {
   local name="$1"
   shift
   local status=0
-  "$JAVA" -jar "$name/target/$name.jar" "$@" >"$WORK/$name.out" 2>&1 || status=$?
+  tool_command "$name"
+  "${TOOL_COMMAND[@]}" "$@" >"$WORK/$name.out" 2>&1 || status=$?
   if ((status != 0)); then
     cat "$WORK/$name.out" >&2
     fail "$name exited with status $status"
@@ -112,7 +121,8 @@ MODULE_CONNECTION_STRING="$(sed -n 's/^Module connection string: //p' "$WORK/cre
 [[ -n "$MODULE_CONNECTION_STRING" ]] || fail "create-module printed no module connection string"
 
 step "receive-twin-patch: connect as the module and wait for one patch (in the background)"
-"$JAVA" -jar receive-twin-patch/target/receive-twin-patch.jar -c "$MODULE_CONNECTION_STRING" "${CA_ARGS[@]}" \
+tool_command receive-twin-patch
+"${TOOL_COMMAND[@]}" -c "$MODULE_CONNECTION_STRING" "${CA_ARGS[@]}" \
   --count 1 --timeout "$WAIT_SECONDS" >"$WORK/receive-twin-patch.log" 2>&1 &
 RECEIVER_PID="$!"
 BACKGROUND_PIDS+=("$RECEIVER_PID")
