@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.JarRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,6 +48,49 @@ class CreateModuleJarIT {
                     + ";DeviceId=jar-device;ModuleId=myFirstModule;SharedAccessKey="), run.toString());
             assertEquals("", run.err().toString(), "the SDK's log stays quiet");
         }
+    }
+
+    /**
+     * README's launch command: the tool's classes come from the archive mvn package made, and without it, or
+     * with one made for another jar (a stale archive), the tool runs the same and the JVM says nothing.
+     */
+    @Test
+    void theLaunchCommandUsesTheArchiveAndRunsTheSameWithoutIt() throws Exception {
+        String otherJarsArchive = "create-module/target/it-other-jar.jsa";
+        try (JarRun dump = JarRun.command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:dump", "-XX:SharedArchiveFile=" + otherJarsArchive, "-cp",
+                "create-module/target/original-create-module.jar"), Map.of())) {
+            assertEquals(0, dump.exitCode(WAIT), dump.toString());
+        }
+        Map<String, String> environment = Map.of("IOTHUB_CONNECTION_STRING", EMULATOR.hub().serviceConnectionString());
+        String[] args = {"--ca-cert", EMULATOR.hub().caCertificatePem().toString(), "--device-id", "launch-device"};
+        Path classLoadLog = JarRun.repoRoot().resolve("create-module/target/it-class-load.log");
+        List<List<String>> launches = List.of(
+                concat(JarRun.launchOptions("create-module/target/create-module.jsa"), "-Xlog:class+load:file=" + classLoadLog),
+                JarRun.launchOptions("create-module/target/no-such-archive.jsa"),
+                JarRun.launchOptions(otherJarsArchive));
+        String first = null;
+        for (List<String> launch : launches) {
+            try (JarRun run = JarRun.tool("create-module", launch, environment, args)) {
+                assertEquals(0, run.exitCode(WAIT), launch + "\n" + run);
+                assertEquals("", run.err().toString(), launch + ": nothing on stderr");
+                String out = run.out().toString().replaceFirst("Device created", "Device exists")
+                        .replaceFirst("Module created", "Module exists");
+                assertTrue(out.startsWith("Device exists: launch-device"), launch + "\n" + run);
+                if (first == null) {
+                    first = out;
+                }
+                assertEquals(first, out, launch + ": the same output");
+            }
+        }
+        assertTrue(Files.readString(classLoadLog).contains("dev.iothub.tools.createmodule.CreateModule source: shared objects file"),
+                "the tool's classes come from its archive");
+    }
+
+    private static List<String> concat(List<String> list, String more) {
+        List<String> all = new ArrayList<>(list);
+        all.add(more);
+        return all;
     }
 
     @Test

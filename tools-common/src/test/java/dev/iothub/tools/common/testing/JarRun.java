@@ -36,14 +36,29 @@ public final class JarRun implements AutoCloseable {
 
     /** {@code java -jar <module>/target/<module>.jar args}, with {@code environment} added to (or, for null values, removed from) the inherited one. */
     public static JarRun tool(String module, Map<String, String> environment, String... args) throws IOException {
+        return tool(module, List.of(), environment, args);
+    }
+
+    /** {@code java <jvmOptions> -jar <module>/target/<module>.jar args}, with {@code environment} as above. */
+    public static JarRun tool(String module, List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         Path jar = repoRoot().resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: *IT tests run after 'mvn package'");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return command(command, environment);
+    }
+
+    /**
+     * The JVM options of the launch command README gives, with the class-data-sharing archive {@code archive}
+     * (a path relative to the repository's root).
+     */
+    public static List<String> launchOptions(String archive) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1", "-Xlog:cds=off,cds+dynamic=off");
     }
 
     public static JarRun command(List<String> command, Map<String, String> environment) throws IOException {
