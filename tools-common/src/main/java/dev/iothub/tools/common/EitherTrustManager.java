@@ -12,8 +12,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trusts a server if the extra trust manager does, or else if the default one does. Both are
  * SunJSSE's own, so host name checks and the rest stay exactly as the JDK does them. The default one
- * is made only when first needed: loading the JDK's cacerts (about 140 roots) costs a short-lived tool
- * tens of milliseconds, and a hub whose CA was given with --ca-cert never needs it.
+ * is made only when first needed, as a hub whose CA was given with --ca-cert never needs it: that spares
+ * a second read of the JDK's cacerts and its 144 trust anchors (the JDK's validator reads cacerts once
+ * anyway), a few milliseconds.
  */
 final class EitherTrustManager extends X509ExtendedTrustManager {
     /** Makes the default trust manager. */
