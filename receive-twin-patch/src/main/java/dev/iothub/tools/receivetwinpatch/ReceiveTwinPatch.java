@@ -63,7 +63,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
     private Integer timeoutSeconds;
 
-    private static final int TWIN_READ_TIMEOUT_MILLIS = 10_000;
+    private static final int TWIN_READ_TIMEOUT_MILLIS = 5_000;
     private static final int TWIN_READ_ATTEMPTS = 3;
 
     private enum Signal { CHANGED, RECONNECTED, GAVE_UP, STOP }
