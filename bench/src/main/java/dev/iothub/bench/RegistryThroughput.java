@@ -75,47 +75,52 @@ final class RegistryThroughput {
     /** Creates devices {@code prefix-…} for {@code seconds} with {@code clients} clients; answers identities per second. */
     private static double creates(Emulator hub, SSLContext tls, String prefix, int clients, int seconds,
                                   Map<String, Long> acknowledged) throws Exception {
-        AtomicInteger done = new AtomicInteger();
-        double cpu = hub.cpuSeconds();
-        long started = System.nanoTime();
-        long deadline = started + seconds * 1_000_000_000L;
-        Clients.run(hub, tls, clients, (rest, index) -> {
-            for (int i = 0; System.nanoTime() < deadline; i++) {
-                String id = prefix + "-" + index + "-" + i;
-                Clients.expect(200, rest.send("PUT", "/devices/" + id,
-                        "{\"deviceId\":\"" + id + "\",\"authentication\":{\"type\":\"sas\"}}"), id);
-                acknowledged.put(id, 1L); // a new twin's desired $version
-                done.incrementAndGet();
-            }
+        return timed(hub, tls, "creates", clients, seconds, (rest, index, n) -> {
+            String id = prefix + "-" + index + "-" + n;
+            Clients.expect(200, rest.send("PUT", "/devices/" + id,
+                    "{\"deviceId\":\"" + id + "\",\"authentication\":{\"type\":\"sas\"}}"), id);
+            acknowledged.put(id, 1L); // a new twin's desired $version
         });
-        return rate("creates", clients, done.get(), started, hub.cpuSeconds() - cpu);
     }
 
     /** Patches the desired properties of {@code devices}, each client its own share, round and round. */
     private static double patches(Emulator hub, SSLContext tls, int clients, int seconds, List<String> devices,
                                   Map<String, Long> acknowledged) throws Exception {
+        return timed(hub, tls, "patches", clients, seconds, (rest, index, n) -> {
+            String id = devices.get((int) ((index + (long) n * clients) % devices.size()));
+            Rest.Response twin = Clients.expect(200, rest.send("PATCH", "/twins/" + id,
+                    "{\"properties\":{\"desired\":{\"n\":" + n + "}}}"), id);
+            acknowledged.put(id, desiredVersion(twin));
+        });
+    }
+
+    /** One request of a timed run: the {@code n}-th of client {@code index}. */
+    @FunctionalInterface
+    private interface Request {
+        void send(Rest rest, int index, int n) throws Exception;
+    }
+
+    /**
+     * Sends {@code request} over and over on {@code clients} connections for {@code seconds}; answers requests
+     * per second and notes the emulator's CPU time per request too.
+     */
+    private static double timed(Emulator hub, SSLContext tls, String what, int clients, int seconds, Request request)
+            throws Exception {
         AtomicInteger done = new AtomicInteger();
         double cpu = hub.cpuSeconds();
         long started = System.nanoTime();
         long deadline = started + seconds * 1_000_000_000L;
         Clients.run(hub, tls, clients, (rest, index) -> {
-            for (int i = index, n = 0; System.nanoTime() < deadline; i = (i + clients) % devices.size(), n++) {
-                String id = devices.get(i);
-                Rest.Response twin = Clients.expect(200, rest.send("PATCH", "/twins/" + id,
-                        "{\"properties\":{\"desired\":{\"n\":" + n + "}}}"), id);
-                acknowledged.put(id, desiredVersion(twin));
+            for (int n = 0; System.nanoTime() < deadline; n++) {
+                request.send(rest, index, n);
                 done.incrementAndGet();
             }
         });
-        return rate("patches", clients, done.get(), started, hub.cpuSeconds() - cpu);
-    }
-
-    /** Requests per second since {@code started}; notes the emulator's CPU time per request too. */
-    private static double rate(String what, int clients, int requests, long started, double emulatorCpuSeconds) {
-        double seconds = (System.nanoTime() - started) / 1e9;
-        Report.note("%s with %d clients: %d in %.1f s, emulator CPU %.0f us per request", what, clients, requests, seconds,
-                emulatorCpuSeconds * 1e6 / requests);
-        return requests / seconds;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        int requests = done.get();
+        Report.note("%s with %d clients: %d in %.1f s, emulator CPU %.0f us per request", what, clients, requests, elapsed,
+                (hub.cpuSeconds() - cpu) * 1e6 / requests);
+        return requests / elapsed;
     }
 
     private static long desiredVersion(Rest.Response twin) throws IOException {

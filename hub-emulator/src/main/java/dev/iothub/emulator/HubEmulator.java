@@ -125,11 +125,6 @@ public final class HubEmulator implements AutoCloseable {
         return certificateAuthority.clientContext();
     }
 
-    /** How many device and module connections are open now. */
-    public int deviceConnectionCount() {
-        return deviceConnections.count();
-    }
-
     @Override
     public synchronized void close() {
         if (closed) {

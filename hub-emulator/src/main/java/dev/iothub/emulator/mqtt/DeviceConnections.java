@@ -51,11 +51,6 @@ public final class DeviceConnections implements TwinService.DesiredPropertiesLis
         });
     }
 
-    /** How many device connections are open: for the start-up banner and the benchmarks. */
-    public int count() {
-        return channels.values().stream().mapToInt(Set::size).sum();
-    }
-
     @Override
     public void desiredChanged(IdentityId id, ObjectNode patch) {
         Set<Channel> targets = channels.get(id);

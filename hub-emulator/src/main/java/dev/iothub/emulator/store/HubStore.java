@@ -17,7 +17,7 @@ public interface HubStore extends AutoCloseable {
     /** The modules of a device, in id order. */
     List<Identity> modules(String deviceId);
 
-    /** The number of device identities, for the hub's statistics and the benchmarks. */
+    /** The number of device identities (modules not counted). */
     long deviceCount();
 
     /** Puts an identity; durable when it returns. */

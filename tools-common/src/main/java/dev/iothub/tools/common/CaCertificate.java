@@ -16,6 +16,7 @@ import java.util.List;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -64,7 +65,7 @@ public final class CaCertificate {
     public SSLContext sslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {trustManager()}, null);
+            context.init(null, new TrustManager[] {trustManager()}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS trust for " + file, e);
@@ -103,7 +104,7 @@ public final class CaCertificate {
     private static X509ExtendedTrustManager trustManager(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {
+        for (TrustManager manager : factory.getTrustManagers()) {
             if (manager instanceof X509ExtendedTrustManager x509) {
                 return x509;
             }
