@@ -27,6 +27,7 @@ public final class IdentityRegistry {
     private final Clock clock;
     private final Object writeLock = new Object();
     private final List<Consumer<IdentityId>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final DurableOrder afterDurable = new DurableOrder();
 
     public IdentityRegistry(HubStore store, ConnectionStates connections, Clock clock) {
         this.store = store;
@@ -110,20 +111,24 @@ public final class IdentityRegistry {
     }
 
     /**
-     * Changes a twin under the write lock. {@code afterWrite} runs once the change is made, still under
-     * the lock, so that notifications leave in version order; the call returns once the change is durable.
+     * Changes a twin under the write lock and returns once the change is durable. {@code whenDurable} then
+     * gets the changed identity, in the order of the changes: a device never hears of a change that a crash
+     * could take back, and hears of a twin's versions in order.
      */
-    public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, Consumer<Identity> afterWrite) {
+    public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, Consumer<Identity> whenDurable) {
         IdentityIds.check(id);
         Identity updated;
         HubStore.Pending written;
+        long ticket;
         synchronized (writeLock) {
             Identity current = store.find(id).orElseThrow(() -> notFound(id));
-            updated = current.withTwin(change.apply(current.twin()));
-            written = store.putPending(updated);
-            afterWrite.accept(updated);
+            Identity changed = current.withTwin(change.apply(current.twin()));
+            written = store.putPending(changed);
+            ticket = afterDurable.add(() -> whenDurable.accept(changed));
+            updated = changed;
         }
         written.awaitDurable();
+        afterDurable.runThrough(ticket);
         return updated;
     }
 

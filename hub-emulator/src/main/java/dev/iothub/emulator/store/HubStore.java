@@ -32,7 +32,7 @@ public interface HubStore extends AutoCloseable {
      */
     Pending putPending(Identity identity);
 
-    /** A write already made and visible, perhaps not yet durable. */
+    /** A write already made and visible, perhaps not yet durable. Writes become durable in the order they are made. */
     @FunctionalInterface
     interface Pending {
         Pending DURABLE = () -> { };

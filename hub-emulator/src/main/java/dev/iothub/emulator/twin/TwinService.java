@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Reads and changes twins, and tells listeners (the device connections) of every desired change. */
 public final class TwinService {
 
-    /** Hears each desired-properties change once it is stored, in version order per identity. */
+    /** Hears each desired-properties change once it is durable, in version order per identity. */
     @FunctionalInterface
     public interface DesiredPropertiesListener {
         /** {@code patch} is what the device gets: the change, with {@code $version} set to the new version. */
@@ -67,7 +67,7 @@ public final class TwinService {
     public long patchReported(IdentityId id, ObjectNode patch) {
         ObjectNode reported = TwinJson.propertiesPatch("properties.reported", patch);
         Identity updated = registry.updateTwin(id,
-                twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant())), written -> { });
+                twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant())), durable -> { });
         return updated.twin().reported().version();
     }
 
