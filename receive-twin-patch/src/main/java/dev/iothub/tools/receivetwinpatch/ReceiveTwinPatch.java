@@ -63,8 +63,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
     private Integer timeoutSeconds;
 
-    private static final int TWIN_READ_TIMEOUT_MILLIS = 5_000;
-    private static final int TWIN_READ_ATTEMPTS = 3;
+    /** How long each twin read waits for its answer: short first, as an answer the SDK lost costs the whole wait. */
+    private static final int[] TWIN_READ_TIMEOUTS_MILLIS = {1_000, 5_000, 10_000};
 
     private enum Signal { CHANGED, RECONNECTED, GAVE_UP, STOP }
 
@@ -161,15 +161,18 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
 
     /**
      * Reads the twin, asking again when an answer does not come in time. Reading is harmless to repeat, and
-     * the SDK (2.5.0) can lose an answer that did come: its receive thread may drop the request's bookkeeping
-     * before the thread that took the answer off the wire has matched it, most often on a busy machine.
+     * the SDK (2.5.0) can lose an answer that did come: the Paho callback thread queues the answer for the
+     * SDK's receive thread and only then looks up the request's callback, which the receive thread may have
+     * handled and removed meanwhile (IotHubTransport.onMessageReceived and acknowledgeReceivedMessage). Any
+     * pause of the first thread between those two steps loses the answer, so it happens most on a busy machine.
      */
     private static Twin readTwin(ModuleClient client) throws InterruptedException, IotHubClientException {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             try {
-                return client.getTwin(TWIN_READ_TIMEOUT_MILLIS);
+                return client.getTwin(TWIN_READ_TIMEOUTS_MILLIS[attempt]);
             } catch (IotHubClientException e) {
-                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT || attempt == TWIN_READ_ATTEMPTS) {
+                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT
+                        || attempt == TWIN_READ_TIMEOUTS_MILLIS.length - 1) {
                     throw e;
                 }
             }
