@@ -28,8 +28,8 @@ import org.h2.mvstore.type.StringDataType;
 public final class MvStoreHubStore implements HubStore {
     static final String FILE_NAME = "hub.mv.db";
     /**
-     * Every commit writes a chunk, and chunks stay partly live, so a session grows the file by some KB per
-     * write; closing rewrites it with the live data only (MVStore's full compaction, an atomic rename).
+     * While running, {@link ChunkCompactor} keeps the chunks about half live; closing rewrites the file with
+     * the live data only (MVStore's full compaction, an atomic rename).
      */
     private static final int FULL_COMPACTION = -1;
     /**
@@ -46,6 +46,7 @@ public final class MvStoreHubStore implements HubStore {
     private final MVStore store;
     private final MVMap<String, byte[]> identities;
     private final MVMap<String, String> settings;
+    private final ChunkCompactor compactor;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
     private final Object changes = new Object();
     /** Held by the one writer that commits for all changes made so far. */
@@ -60,6 +61,7 @@ public final class MvStoreHubStore implements HubStore {
                 new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.settings = store.openMap("settings",
                 new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+        this.compactor = new ChunkCompactor(store);
     }
 
     /** Opens the store in {@code directory}, creating both if missing. */
@@ -170,6 +172,7 @@ public final class MvStoreHubStore implements HubStore {
                 committed = changed;
             }
         }
+        compactor.committed();
     }
 
     private void forEachModule(String deviceId, BiConsumer<String, byte[]> action) {
@@ -183,6 +186,7 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public void close() {
+        compactor.close();
         synchronized (commits) {
             synchronized (changes) {
                 store.close(FULL_COMPACTION);
