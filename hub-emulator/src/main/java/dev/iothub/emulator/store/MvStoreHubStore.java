@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
@@ -27,22 +28,25 @@ import org.h2.mvstore.type.StringDataType;
 public final class MvStoreHubStore implements HubStore {
     static final String FILE_NAME = "hub.mv.db";
     /**
-     * Every commit writes a chunk, and chunks stay partly live, so a session grows the file by some KB per
-     * write; closing rewrites it with the live data only (MVStore's full compaction, an atomic rename).
+     * While running, {@link ChunkCompactor} keeps the chunks about half live; closing rewrites the file with
+     * the live data only (MVStore's full compaction, an atomic rename).
      */
     private static final int FULL_COMPACTION = -1;
     /**
-     * How long MVStore keeps a chunk that no longer holds live data before it reuses its space. Every commit
-     * writes a chunk of some tens of KB, so with MVStore's default of 45 s a sustained 1,000 writes a second
-     * grew the file by gigabytes before close. MVStore keeps chunks that long for disks that reorder writes
-     * on a power cut, which this store does not claim to survive (nothing is fsynced); one second still
-     * covers any read in progress.
+     * How long MVStore keeps a chunk whose data has all been replaced before it reuses the space: not at all.
+     * Every commit writes a chunk of some tens of KB, so a retention time keeps that long a stretch of writes
+     * in the file: at 1 s, one writer rewriting 300 identities grew it to 100 MiB, and the throughput
+     * benchmark kept tens of MiB of such chunks. Retention is for disks that reorder writes on a power cut,
+     * which this store does not claim to survive (nothing is fsynced); after a kill MVStore goes back at most
+     * to the last whole chunk, and it keeps what the last versions use. Reads in progress it does not know of
+     * unless they say so: {@link #read}.
      */
-    private static final int RETENTION_MILLIS = 1_000;
+    private static final int RETENTION_MILLIS = 0;
 
     private final MVStore store;
     private final MVMap<String, byte[]> identities;
     private final MVMap<String, String> settings;
+    private final ChunkCompactor compactor;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
     private final Object changes = new Object();
     /** Held by the one writer that commits for all changes made so far. */
@@ -57,6 +61,7 @@ public final class MvStoreHubStore implements HubStore {
                 new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.settings = store.openMap("settings",
                 new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+        this.compactor = new ChunkCompactor(store);
     }
 
     /** Opens the store in {@code directory}, creating both if missing. */
@@ -80,19 +85,21 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public Optional<Identity> find(IdentityId id) {
-        return Optional.ofNullable(identities.get(StoreKeys.of(id))).map(IdentityCodec::decode);
+        return Optional.ofNullable(read(() -> identities.get(StoreKeys.of(id)))).map(IdentityCodec::decode);
     }
 
     @Override
     public List<Identity> modules(String deviceId) {
-        List<Identity> modules = new ArrayList<>();
-        forEachModule(deviceId, (key, json) -> modules.add(IdentityCodec.decode(json)));
-        return modules;
+        return read(() -> {
+            List<Identity> modules = new ArrayList<>();
+            forEachModule(deviceId, (key, json) -> modules.add(IdentityCodec.decode(json)));
+            return modules;
+        });
     }
 
     @Override
     public long deviceCount() {
-        return identities.keySet().stream().filter(key -> key.indexOf('/') < 0).count();
+        return read(() -> identities.keySet().stream().filter(key -> key.indexOf('/') < 0).count());
     }
 
     @Override
@@ -116,12 +123,26 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public Optional<String> setting(String name) {
-        return Optional.ofNullable(settings.get(name));
+        return Optional.ofNullable(read(() -> settings.get(name)));
     }
 
     @Override
     public void putSetting(String name, String value) {
         write(() -> settings.put(name, value));
+    }
+
+    /**
+     * Reads with the store's current version registered as in use, so that MVStore reuses no chunk the read may
+     * still need until it ends (MVStore's own means; with no retention time nothing else protects a read).
+     * Changes need not: chunks are freed only by a commit, and commits wait for {@link #changes}.
+     */
+    private <T> T read(Supplier<T> read) {
+        MVStore.TxCounter version = store.registerVersionUsage();
+        try {
+            return read.get();
+        } finally {
+            store.deregisterVersionUsage(version);
+        }
     }
 
     /** Makes a change and returns once a commit holds it. */
@@ -151,6 +172,7 @@ public final class MvStoreHubStore implements HubStore {
                 committed = changed;
             }
         }
+        compactor.committed();
     }
 
     private void forEachModule(String deviceId, BiConsumer<String, byte[]> action) {
@@ -164,6 +186,7 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public void close() {
+        compactor.close();
         synchronized (commits) {
             synchronized (changes) {
                 store.close(FULL_COMPACTION);

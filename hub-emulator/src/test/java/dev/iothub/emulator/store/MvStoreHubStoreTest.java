@@ -117,6 +117,23 @@ class MvStoreHubStoreTest extends HubStoreContract {
         assertTrue(size < 1024 * 1024, "file is " + size + " bytes");
     }
 
+    /**
+     * 300 identities rewritten 20 times, a commit each: the file reuses the space of what each rewrite replaced.
+     * With a retention time of 1 s it kept every chunk written in the last second, tens of MiB.
+     */
+    @Test
+    void rewritesReuseTheFileSpace() throws IOException {
+        Path file = directory.resolve(MvStoreHubStore.FILE_NAME);
+        long largest = 0;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 300; i++) {
+                store.put(SampleIdentities.device("d-" + i));
+                largest = Math.max(largest, Files.size(file));
+            }
+        }
+        assertTrue(largest < 4 * 1024 * 1024, "the file reached " + largest + " bytes");
+    }
+
     /** Prints the rate of durable puts from one thread and from eight; timing is not asserted. */
     @Test
     void measuresDurablePutsPerSecond() throws Exception {
