@@ -28,8 +28,14 @@ public final class Json {
     /** What the hub shows for a time that never happened, such as a status never updated. */
     public static final String NEVER = "0001-01-01T00:00:00Z";
 
-    private static final DateTimeFormatter HUB_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UP_TO_SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+
+    /** A twin write stamps every key it changes with the same instant: the formatter runs once a second, not per key. */
+    private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
+
+    private record FormattedSecond(long epochSecond, String text) {
+    }
 
     private Json() {
     }
@@ -62,6 +68,16 @@ public final class Json {
 
     /** {@code 2016-03-31T16:58:04.9608677Z}: seven fractional digits, as the hub writes them. */
     public static String timestamp(Instant instant) {
-        return instant == null ? NEVER : HUB_TIME.format(instant);
+        if (instant == null) {
+            return NEVER;
+        }
+        FormattedSecond second = lastSecond;
+        if (second.epochSecond() != instant.getEpochSecond()) {
+            second = new FormattedSecond(instant.getEpochSecond(), UP_TO_SECONDS.format(instant));
+            lastSecond = second;
+        }
+        String fraction = Integer.toString(instant.getNano() / 100);
+        return new StringBuilder(second.text().length() + 8).append(second.text())
+                .append("0000000", fraction.length(), 7).append(fraction).append('Z').toString();
     }
 }
