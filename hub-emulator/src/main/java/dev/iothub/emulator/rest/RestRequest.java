@@ -20,7 +20,7 @@ public record RestRequest(String method, List<String> segments, String apiVersio
         List<String> segments = new ArrayList<>();
         for (String segment : decoder.rawPath().split("/")) {
             if (!segment.isEmpty()) {
-                segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+                segments.add(decoded(segment));
             }
         }
         List<String> versions = decoder.parameters().get("api-version");
@@ -29,6 +29,11 @@ public record RestRequest(String method, List<String> segments, String apiVersio
                 ? override.trim().toUpperCase(Locale.ROOT)
                 : method.name();
         return new RestRequest(effective, List.copyOf(segments), versions == null ? null : versions.get(0), headers, body);
+    }
+
+    /** A path segment percent-decoded; a {@code +} in a path is itself, not a space. */
+    private static String decoded(String segment) {
+        return segment.indexOf('%') < 0 ? segment : URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /**
