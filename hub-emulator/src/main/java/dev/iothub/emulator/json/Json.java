@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.error.HubException;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -28,14 +29,8 @@ public final class Json {
     /** What the hub shows for a time that never happened, such as a status never updated. */
     public static final String NEVER = "0001-01-01T00:00:00Z";
 
-    private static final DateTimeFormatter UP_TO_SECONDS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
-
-    /** A twin write stamps every key it changes with the same instant: the formatter runs once a second, not per key. */
-    private static volatile FormattedSecond lastSecond = new FormattedSecond(Long.MIN_VALUE, "");
-
-    private record FormattedSecond(long epochSecond, String text) {
-    }
+    private static final DateTimeFormatter HUB_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private Json() {
     }
@@ -66,18 +61,33 @@ public final class Json {
         }
     }
 
-    /** {@code 2016-03-31T16:58:04.9608677Z}: seven fractional digits, as the hub writes them. */
+    /**
+     * {@code 2016-03-31T16:58:04.9608677Z}: seven fractional digits, as the hub writes them. Written digit by
+     * digit: a twin PATCH stamps every key it changes, and the formatter was 3 % of the emulator's work.
+     */
     public static String timestamp(Instant instant) {
         if (instant == null) {
             return NEVER;
         }
-        FormattedSecond second = lastSecond;
-        if (second.epochSecond() != instant.getEpochSecond()) {
-            second = new FormattedSecond(instant.getEpochSecond(), UP_TO_SECONDS.format(instant));
-            lastSecond = second;
+        LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (time.getYear() < 1 || time.getYear() > 9999) {
+            return HUB_TIME.format(instant); // its rules for signs and widths
         }
-        String fraction = Integer.toString(instant.getNano() / 100);
-        return new StringBuilder(second.text().length() + 8).append(second.text())
-                .append("0000000", fraction.length(), 7).append(fraction).append('Z').toString();
+        char[] text = "0000-00-00T00:00:00.0000000Z".toCharArray();
+        digits(text, 0, 4, time.getYear());
+        digits(text, 5, 2, time.getMonthValue());
+        digits(text, 8, 2, time.getDayOfMonth());
+        digits(text, 11, 2, time.getHour());
+        digits(text, 14, 2, time.getMinute());
+        digits(text, 17, 2, time.getSecond());
+        digits(text, 20, 7, time.getNano() / 100);
+        return new String(text);
+    }
+
+    /** Writes {@code value} right-aligned into {@code text[at..at+width)}, over the zeros there. */
+    private static void digits(char[] text, int at, int width, int value) {
+        for (int i = at + width - 1; value > 0; i--, value /= 10) {
+            text[i] = (char) ('0' + value % 10);
+        }
     }
 }

@@ -26,8 +26,6 @@ class JsonTest {
             for (int nanos : new int[] {0, 1, 99, 100, 1_000, 9_999_999, 10_000_000, 123_456_789, 999_999_999}) {
                 Instant at = instant.plusNanos(nanos);
                 assertEquals(HUB_TIME.format(at), Json.timestamp(at), at.toString());
-                assertEquals(HUB_TIME.format(at.plusSeconds(1)), Json.timestamp(at.plusSeconds(1)), at + " + 1 s");
-                assertEquals(HUB_TIME.format(at), Json.timestamp(at), at + " again, after another second");
             }
         }
     }
