@@ -13,6 +13,7 @@ public final class ServiceAuthenticator {
     private final SharedAccessPolicies policies;
     private final HubNames names;
     private final Clock clock;
+    private final VerifiedTokens verified = new VerifiedTokens();
 
     public ServiceAuthenticator(SharedAccessPolicies policies, HubNames names, Clock clock) {
         this.policies = policies;
@@ -21,7 +22,7 @@ public final class ServiceAuthenticator {
     }
 
     public void authorize(String authorization, String resourcePath, Permission needed) {
-        SharedAccessSignature token = SharedAccessSignature.parse(authorization)
+        SharedAccessSignature token = verified.find(authorization).or(() -> SharedAccessSignature.parse(authorization))
                 .orElseThrow(() -> unauthorized("The Authorization header is missing or is not a SharedAccessSignature."));
         if (token.keyName() == null) {
             throw unauthorized("The token names no shared access policy (skn).");
@@ -34,7 +35,7 @@ public final class ServiceAuthenticator {
         if (token.isExpired(clock.instant())) {
             throw unauthorized("The SharedAccessSignature has expired.");
         }
-        if (!token.isSignedWithAnyOf(policy.primaryKey(), policy.secondaryKey())) {
+        if (!verified.isSignedWithAnyOf(authorization, token, policy.primaryKey(), policy.secondaryKey())) {
             throw unauthorized("The SharedAccessSignature's signature is invalid.");
         }
         if (!policy.grants(needed)) {

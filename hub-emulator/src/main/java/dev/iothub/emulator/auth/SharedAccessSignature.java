@@ -24,6 +24,8 @@ public final class SharedAccessSignature {
 
     private final String rawResource;
     private final String resource;
+    /** {@link #resource} as {@link #covers} compares it: lower case, without trailing slashes. */
+    private final String scope;
     private final String signature;
     private final long expiry;
     private final String keyName;
@@ -31,9 +33,18 @@ public final class SharedAccessSignature {
     private SharedAccessSignature(String rawResource, String signature, long expiry, String keyName) {
         this.rawResource = rawResource;
         this.resource = URLDecoder.decode(rawResource, StandardCharsets.UTF_8);
+        this.scope = withoutTrailingSlashes(resource.toLowerCase(Locale.ROOT));
         this.signature = URLDecoder.decode(signature, StandardCharsets.UTF_8);
         this.expiry = expiry;
         this.keyName = keyName;
+    }
+
+    private static String withoutTrailingSlashes(String path) {
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(0, end);
     }
 
     /** The token in {@code value}, or empty if it is not one. */
@@ -80,29 +91,33 @@ public final class SharedAccessSignature {
      * name case-insensitively, and whole path segments only.
      */
     public boolean covers(String target) {
-        String have = resource.toLowerCase(Locale.ROOT);
         String want = target.toLowerCase(Locale.ROOT);
-        while (have.endsWith("/")) {
-            have = have.substring(0, have.length() - 1);
-        }
-        return want.equals(have) || want.startsWith(have + "/");
+        return want.startsWith(scope) && (want.length() == scope.length() || want.charAt(scope.length()) == '/');
     }
 
     /** Whether one of the given base64 keys made the signature. */
     public boolean isSignedWithAnyOf(String... base64Keys) {
+        for (String key : base64Keys) {
+            if (isSignedWith(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the given base64 key (null for none) made the signature. */
+    public boolean isSignedWith(String base64Key) {
+        if (base64Key == null) {
+            return false;
+        }
         byte[] given;
         try {
             given = Base64.getDecoder().decode(signature);
         } catch (IllegalArgumentException e) {
             return false;
         }
-        String reencoded = URLEncoder.encode(resource, StandardCharsets.UTF_8);
-        for (String key : base64Keys) {
-            if (key != null && (matches(given, key, rawResource) || matches(given, key, reencoded))) {
-                return true;
-            }
-        }
-        return false;
+        return matches(given, base64Key, rawResource)
+                || matches(given, base64Key, URLEncoder.encode(resource, StandardCharsets.UTF_8));
     }
 
     private boolean matches(byte[] given, String base64Key, String signedResource) {

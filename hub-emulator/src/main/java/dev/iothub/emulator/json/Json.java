@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.error.HubException;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -60,8 +61,33 @@ public final class Json {
         }
     }
 
-    /** {@code 2016-03-31T16:58:04.9608677Z}: seven fractional digits, as the hub writes them. */
+    /**
+     * {@code 2016-03-31T16:58:04.9608677Z}: seven fractional digits, as the hub writes them. Written digit by
+     * digit: a twin PATCH stamps every key it changes, and the formatter was 3 % of the emulator's work.
+     */
     public static String timestamp(Instant instant) {
-        return instant == null ? NEVER : HUB_TIME.format(instant);
+        if (instant == null) {
+            return NEVER;
+        }
+        LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (time.getYear() < 1 || time.getYear() > 9999) {
+            return HUB_TIME.format(instant); // its rules for signs and widths
+        }
+        char[] text = "0000-00-00T00:00:00.0000000Z".toCharArray();
+        digits(text, 0, 4, time.getYear());
+        digits(text, 5, 2, time.getMonthValue());
+        digits(text, 8, 2, time.getDayOfMonth());
+        digits(text, 11, 2, time.getHour());
+        digits(text, 14, 2, time.getMinute());
+        digits(text, 17, 2, time.getSecond());
+        digits(text, 20, 7, time.getNano() / 100);
+        return new String(text);
+    }
+
+    /** Writes {@code value} right-aligned into {@code text[at..at+width)}, over the zeros there. */
+    private static void digits(char[] text, int at, int width, int value) {
+        for (int i = at + width - 1; value > 0; i--, value /= 10) {
+            text[i] = (char) ('0' + value % 10);
+        }
     }
 }

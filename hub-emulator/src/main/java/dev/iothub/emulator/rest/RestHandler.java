@@ -54,19 +54,19 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
         HttpUtil.setKeepAlive(response, keepAlive);
-        log.info("{} {} {} {} ms", method, path, response.status().code(), (System.nanoTime() - started) / 1_000_000);
+        int status = response.status().code();
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+        // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
+        log.info("{} {} {} {} ms", method, path, status, elapsedMillis);
     }
 
     private FullHttpResponse answer(RestRequest request) {
         try {
-            RestApi api = apis.stream().filter(a -> a.serves(request)).findFirst()
-                    .orElseThrow(() -> new HubException(ErrorCode.NotImplemented,
-                            "hub-emulator does not emulate " + request.method() + " " + request.path()
-                                    + " (AMQP, messaging, methods, jobs and queries are not emulated; see hub-emulator/README.md)."));
+            RestApi api = apiServing(request);
             if (request.apiVersion() == null) {
                 throw new HubException(ErrorCode.InvalidProtocolVersion, "The api-version query parameter is missing.");
             }
@@ -82,6 +82,16 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
             log.error("{} {} failed", request.method(), request.path(), e);
             return error(new HubException(ErrorCode.ServerError, "The hub emulator failed: " + e.getClass().getSimpleName()));
         }
+    }
+
+    private RestApi apiServing(RestRequest request) {
+        for (RestApi api : apis) {
+            if (api.serves(request)) {
+                return api;
+            }
+        }
+        throw new HubException(ErrorCode.NotImplemented, "hub-emulator does not emulate " + request.method() + " "
+                + request.path() + " (AMQP, messaging, methods, jobs and queries are not emulated; see hub-emulator/README.md).");
     }
 
     private FullHttpResponse error(HubException error) {

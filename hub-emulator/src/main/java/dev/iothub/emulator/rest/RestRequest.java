@@ -6,21 +6,24 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * One REST call as the APIs see it: the method (with {@code X-HTTP-Method-Override} applied, as the
- * hub does for the SDK's POST-as-PATCH), the decoded path segments, the headers and the body.
+ * hub does for the SDK's POST-as-PATCH), the decoded path segments, and joined again as the path (no
+ * query string, so no secrets: the request log shows it), the api-version, the headers and the body.
  */
-public record RestRequest(String method, List<String> segments, String apiVersion, HttpHeaders headers, byte[] body) {
+public record RestRequest(String method, List<String> segments, String path, String apiVersion, HttpHeaders headers,
+                          byte[] body) {
 
     public static RestRequest of(HttpMethod method, String uri, HttpHeaders headers, byte[] body) {
         QueryStringDecoder decoder = new QueryStringDecoder(originForm(uri));
         List<String> segments = new ArrayList<>();
         for (String segment : decoder.rawPath().split("/")) {
             if (!segment.isEmpty()) {
-                segments.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+                segments.add(decoded(segment));
             }
         }
         List<String> versions = decoder.parameters().get("api-version");
@@ -28,7 +31,13 @@ public record RestRequest(String method, List<String> segments, String apiVersio
         String effective = method.equals(HttpMethod.POST) && override != null
                 ? override.trim().toUpperCase(Locale.ROOT)
                 : method.name();
-        return new RestRequest(effective, List.copyOf(segments), versions == null ? null : versions.get(0), headers, body);
+        return new RestRequest(effective, Collections.unmodifiableList(segments), "/" + String.join("/", segments),
+                versions == null ? null : versions.get(0), headers, body);
+    }
+
+    /** A path segment percent-decoded; a {@code +} in a path is itself, not a space. */
+    private static String decoded(String segment) {
+        return segment.indexOf('%') < 0 ? segment : URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /**
@@ -51,10 +60,5 @@ public record RestRequest(String method, List<String> segments, String apiVersio
 
     public String ifMatch() {
         return headers.get("If-Match");
-    }
-
-    /** The path as the request log shows it: no query string, so no secrets. */
-    public String path() {
-        return "/" + String.join("/", segments);
     }
 }

@@ -20,6 +20,14 @@ class RestRequestTest {
     }
 
     @Test
+    void aPlusInThePathIsAPlusEncodedOrNot() {
+        RestRequest request = RestRequest.of(HttpMethod.GET, "/devices/a+b/modules/c%2Bd%20e?api-version=2021-04-12",
+                new DefaultHttpHeaders(), new byte[0]);
+
+        assertEquals(List.of("devices", "a+b", "modules", "c+d e"), request.segments());
+    }
+
+    @Test
     void postWithAMethodOverrideIsThatMethod() {
         RestRequest request = RestRequest.of(HttpMethod.POST, "/twins/d%2Bx/modules/m?api-version=2021-04-12",
                 new DefaultHttpHeaders().set("X-HTTP-Method-Override", "patch"), new byte[0]);
