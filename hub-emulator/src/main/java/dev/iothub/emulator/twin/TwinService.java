@@ -43,7 +43,7 @@ public final class TwinService {
         ObjectNode desired = TwinJson.desired(body);
         return registry.updateTwin(id, twin -> {
             ETags.checkIfMatch(ifMatch, twin.etag(), false);
-            return checked(TwinUpdates.patch(twin, tags, desired, clock.instant()));
+            return checked(TwinUpdates.patch(twin, tags, desired, clock.instant()), tags != null, desired != null, false);
         }, updated -> {
             if (desired != null) {
                 notifyDesired(id, TwinJson.withVersion(desired, updated.twin().desired().version()));
@@ -58,7 +58,7 @@ public final class TwinService {
         return registry.updateTwin(id, twin -> {
             ETags.checkIfMatch(ifMatch, twin.etag(), false);
             return checked(TwinUpdates.replace(twin, tags == null ? Json.object() : tags,
-                    desired == null ? Json.object() : desired, clock.instant()));
+                    desired == null ? Json.object() : desired, clock.instant()), true, true, false);
         }, updated -> notifyDesired(id,
                 TwinJson.withVersion(updated.twin().desired().values(), updated.twin().desired().version())));
     }
@@ -67,14 +67,25 @@ public final class TwinService {
     public long patchReported(IdentityId id, ObjectNode patch) {
         ObjectNode reported = TwinJson.propertiesPatch("properties.reported", patch);
         Identity updated = registry.updateTwin(id,
-                twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant())), durable -> { });
+                twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant()), false, false, true),
+                durable -> { });
         return updated.twin().reported().version();
     }
 
-    private static Twin checked(Twin twin) {
-        TwinLimits.checkSize("tags", twin.tags(), TwinLimits.MAX_TAGS_BYTES);
-        TwinLimits.checkSize("properties.desired", twin.desired().values(), TwinLimits.MAX_PROPERTIES_BYTES);
-        TwinLimits.checkSize("properties.reported", twin.reported().values(), TwinLimits.MAX_PROPERTIES_BYTES);
+    /**
+     * Checks the size of each section a change touched. The others were checked when they last changed, and
+     * measuring a section means serialising it: a desired patch need not pay for the reported properties.
+     */
+    private static Twin checked(Twin twin, boolean tagsChanged, boolean desiredChanged, boolean reportedChanged) {
+        if (tagsChanged) {
+            TwinLimits.checkSize("tags", twin.tags(), TwinLimits.MAX_TAGS_BYTES);
+        }
+        if (desiredChanged) {
+            TwinLimits.checkSize("properties.desired", twin.desired().values(), TwinLimits.MAX_PROPERTIES_BYTES);
+        }
+        if (reportedChanged) {
+            TwinLimits.checkSize("properties.reported", twin.reported().values(), TwinLimits.MAX_PROPERTIES_BYTES);
+        }
         return twin;
     }
 

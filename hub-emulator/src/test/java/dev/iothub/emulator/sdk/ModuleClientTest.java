@@ -74,6 +74,16 @@ class ModuleClientTest {
         assertEquals(afterReport.getReportedProperties().getVersion(), response.getVersion());
         assertTrue(response.getVersion() >= 2);
         assertEquals(2, readTwin(client).getDesiredProperties().getVersion());
+
+        com.microsoft.azure.sdk.iot.device.twin.TwinCollection oversized =
+                new com.microsoft.azure.sdk.iot.device.twin.TwinCollection();
+        for (int i = 0; i < 10; i++) {
+            oversized.put("big" + i, "x".repeat(4000));
+        }
+        IotHubClientException tooBig = assertThrows(IotHubClientException.class, () -> report(client, oversized));
+        assertEquals(IotHubStatusCode.BAD_FORMAT, tooBig.getStatusCode(), "reported properties over 32 KB");
+        assertEquals(response.getVersion(), twins.get(deviceId, "m").getReportedProperties().getVersion(),
+                "nothing was written");
     }
 
     @ParameterizedTest
@@ -98,7 +108,9 @@ class ModuleClientTest {
         try {
             return request.call();
         } catch (IotHubClientException e) {
-            assertEquals(IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT, e.getStatusCode(), "only a lost answer is retried");
+            if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT) {
+                throw e; // only a lost answer is retried
+            }
             return request.call();
         }
     }

@@ -148,6 +148,12 @@ class TwinClientTest {
         }
         assertThrows(IotHubBadFormatException.class, () -> twins.patch(oversized), "over 32 KB");
 
+        Twin bigTags = new Twin(deviceId, "m");
+        for (int i = 0; i < 3; i++) {
+            bigTags.getTags().put("tag" + i, "x".repeat(3000));
+        }
+        assertThrows(IotHubBadFormatException.class, () -> twins.patch(bigTags), "tags over 8 KB");
+
         Map<String, Object> deep = Map.of("v", 1);
         for (int i = 0; i < 11; i++) {
             deep = Map.of("level", deep);
