@@ -1,5 +1,6 @@
 package dev.iothub.tools.createmodule;
 
+import static dev.iothub.tools.common.testing.Output.WAIT;
 import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,6 @@ import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.JarRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** create-module.jar as a user runs it: alone on the class path, configured by the environment. */
 class CreateModuleJarIT {
-    static final Duration WAIT = Duration.ofSeconds(60);
-
     @RegisterExtension
     static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.21");
 

@@ -1,20 +1,18 @@
 package dev.iothub.tools.receivetwinpatch;
 
+import static dev.iothub.tools.common.testing.Output.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.JarRun;
 import dev.iothub.tools.common.testing.ServiceSide;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** receive-twin-patch.jar as a user runs it: waits until stopped, and Ctrl-C/SIGTERM closes it with exit 0. */
 class ReceiveTwinPatchJarIT {
-    static final Duration WAIT = Duration.ofSeconds(60);
-
     @RegisterExtension
     static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.27");
 

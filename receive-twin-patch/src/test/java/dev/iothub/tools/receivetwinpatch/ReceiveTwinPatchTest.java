@@ -1,5 +1,6 @@
 package dev.iothub.tools.receivetwinpatch;
 
+import static dev.iothub.tools.common.testing.Output.WAIT;
 import static dev.iothub.tools.common.testing.HubArgs.withHub;
 import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
@@ -11,7 +12,6 @@ import com.google.gson.JsonParser;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.Run;
 import dev.iothub.tools.common.testing.ServiceSide;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** receive-twin-patch against hub-emulator over MQTT and MQTT over WebSocket, run in-process on its own thread. */
 class ReceiveTwinPatchTest {
-    static final Duration WAIT = Duration.ofSeconds(60);
-
     @RegisterExtension
     static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.24");
 

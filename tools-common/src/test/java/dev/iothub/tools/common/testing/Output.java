@@ -11,6 +11,9 @@ import java.util.function.Predicate;
  * with {@link #await} (woken by every write, no polling) instead of sleeping.
  */
 public final class Output extends Writer {
+    /** How long a test waits for a tool's line or exit: generous, as a loaded CI machine can be slow. */
+    public static final Duration WAIT = Duration.ofSeconds(60);
+
     private final StringBuilder text = new StringBuilder();
 
     public PrintWriter printWriter() {
