@@ -1,6 +1,6 @@
 package dev.iothub.bench;
 
-import dev.iothub.emulator.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package dev.iothub.bench;
 
-import dev.iothub.emulator.tls.CertificateAuthority;
+import dev.iothub.emulator.internal.tls.CertificateAuthority;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

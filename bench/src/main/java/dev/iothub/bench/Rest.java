@@ -1,6 +1,6 @@
 package dev.iothub.bench;
 
-import dev.iothub.emulator.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;

@@ -10,7 +10,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedExceptio
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import dev.iothub.emulator.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import java.time.Instant;
 import java.util.Base64;

@@ -1,6 +1,6 @@
 package dev.iothub.emulator.testing;
 
-import dev.iothub.emulator.tls.CertificateAuthority;
+import dev.iothub.emulator.internal.tls.CertificateAuthority;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,9 +1,0 @@
-package dev.iothub.emulator.auth;
-
-/** The rights a shared access policy grants. */
-public enum Permission {
-    RegistryRead,
-    RegistryWrite,
-    ServiceConnect,
-    DeviceConnect
-}

@@ -1,0 +1,19 @@
+package dev.iothub.emulator.internal.error;
+
+/** A request the hub refuses: carries the error code the response is built from. */
+public final class HubException extends RuntimeException {
+    private final ErrorCode errorCode;
+
+    public HubException(ErrorCode errorCode, String message) {
+        super(message, null, false, false);
+        this.errorCode = errorCode;
+    }
+
+    public ErrorCode errorCode() {
+        return errorCode;
+    }
+
+    public static HubException badFormat(String message) {
+        return new HubException(ErrorCode.ArgumentInvalid, message);
+    }
+}

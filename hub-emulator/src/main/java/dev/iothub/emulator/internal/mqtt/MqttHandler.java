@@ -1,0 +1,284 @@
+package dev.iothub.emulator.internal.mqtt;
+
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
+import dev.iothub.emulator.internal.auth.HubNames;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.registry.IdentityIds;
+import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import dev.iothub.emulator.internal.twin.TwinJson;
+import dev.iothub.emulator.internal.twin.TwinService;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IoT Hub's device API over one MQTT 3.1.1 connection: CONNECT authenticated with the identity's
+ * SAS token, the hub's subscriptions, twin GET and reported patches. Anything the hub would not take
+ * (a packet before CONNECT, a topic it does not allow, a malformed packet) closes the connection.
+ */
+public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
+    private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
+    static final String IDLE_HANDLER = "idle";
+
+    private final HubNames names;
+    private final IdentityRegistry registry;
+    private final TwinService twins;
+    private final DeviceAuthenticator authenticator;
+    private final DeviceConnections connections;
+    private DeviceSession session;
+
+    public MqttHandler(HubNames names, IdentityRegistry registry, TwinService twins,
+                       DeviceAuthenticator authenticator, DeviceConnections connections) {
+        this.names = names;
+        this.registry = registry;
+        this.twins = twins;
+        this.authenticator = authenticator;
+        this.connections = connections;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage message) {
+        if (message.decoderResult().isFailure()) {
+            close(ctx, "malformed MQTT packet: " + message.decoderResult().cause().getMessage());
+            return;
+        }
+        MqttMessageType type = message.fixedHeader().messageType();
+        if (log.isDebugEnabled()) {
+            log.debug("MQTT {} <- {} {}", session == null ? ctx.channel().remoteAddress() : session.identity(), type,
+                    message instanceof MqttPublishMessage publish ? publish.variableHeader().topicName() : "");
+        }
+        if (session == null && type != MqttMessageType.CONNECT) {
+            close(ctx, type + " before CONNECT");
+            return;
+        }
+        switch (type) {
+            case CONNECT -> connect(ctx, (MqttConnectMessage) message);
+            case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
+            case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
+            case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
+            case PUBACK -> { } // the hub does not redeliver, so an acknowledgement needs no bookkeeping
+            case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
+            case DISCONNECT -> ctx.close();
+            default -> close(ctx, type + " is not part of IoT Hub's MQTT support");
+        }
+    }
+
+    private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        if (session != null) {
+            close(ctx, "a second CONNECT");
+            return;
+        }
+        if (connect.variableHeader().version() != 4) {
+            refuse(ctx, CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION, "MQTT protocol level is not 4 (3.1.1)");
+            return;
+        }
+        IdentityId id = parseClientId(connect.payload().clientIdentifier());
+        if (id == null) {
+            refuse(ctx, CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client id is not {deviceId} or {deviceId}/{moduleId}");
+            return;
+        }
+        String username = connect.payload().userName();
+        if (username == null || !names.anyMatch(name -> isUserName(username, name, id))) {
+            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, "username is not {HostName}/" + id + "/?api-version=…");
+            return;
+        }
+        byte[] password = connect.payload().passwordInBytes();
+        Identity identity;
+        try {
+            identity = registry.get(id);
+        } catch (HubException e) {
+            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, id + " is not in the registry");
+            return;
+        }
+        if (!identity.enabled()) {
+            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, id + " is disabled");
+            return;
+        }
+        if (password == null || !authenticator.accepts(new String(password, StandardCharsets.UTF_8), identity)) {
+            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, "the SAS token of " + id + " is invalid or expired");
+            return;
+        }
+        session = new DeviceSession(id);
+        ctx.channel().attr(DeviceSession.KEY).set(session);
+        int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
+        if (keepAlive > 0) {
+            // MQTT 3.1.1 section 3.1.2.10: one and a half keep-alive periods without a packet end the connection.
+            ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
+                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        connections.opened(ctx.channel(), id);
+        ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED));
+        log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
+    }
+
+    /** {@code {HostName}/{deviceId}[/{moduleId}]/?api-version=…}, the host compared case-insensitively. */
+    private static boolean isUserName(String username, String hostName, IdentityId id) {
+        if (!username.regionMatches(true, 0, hostName, 0, hostName.length())) {
+            return false;
+        }
+        String rest = username.substring(hostName.length());
+        String path = "/" + id;
+        return rest.equals(path) || rest.equals(path + "/") || rest.startsWith(path + "/?");
+    }
+
+    private static IdentityId parseClientId(String clientId) {
+        if (clientId == null) {
+            return null;
+        }
+        String[] parts = clientId.split("/", -1);
+        IdentityId id = switch (parts.length) {
+            case 1 -> IdentityId.device(parts[0]);
+            case 2 -> IdentityId.module(parts[0], parts[1]);
+            default -> null;
+        };
+        boolean valid = id != null && IdentityIds.isValid(id.deviceId()) && (!id.isModule() || IdentityIds.isValid(id.moduleId()));
+        return valid ? id : null;
+    }
+
+    private void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
+        List<Integer> granted = new ArrayList<>();
+        for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
+            String filter = subscription.topicName();
+            if (!TwinTopics.maySubscribe(session.identity(), filter)) {
+                close(ctx, "subscription to a topic the hub does not allow: " + filter);
+                return;
+            }
+            MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
+            if (filter.equals(TwinTopics.DESIRED_PATCHES)) {
+                session.desiredPatchesQos(qos);
+            }
+            granted.add(qos.value());
+        }
+        ctx.writeAndFlush(MqttMessageBuilders.subAck()
+                .packetId(subscribe.variableHeader().messageId())
+                .addGrantedQoses(granted.stream().map(MqttQoS::valueOf).toArray(MqttQoS[]::new))
+                .build());
+    }
+
+    private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
+        if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
+            session.desiredPatchesQos(null);
+        }
+        ctx.writeAndFlush(MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build());
+    }
+
+    private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        String topic = publish.variableHeader().topicName();
+        IdentityId id = session.identity();
+        connections.active(id);
+        boolean allowed = topic.startsWith(TwinTopics.TWIN_GET) || topic.startsWith(TwinTopics.TWIN_REPORTED)
+                || TwinTopics.isTelemetry(id, topic) || topic.startsWith(TwinTopics.METHOD_RESPONSES);
+        if (!allowed) {
+            close(ctx, "publish to a topic the hub does not allow: " + topic);
+            return;
+        }
+        // The hub acknowledges receipt before it answers: the SDK's request bookkeeping expects that order.
+        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+        }
+        if (topic.startsWith(TwinTopics.TWIN_GET)) {
+            String rid = requestId(topic, TwinTopics.TWIN_GET);
+            respond(ctx, TwinTopics.response(200, rid, null), TwinJson.deviceDocument(twins.get(id).twin()));
+        } else if (topic.startsWith(TwinTopics.TWIN_REPORTED)) {
+            reportedPatch(ctx, id, topic, ByteBufUtil.getBytes(publish.content()));
+        } else {
+            log.info("MQTT {} sent a message to {}: accepted and dropped (messaging is not emulated)", id, topic);
+        }
+    }
+
+    private void reportedPatch(ChannelHandlerContext ctx, IdentityId id, String topic, byte[] body) {
+        String rid = requestId(topic, TwinTopics.TWIN_REPORTED);
+        try {
+            ObjectNode patch = Json.parseObject(body);
+            long version = twins.patchReported(id, patch);
+            respond(ctx, TwinTopics.response(204, rid, version), null);
+        } catch (HubException e) {
+            log.info("MQTT {} reported patch refused: {}", id, e.getMessage());
+            respond(ctx, TwinTopics.response(e.errorCode().status(), rid, null), null);
+        }
+    }
+
+    private static String requestId(String topic, String prefix) {
+        Map<String, List<String>> properties = TwinTopics.properties(topic, prefix);
+        List<String> rid = properties.get("$rid");
+        return rid == null || rid.isEmpty() ? "" : rid.get(0);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, String topic, ObjectNode body) {
+        log.debug("MQTT -> PUBLISH {}", topic);
+        ctx.writeAndFlush(MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(MqttQoS.AT_MOST_ONCE)
+                .retained(false)
+                .payload(body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(Json.bytes(body)))
+                .build());
+    }
+
+    private static MqttConnAckMessage connAck(MqttConnectReturnCode code) {
+        return MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
+        log.info("MQTT connection from {} refused ({}): {}", ctx.channel().remoteAddress(), code, why);
+        ctx.writeAndFlush(connAck(code)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static void close(ChannelHandlerContext ctx, String why) {
+        log.info("MQTT connection from {} closed: {}", ctx.channel().remoteAddress(), why);
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            close(ctx, "no packet within 1.5 keep-alive periods");
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            connections.closed(ctx.channel(), session.identity());
+            log.info("MQTT {} disconnected", session.identity());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        close(ctx, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.iothub.emulator.internal.registry;
+
+import dev.iothub.emulator.internal.auth.Keys;
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.store.HubStore;
+import dev.iothub.emulator.internal.twin.Twin;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The identity registry: devices and their modules, each with its twin. Writes are serialised here so
+ * that every read-modify-write (etag checks, 409s, twin merges) sees the state it changes. A write is
+ * made under the lock but its commit is waited for outside it, so that concurrent writes share commits;
+ * a call returns only once its write is durable.
+ */
+public final class IdentityRegistry {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HubStore store;
+    private final ConnectionStates connections;
+    private final Clock clock;
+    private final Object writeLock = new Object();
+    private final List<Consumer<IdentityId>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final DurableOrder afterDurable = new DurableOrder();
+
+    public IdentityRegistry(HubStore store, ConnectionStates connections, Clock clock) {
+        this.store = store;
+        this.connections = connections;
+        this.clock = clock;
+    }
+
+    public Identity get(IdentityId id) {
+        IdentityIds.check(id);
+        return store.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    public List<Identity> modules(String deviceId) {
+        get(IdentityId.device(deviceId));
+        return store.modules(deviceId);
+    }
+
+    /** Hears of each deleted identity (a device's modules go with it), to drop what is connected as it. */
+    public void addDeletionListener(Consumer<IdentityId> listener) {
+        deletionListeners.add(listener);
+    }
+
+    public ConnectionStates connections() {
+        return connections;
+    }
+
+    /** Creates an identity from {@code draft}; the hub fills in what a create leaves empty. */
+    public Identity create(Identity draft) {
+        IdentityIds.check(draft.id());
+        Identity created;
+        HubStore.Pending written;
+        synchronized (writeLock) {
+            if (store.find(draft.id()).isPresent()) {
+                throw draft.id().isModule()
+                        ? new HubException(ErrorCode.ModuleAlreadyExistsOnDevice,
+                                "A module with ID '" + draft.id().moduleId() + "' already exists on device '"
+                                        + draft.id().deviceId() + "'.")
+                        : new HubException(ErrorCode.DeviceAlreadyExists,
+                                "A device with ID '" + draft.id().deviceId() + "' is already registered.");
+            }
+            if (draft.id().isModule() && store.find(draft.id().deviceOnly()).isEmpty()) {
+                throw notFound(draft.id().deviceOnly());
+            }
+            created = new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
+                    draft.statusReason(), clock.instant(), withKeys(draft.authentication()), draft.managedBy(),
+                    draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.empty());
+            written = store.putPending(created);
+        }
+        written.awaitDurable();
+        return created;
+    }
+
+    /** Updates an existing identity's settings; its generation id and twin stay. */
+    public Identity update(Identity draft, String ifMatch) {
+        IdentityIds.check(draft.id());
+        Identity updated;
+        HubStore.Pending written;
+        synchronized (writeLock) {
+            Identity current = store.find(draft.id()).orElseThrow(() -> notFound(draft.id()));
+            ETags.checkIfMatch(ifMatch, current.etag(), true);
+            boolean statusChanged = !Objects.equals(current.status(), draft.status());
+            updated = new Identity(current.id(), current.generationId(), ETags.next(), draft.status(),
+                    draft.statusReason(), statusChanged ? clock.instant() : current.statusUpdatedTime(),
+                    withKeys(draft.authentication()), draft.managedBy(), draft.iotEdge(), draft.deviceScope(),
+                    draft.parentScopes(), current.twin());
+            written = store.putPending(updated);
+        }
+        written.awaitDurable();
+        return updated;
+    }
+
+    public void delete(IdentityId id, String ifMatch) {
+        IdentityIds.check(id);
+        synchronized (writeLock) {
+            Identity current = store.find(id).orElseThrow(() -> notFound(id));
+            ETags.checkIfMatch(ifMatch, current.etag(), true);
+            store.delete(id);
+            connections.forget(id);
+        }
+        deletionListeners.forEach(listener -> listener.accept(id));
+    }
+
+    /**
+     * Changes a twin under the write lock and returns once the change is durable. {@code whenDurable} then
+     * gets the changed identity, in the order of the changes: a device never hears of a change that a crash
+     * could take back, and hears of a twin's versions in order.
+     */
+    public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, Consumer<Identity> whenDurable) {
+        IdentityIds.check(id);
+        Identity updated;
+        HubStore.Pending written;
+        long ticket;
+        synchronized (writeLock) {
+            Identity current = store.find(id).orElseThrow(() -> notFound(id));
+            Identity changed = current.withTwin(change.apply(current.twin()));
+            written = store.putPending(changed);
+            ticket = afterDurable.add(() -> whenDurable.accept(changed));
+            updated = changed;
+        }
+        written.awaitDurable();
+        afterDurable.runThrough(ticket);
+        return updated;
+    }
+
+    public static HubException notFound(IdentityId id) {
+        return id.isModule()
+                ? new HubException(ErrorCode.ModuleNotFound,
+                        "Module '" + id.moduleId() + "' on device '" + id.deviceId() + "' not found.")
+                : new HubException(ErrorCode.DeviceNotFound, "Device '" + id.deviceId() + "' not found.");
+    }
+
+    private static Authentication withKeys(Authentication given) {
+        if (given == null || given.isSas() || given.type() == null) {
+            String primary = given == null ? null : given.primaryKey();
+            String secondary = given == null ? null : given.secondaryKey();
+            return Authentication.sas(blank(primary) ? Keys.generate() : checkedKey(primary),
+                    blank(secondary) ? Keys.generate() : checkedKey(secondary));
+        }
+        return given;
+    }
+
+    private static String checkedKey(String key) {
+        if (!Keys.isValid(key)) {
+            throw HubException.badFormat("The symmetric key is not a valid base64 key of 16 to 64 bytes.");
+        }
+        return key;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isEmpty();
+    }
+
+    /** Generation ids on the hub are 18-digit numbers that tell apart identities of the same id over time. */
+    private static String newGenerationId() {
+        return Long.toString(100_000_000_000_000_000L + Math.floorMod(RANDOM.nextLong(), 900_000_000_000_000_000L));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.iothub.emulator.internal.store;
+
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the hub keeps its identities (each with its twin) and its own settings. Every write is durable
+ * when the call returns: an acknowledged write survives the process being killed. Implementations are
+ * thread-safe per call; read-modify-write sequences are serialised by the caller.
+ */
+public interface HubStore extends AutoCloseable {
+
+    Optional<Identity> find(IdentityId id);
+
+    /** The modules of a device, in id order. */
+    List<Identity> modules(String deviceId);
+
+    /** The number of device identities (modules not counted). */
+    long deviceCount();
+
+    /** Puts an identity; durable when it returns. */
+    default void put(Identity identity) {
+        putPending(identity).awaitDurable();
+    }
+
+    /**
+     * Puts an identity, visible to reads at once, and returns what to wait on until it is durable. A caller
+     * that serialises its writes with a lock makes the write under the lock and waits outside it, so that
+     * writes made meanwhile share one commit instead of each waiting for its own.
+     */
+    Pending putPending(Identity identity);
+
+    /** A write already made and visible, perhaps not yet durable. Writes become durable in the order they are made. */
+    @FunctionalInterface
+    interface Pending {
+        Pending DURABLE = () -> { };
+
+        /** Returns once the write survives the process being killed. */
+        void awaitDurable();
+    }
+
+    /** Removes an identity; a device takes its modules along, in one step. */
+    void delete(IdentityId id);
+
+    /** Small named values the hub keeps for itself, such as the shared access policies' keys. */
+    Optional<String> setting(String name);
+
+    void putSetting(String name, String value);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,60 @@
+package dev.iothub.emulator.internal.store;
+
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** A store that forgets everything on close: for tests and {@code --in-memory}. */
+public final class InMemoryHubStore implements HubStore {
+    private final ConcurrentSkipListMap<String, Identity> identities = new ConcurrentSkipListMap<>();
+    private final Map<String, String> settings = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Identity> find(IdentityId id) {
+        return Optional.ofNullable(identities.get(StoreKeys.of(id)));
+    }
+
+    @Override
+    public List<Identity> modules(String deviceId) {
+        return List.copyOf(identities.subMap(StoreKeys.modulesFrom(deviceId), StoreKeys.modulesTo(deviceId)).values());
+    }
+
+    @Override
+    public long deviceCount() {
+        return identities.values().stream().filter(identity -> !identity.id().isModule()).count();
+    }
+
+    @Override
+    public Pending putPending(Identity identity) {
+        identities.put(StoreKeys.of(identity.id()), identity);
+        return Pending.DURABLE;
+    }
+
+    @Override
+    public void delete(IdentityId id) {
+        identities.remove(StoreKeys.of(id));
+        if (!id.isModule()) {
+            identities.subMap(StoreKeys.modulesFrom(id.deviceId()), StoreKeys.modulesTo(id.deviceId())).clear();
+        }
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return Optional.ofNullable(settings.get(name));
+    }
+
+    @Override
+    public void putSetting(String name, String value) {
+        settings.put(name, value);
+    }
+
+    @Override
+    public void close() {
+        identities.clear();
+        settings.clear();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.iothub.emulator.internal.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Binds the hub's real ports on one address: 443 (HTTPS, MQTT over WebSocket) and 8883 (MQTT over TLS). */
+public final class HubServer implements AutoCloseable {
+    public static final int HTTPS_PORT = 443;
+    public static final int MQTTS_PORT = 8883;
+
+    private final EventLoopGroup bossGroup = new NioEventLoopGroup(1);
+    private final EventLoopGroup workerGroup = new NioEventLoopGroup();
+    /** Protocol handlers wait on the store; they run here so that the event loops never block. */
+    private final EventExecutorGroup handlerExecutor = new DefaultEventExecutorGroup(
+            Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    private final List<Channel> listeners = new ArrayList<>();
+    /** Every accepted connection, so that close() ends them before it stops the threads they use. */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+    private HubServer() {
+    }
+
+    /** Starts listening, or explains in one line why a port could not be bound. */
+    public static HubServer start(String address, SslContext sslContext, ChannelHandler restHandler,
+                                  Supplier<ChannelHandler> mqttHandler) throws IOException {
+        HubServer server = new HubServer();
+        try {
+            server.bind(address, HTTPS_PORT,
+                    new HttpsInitializer(sslContext, restHandler, mqttHandler, server.handlerExecutor));
+            server.bind(address, MQTTS_PORT, new MqttsInitializer(sslContext, mqttHandler, server.handlerExecutor));
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bind(String address, int port, ChannelInitializer<SocketChannel> initializer) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline().addLast(initializer);
+                    }
+                });
+        try {
+            listeners.add(bootstrap.bind(new InetSocketAddress(address, port)).sync().channel());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding " + address + ":" + port, e);
+        } catch (Exception e) {
+            throw bindFailure(address, port, e);
+        }
+    }
+
+    private static IOException bindFailure(String address, int port, Exception cause) {
+        String where = address + ":" + port;
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("Permission denied")) {
+            return new IOException("Cannot listen on " + where + ": ports below 1024 need privileges. Run as root, "
+                    + "or once: sudo setcap cap_net_bind_service=+ep \"$(readlink -f \"$(command -v java)\")\", "
+                    + "or: sudo sysctl net.ipv4.ip_unprivileged_port_start=443", cause);
+        }
+        if (cause instanceof BindException || message.contains("in use")) {
+            return new IOException("Cannot listen on " + where + ": the port is in use (another hub-emulator?). "
+                    + "Stop it, or choose another loopback address with --address 127.0.0.N", cause);
+        }
+        if (cause instanceof SocketException || message.contains("assign")) {
+            return new IOException("Cannot listen on " + where + ": " + message
+                    + ". Use a loopback address such as 127.0.0.1 to 127.255.255.254", cause);
+        }
+        return new IOException("Cannot listen on " + where + ": " + message, cause);
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(Channel::close);
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        // Event loops first: once they are gone no connection event can be handed to a stopped handler thread.
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        handlerExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

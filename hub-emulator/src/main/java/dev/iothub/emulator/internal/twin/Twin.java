@@ -1,0 +1,19 @@
+package dev.iothub.emulator.internal.twin;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+
+/** A twin's stored state. Treated as immutable: {@link TwinUpdates} makes the changed copies. */
+public record Twin(ObjectNode tags, TwinProperties desired, TwinProperties reported, long version) {
+
+    public static Twin empty() {
+        return new Twin(JsonNodeFactory.instance.objectNode(), TwinProperties.empty(), TwinProperties.empty(), 1);
+    }
+
+    /** The hub's twin etag is the base64 of the twin version as eight big-endian bytes ({@code AAAAAAAAAAE=} for 1). */
+    public String etag() {
+        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(Long.BYTES).putLong(version).array());
+    }
+}

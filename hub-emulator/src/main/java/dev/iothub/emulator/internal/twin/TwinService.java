@@ -1,0 +1,97 @@
+package dev.iothub.emulator.internal.twin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.registry.ETags;
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Reads and changes twins, and tells listeners (the device connections) of every desired change. */
+public final class TwinService {
+
+    /** Hears each desired-properties change once it is durable, in version order per identity. */
+    @FunctionalInterface
+    public interface DesiredPropertiesListener {
+        /** {@code patch} is what the device gets: the change, with {@code $version} set to the new version. */
+        void desiredChanged(IdentityId id, ObjectNode patch);
+    }
+
+    private final IdentityRegistry registry;
+    private final Clock clock;
+    private final List<DesiredPropertiesListener> listeners = new CopyOnWriteArrayList<>();
+
+    public TwinService(IdentityRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public void addListener(DesiredPropertiesListener listener) {
+        listeners.add(listener);
+    }
+
+    public Identity get(IdentityId id) {
+        return registry.get(id);
+    }
+
+    /** A service PATCH: merges the body's tags and desired properties. */
+    public Identity patch(IdentityId id, ObjectNode body, String ifMatch) {
+        ObjectNode tags = TwinJson.tags(body);
+        ObjectNode desired = TwinJson.desired(body);
+        return registry.updateTwin(id, twin -> {
+            ETags.checkIfMatch(ifMatch, twin.etag(), false);
+            return checked(TwinUpdates.patch(twin, tags, desired, clock.instant()), tags != null, desired != null, false);
+        }, updated -> {
+            if (desired != null) {
+                notifyDesired(id, TwinJson.withVersion(desired, updated.twin().desired().version()));
+            }
+        });
+    }
+
+    /** A service PUT: the body's tags and desired properties replace the twin's. */
+    public Identity replace(IdentityId id, ObjectNode body, String ifMatch) {
+        ObjectNode tags = TwinJson.tags(body);
+        ObjectNode desired = TwinJson.desired(body);
+        return registry.updateTwin(id, twin -> {
+            ETags.checkIfMatch(ifMatch, twin.etag(), false);
+            return checked(TwinUpdates.replace(twin, tags == null ? Json.object() : tags,
+                    desired == null ? Json.object() : desired, clock.instant()), true, true, false);
+        }, updated -> notifyDesired(id,
+                TwinJson.withVersion(updated.twin().desired().values(), updated.twin().desired().version())));
+    }
+
+    /** A device's reported-properties patch; answers the new reported {@code $version}. */
+    public long patchReported(IdentityId id, ObjectNode patch) {
+        ObjectNode reported = TwinJson.propertiesPatch("properties.reported", patch);
+        Identity updated = registry.updateTwin(id,
+                twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant()), false, false, true),
+                durable -> { });
+        return updated.twin().reported().version();
+    }
+
+    /**
+     * Checks the size of each section a change touched. The others were checked when they last changed, and
+     * measuring a section means serialising it: a desired patch need not pay for the reported properties.
+     */
+    private static Twin checked(Twin twin, boolean tagsChanged, boolean desiredChanged, boolean reportedChanged) {
+        if (tagsChanged) {
+            TwinLimits.checkSize("tags", twin.tags(), TwinLimits.MAX_TAGS_BYTES);
+        }
+        if (desiredChanged) {
+            TwinLimits.checkSize("properties.desired", twin.desired().values(), TwinLimits.MAX_PROPERTIES_BYTES);
+        }
+        if (reportedChanged) {
+            TwinLimits.checkSize("properties.reported", twin.reported().values(), TwinLimits.MAX_PROPERTIES_BYTES);
+        }
+        return twin;
+    }
+
+    private void notifyDesired(IdentityId id, ObjectNode patch) {
+        for (DesiredPropertiesListener listener : listeners) {
+            listener.desiredChanged(id, patch);
+        }
+    }
+}

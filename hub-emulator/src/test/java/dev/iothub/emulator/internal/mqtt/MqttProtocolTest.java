@@ -1,0 +1,132 @@
+package dev.iothub.emulator.internal.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.Twin;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
+import dev.iothub.emulator.junit.HubEmulatorExtension;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** MQTT rules of the hub that the SDK never breaks: keep-alive, allowed topics, QoS of pushes. */
+class MqttProtocolTest {
+    @RegisterExtension
+    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.11");
+
+    private String deviceId;
+    private String moduleKey;
+
+    @BeforeEach
+    void createModule(TestInfo test) throws Exception {
+        deviceId = "raw-" + test.getTestMethod().orElseThrow().getName();
+        RegistryClient registry = new RegistryClient(emulator.hub().serviceConnectionString());
+        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+        moduleKey = registry.addModule(new Module(deviceId, "m", AuthenticationType.SAS)).getPrimaryKey();
+    }
+
+    @Test
+    void silenceLongerThanOneAndAHalfKeepAlivesClosesTheConnection() throws Exception {
+        try (RawMqttClient client = connected(1)) {
+            long start = System.nanoTime();
+
+            assertNull(client.receive(), "the hub closed the connection");
+            assertTrue((System.nanoTime() - start) / 1_000_000 >= 1400, "not before 1.5 keep-alive periods");
+        }
+    }
+
+    @Test
+    void pingsKeepTheConnectionAlive() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessage.PINGREQ);
+            assertEquals(MqttMessageType.PINGRESP, client.receive().fixedHeader().messageType());
+        }
+    }
+
+    @Test
+    void aSubscriptionTheHubDoesNotAllowClosesTheConnection() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "devices/other/#").build());
+            assertNull(client.receive());
+        }
+    }
+
+    @Test
+    void aPublishToATopicTheHubDoesNotAllowClosesTheConnection() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.publish().topicName("devices/someone-else/messages/events/")
+                    .qos(MqttQoS.AT_MOST_ONCE).payload(io.netty.buffer.Unpooled.EMPTY_BUFFER).build());
+            assertNull(client.receive());
+        }
+    }
+
+    @Test
+    void deletingTheDeviceDropsItsModulesConnections() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            new RegistryClient(emulator.hub().serviceConnectionString()).removeDevice(deviceId);
+
+            assertNull(client.receive(), "the hub closed the connection");
+        }
+    }
+
+    @Test
+    void desiredPatchesArePushedAtTheGrantedQos() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.subscribe().messageId(7)
+                    .addSubscription(MqttQoS.AT_MOST_ONCE, "$iothub/twin/PATCH/properties/desired/#").build());
+            MqttSubAckMessage subAck = (MqttSubAckMessage) client.receive();
+            assertEquals(7, subAck.variableHeader().messageId());
+            assertEquals(0, subAck.payload().grantedQoSLevels().get(0));
+
+            TwinClient twins = new TwinClient(emulator.hub().serviceConnectionString());
+            Twin twin = new Twin(deviceId, "m");
+            twin.getDesiredProperties().put("telemetryInterval", 122);
+            twins.patch(twin);
+
+            MqttPublishMessage push = (MqttPublishMessage) client.receive();
+            assertNotNull(push);
+            assertEquals(MqttQoS.AT_MOST_ONCE, push.fixedHeader().qosLevel());
+            assertEquals("$iothub/twin/PATCH/properties/desired/?$version=2", push.variableHeader().topicName());
+            assertEquals("{\"telemetryInterval\":122,\"$version\":2}", push.payload().toString(StandardCharsets.UTF_8));
+            push.release();
+        }
+    }
+
+    private RawMqttClient connected(int keepAliveSeconds) throws Exception {
+        String host = emulator.hub().hostName();
+        String clientId = deviceId + "/m";
+        String password = SharedAccessSignature.sign(host + "/devices/" + deviceId + "/modules/m", moduleKey, null,
+                Instant.now().plusSeconds(600));
+        RawMqttClient client = new RawMqttClient(emulator.hub().clientSslContext(), host);
+        client.send(MqttMessageBuilders.connect()
+                .clientId(clientId)
+                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                .username(host + "/" + clientId + "/?api-version=2021-04-12")
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .keepAlive(keepAliveSeconds)
+                .build());
+        MqttConnAckMessage connAck = (MqttConnAckMessage) client.receive();
+        assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, connAck.variableHeader().connectReturnCode());
+        return client;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.iothub.emulator.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link HubStore} does; each implementation runs these through a subclass. */
+abstract class HubStoreContract {
+    @TempDir
+    Path directory;
+    HubStore store;
+
+    abstract HubStore open(Path directory) throws Exception;
+
+    /**
+     * What the store would write for an identity: stored JSON numbers may come back as other node classes
+     * (a long 2 as an int 2), equal as JSON but not by {@code equals}, so identities are compared this way.
+     */
+    static Optional<String> stored(Optional<Identity> identity) {
+        return identity.map(SampleIdentities::stored);
+    }
+
+    static List<String> stored(List<Identity> identities) {
+        return identities.stream().map(SampleIdentities::stored).toList();
+    }
+
+    static Optional<String> stored(Identity identity) {
+        return Optional.of(SampleIdentities.stored(identity));
+    }
+
+    @BeforeEach
+    void openStore() throws Exception {
+        store = open(directory);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    @Test
+    void findsWhatWasPut() {
+        Identity device = SampleIdentities.device("d");
+        Identity module = SampleIdentities.module("d", "m");
+        store.put(device);
+        store.put(module);
+
+        assertEquals(stored(device), stored(store.find(IdentityId.device("d"))));
+        assertEquals(stored(module), stored(store.find(IdentityId.module("d", "m"))));
+        assertEquals(Optional.empty(), store.find(IdentityId.device("other")));
+        assertEquals(Optional.empty(), store.find(IdentityId.module("d", "other")));
+    }
+
+    @Test
+    void putReplaces() {
+        store.put(SampleIdentities.device("d"));
+        Identity edge = SampleIdentities.edgeDevice("d");
+        store.put(edge);
+
+        assertEquals(stored(edge), stored(store.find(IdentityId.device("d"))));
+        assertEquals(1, store.deviceCount());
+    }
+
+    @Test
+    void modulesAreInIdOrderAndOnlyTheDevicesOwn() {
+        for (String deviceId : List.of("d", "d-x", "d.x", "d0", "dd", "c")) {
+            store.put(SampleIdentities.device(deviceId));
+            store.put(SampleIdentities.module(deviceId, "m2"));
+            store.put(SampleIdentities.module(deviceId, "m1"));
+        }
+
+        assertEquals(stored(List.of(SampleIdentities.module("d", "m1"), SampleIdentities.module("d", "m2"))),
+                stored(store.modules("d")));
+        assertEquals(stored(List.of(SampleIdentities.module("d-x", "m1"), SampleIdentities.module("d-x", "m2"))),
+                stored(store.modules("d-x")));
+        assertEquals(stored(List.of(SampleIdentities.module("d0", "m1"), SampleIdentities.module("d0", "m2"))),
+                stored(store.modules("d0")));
+        assertEquals(List.of(), store.modules("none"));
+    }
+
+    @Test
+    void deletingADeviceTakesItsModulesAlong() {
+        for (String deviceId : List.of("d", "d-x", "d.x", "d0")) {
+            store.put(SampleIdentities.device(deviceId));
+            store.put(SampleIdentities.module(deviceId, "m"));
+        }
+
+        store.delete(IdentityId.device("d"));
+
+        assertEquals(Optional.empty(), store.find(IdentityId.device("d")));
+        assertEquals(Optional.empty(), store.find(IdentityId.module("d", "m")));
+        assertEquals(List.of(), store.modules("d"));
+        for (String deviceId : List.of("d-x", "d.x", "d0")) {
+            assertTrue(store.find(IdentityId.device(deviceId)).isPresent(), deviceId);
+            assertEquals(stored(List.of(SampleIdentities.module(deviceId, "m"))), stored(store.modules(deviceId)));
+        }
+    }
+
+    @Test
+    void deletingAModuleLeavesItsDevice() {
+        store.put(SampleIdentities.device("d"));
+        store.put(SampleIdentities.module("d", "m1"));
+        store.put(SampleIdentities.module("d", "m2"));
+
+        store.delete(IdentityId.module("d", "m1"));
+
+        assertTrue(store.find(IdentityId.device("d")).isPresent());
+        assertEquals(stored(List.of(SampleIdentities.module("d", "m2"))), stored(store.modules("d")));
+    }
+
+    @Test
+    void deletingWhatIsNotThereIsFine() {
+        store.delete(IdentityId.device("nothing"));
+        store.delete(IdentityId.module("nothing", "m"));
+
+        assertEquals(0, store.deviceCount());
+    }
+
+    @Test
+    void countsDevicesNotModules() {
+        assertEquals(0, store.deviceCount());
+        store.put(SampleIdentities.device("a"));
+        store.put(SampleIdentities.device("b"));
+        store.put(SampleIdentities.module("a", "m1"));
+        store.put(SampleIdentities.module("a", "m2"));
+
+        assertEquals(2, store.deviceCount());
+
+        store.delete(IdentityId.device("a"));
+        assertEquals(1, store.deviceCount());
+    }
+
+    @Test
+    void keepsSettings() {
+        assertEquals(Optional.empty(), store.setting("policies"));
+        store.putSetting("policies", "{\"iothubowner\":\"k1\"}");
+        store.putSetting("other", "x");
+        store.putSetting("policies", "{\"iothubowner\":\"k2\"}");
+
+        assertEquals(Optional.of("{\"iothubowner\":\"k2\"}"), store.setting("policies"));
+        assertEquals(Optional.of("x"), store.setting("other"));
+    }
+}

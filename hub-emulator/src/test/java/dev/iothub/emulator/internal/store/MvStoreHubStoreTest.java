@@ -1,0 +1,169 @@
+package dev.iothub.emulator.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.registry.IdentityId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class MvStoreHubStoreTest extends HubStoreContract {
+    @Override
+    HubStore open(Path directory) throws IOException {
+        return MvStoreHubStore.open(directory);
+    }
+
+    private void reopen() throws IOException {
+        store.close();
+        store = open(directory);
+    }
+
+    @Test
+    void keepsEverythingAcrossReopening() throws IOException {
+        Identity device = SampleIdentities.device("d");
+        Identity module = SampleIdentities.module("d", "m");
+        Identity edge = SampleIdentities.edgeDevice("edge");
+        store.put(device);
+        store.put(module);
+        store.put(edge);
+        store.put(SampleIdentities.device("gone"));
+        store.put(SampleIdentities.module("gone", "m"));
+        store.delete(IdentityId.device("gone"));
+        store.putSetting("policies", "keys");
+
+        reopen();
+
+        assertEquals(stored(device), stored(store.find(IdentityId.device("d"))));
+        assertEquals(stored(List.of(module)), stored(store.modules("d")));
+        assertEquals(stored(edge), stored(store.find(IdentityId.device("edge"))));
+        assertEquals(Optional.empty(), store.find(IdentityId.device("gone")));
+        assertEquals(List.of(), store.modules("gone"));
+        assertEquals(Optional.of("keys"), store.setting("policies"));
+        assertEquals(2, store.deviceCount());
+    }
+
+    @Test
+    void concurrentWritesAllLand() throws Exception {
+        int threads = 8;
+        int perThread = 100;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String prefix = "t" + t + "-";
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        store.put(SampleIdentities.device(prefix + i));
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        reopen();
+
+        assertEquals(threads * perThread, store.deviceCount());
+        assertEquals(stored(SampleIdentities.device("t7-99")), stored(store.find(IdentityId.device("t7-99"))));
+    }
+
+    @Test
+    void createsAMissingDirectory() throws IOException {
+        Path nested = directory.resolve("a").resolve("b");
+        try (HubStore created = MvStoreHubStore.open(nested)) {
+            created.putSetting("k", "v");
+        }
+        assertTrue(Files.isRegularFile(nested.resolve(MvStoreHubStore.FILE_NAME)));
+    }
+
+    @Test
+    void refusesADamagedFileWithOneLineNamingIt() throws IOException {
+        Path other = directory.resolve("damaged");
+        Files.createDirectories(other);
+        Path file = other.resolve(MvStoreHubStore.FILE_NAME);
+        Files.write(file, "not a store at all, just some text that goes on for a while".repeat(200)
+                .getBytes(StandardCharsets.UTF_8));
+
+        IOException refused = assertThrows(IOException.class, () -> MvStoreHubStore.open(other));
+
+        assertTrue(refused.getMessage().startsWith(file.toString()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--data-dir"), refused.getMessage());
+        assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+    }
+
+    @Test
+    void closingCompactsTheFile() throws IOException {
+        for (int i = 0; i < 5_000; i++) {
+            store.put(SampleIdentities.device("d-" + (i % 10)));
+        }
+        store.close();
+        long size = Files.size(directory.resolve(MvStoreHubStore.FILE_NAME));
+        store = open(directory);
+
+        assertTrue(size < 1024 * 1024, "file is " + size + " bytes");
+    }
+
+    /**
+     * 300 identities rewritten 20 times, a commit each: the file reuses the space of what each rewrite replaced.
+     * With a retention time of 1 s it kept every chunk written in the last second, tens of MiB.
+     */
+    @Test
+    void rewritesReuseTheFileSpace() throws IOException {
+        Path file = directory.resolve(MvStoreHubStore.FILE_NAME);
+        long largest = 0;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 300; i++) {
+                store.put(SampleIdentities.device("d-" + i));
+                largest = Math.max(largest, Files.size(file));
+            }
+        }
+        assertTrue(largest < 4 * 1024 * 1024, "the file reached " + largest + " bytes");
+    }
+
+    /** Prints the rate of durable puts from one thread and from eight; timing is not asserted. */
+    @Test
+    void measuresDurablePutsPerSecond() throws Exception {
+        putAll("warm-", 2_000, 1);
+        putAll("one-", 10_000, 1);
+        putAll("eight-", 10_000, 8);
+        assertEquals(22_000, store.deviceCount());
+    }
+
+    private void putAll(String prefix, int count, int threads) throws Exception {
+        List<Identity> identities = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            identities.add(SampleIdentities.device(prefix + i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<Identity> share = identities.subList(count * t / threads, count * (t + 1) / threads);
+                done.add(pool.submit(() -> share.forEach(store::put)));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("MvStoreHubStore: %d durable puts from %d thread(s) in %.2f s = %.0f puts/s%n",
+                    count, threads, seconds, count / seconds);
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
