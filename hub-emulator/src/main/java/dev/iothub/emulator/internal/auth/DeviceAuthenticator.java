@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.auth;
 
-import dev.iothub.emulator.internal.registry.Identity;
+import dev.iothub.emulator.internal.model.Identity;
 import java.time.Clock;
 
 /**

@@ -2,8 +2,8 @@ package dev.iothub.emulator.internal.mqtt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
-import dev.iothub.emulator.internal.registry.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinService;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.mqtt;
 
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.AttributeKey;

@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.mqtt;
 
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.registry;
 
+import dev.iothub.emulator.internal.model.IdentityId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

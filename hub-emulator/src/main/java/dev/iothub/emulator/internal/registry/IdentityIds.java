@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.registry;
 
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.model.IdentityId;
 
 /** The hub's rule for device and module ids: 1 to 128 ASCII letters, digits and {@code -.+%_#*?!(),:=@$'}. */
 public final class IdentityIds {

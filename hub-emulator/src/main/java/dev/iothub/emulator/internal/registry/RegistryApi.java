@@ -6,6 +6,8 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.rest.RestApi;
 import dev.iothub.emulator.internal.rest.RestRequest;
 import dev.iothub.emulator.internal.rest.RestResponse;

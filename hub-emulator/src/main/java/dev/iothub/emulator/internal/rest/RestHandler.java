@@ -1,7 +1,6 @@
 package dev.iothub.emulator.internal.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.iothub.emulator.internal.error.ErrorBody;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;

@@ -1,7 +1,7 @@
 package dev.iothub.emulator.internal.store;
 
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,15 +1,15 @@
 package dev.iothub.emulator.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.iothub.emulator.internal.json.Json;
-import dev.iothub.emulator.internal.registry.Authentication;
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
-import dev.iothub.emulator.internal.twin.Twin;
-import dev.iothub.emulator.internal.twin.TwinProperties;
+import dev.iothub.emulator.internal.model.Authentication;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.model.Twin;
+import dev.iothub.emulator.internal.model.TwinProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -23,11 +23,14 @@ import java.util.List;
  * Times are ISO-8601 strings ({@link Instant#toString()}).
  */
 final class IdentityCodec {
+    /** The file format's own mapper: what the hub's APIs accept or write must not change what is stored. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private IdentityCodec() {
     }
 
     static byte[] encode(Identity identity) {
-        ObjectNode node = Json.object();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("deviceId", identity.id().deviceId());
         node.put("moduleId", identity.id().moduleId());
         node.put("generationId", identity.generationId());
@@ -42,13 +45,17 @@ final class IdentityCodec {
         ArrayNode parentScopes = node.putArray("parentScopes");
         identity.parentScopes().forEach(parentScopes::add);
         node.set("twin", encode(identity.twin()));
-        return Json.bytes(node);
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a JSON tree always serialises", e);
+        }
     }
 
     static Identity decode(byte[] json) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(json);
+            node = MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException("a stored identity is not valid JSON", e);
         }
@@ -74,7 +81,7 @@ final class IdentityCodec {
         if (authentication == null) {
             return JsonNodeFactory.instance.nullNode();
         }
-        ObjectNode node = Json.object();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("type", authentication.type());
         node.put("primaryKey", authentication.primaryKey());
         node.put("secondaryKey", authentication.secondaryKey());
@@ -95,7 +102,7 @@ final class IdentityCodec {
         if (twin == null) {
             return JsonNodeFactory.instance.nullNode();
         }
-        ObjectNode node = Json.object();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.set("tags", twin.tags());
         node.set("desired", encode(twin.desired()));
         node.set("reported", encode(twin.reported()));
@@ -112,7 +119,7 @@ final class IdentityCodec {
     }
 
     private static ObjectNode encode(TwinProperties properties) {
-        ObjectNode node = Json.object();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.set("values", properties.values());
         node.set("metadata", properties.metadata());
         node.put("version", properties.version());
@@ -134,6 +141,6 @@ final class IdentityCodec {
 
     private static ObjectNode objectOrEmpty(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value != null && value.isObject() ? (ObjectNode) value : Json.object();
+        return value != null && value.isObject() ? (ObjectNode) value : JsonNodeFactory.instance.objectNode();
     }
 }

@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.store;
 
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.IdentityId;
 
 /**
  * Sorted-map keys for identities: {@code d} for a device, {@code d/m} for its modules. Ids cannot

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.Twin;
+import dev.iothub.emulator.internal.model.TwinProperties;
 import dev.iothub.emulator.internal.registry.ConnectionStates.ConnectionState;
-import dev.iothub.emulator.internal.registry.Identity;
 
 /** Twins as the service REST API and the device's MQTT twin topics show them. */
 public final class TwinJson {

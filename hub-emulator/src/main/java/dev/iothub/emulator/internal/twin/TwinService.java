@@ -2,9 +2,10 @@ package dev.iothub.emulator.internal.twin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.model.Twin;
 import dev.iothub.emulator.internal.registry.ETags;
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import java.time.Clock;
 import java.util.List;

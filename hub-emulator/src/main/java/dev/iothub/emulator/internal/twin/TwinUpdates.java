@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.Twin;
+import dev.iothub.emulator.internal.model.TwinProperties;
 import java.time.Instant;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

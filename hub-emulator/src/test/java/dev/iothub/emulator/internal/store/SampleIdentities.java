@@ -2,10 +2,10 @@ package dev.iothub.emulator.internal.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
-import dev.iothub.emulator.internal.registry.Authentication;
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
-import dev.iothub.emulator.internal.twin.Twin;
+import dev.iothub.emulator.internal.model.Authentication;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.model.Twin;
 import dev.iothub.emulator.internal.twin.TwinUpdates;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

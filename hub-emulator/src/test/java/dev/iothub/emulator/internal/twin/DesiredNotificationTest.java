@@ -1,13 +1,12 @@
 package dev.iothub.emulator.internal.twin;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
-import dev.iothub.emulator.internal.registry.Authentication;
+import dev.iothub.emulator.internal.model.Authentication;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.model.Twin;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A device hears of a desired change only once the change is durable, and of a twin's versions in order. */
 class DesiredNotificationTest {

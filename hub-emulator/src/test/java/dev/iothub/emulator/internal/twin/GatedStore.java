@@ -1,7 +1,7 @@
 package dev.iothub.emulator.internal.twin;
 
-import dev.iothub.emulator.internal.registry.Identity;
-import dev.iothub.emulator.internal.registry.IdentityId;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import java.util.HashSet;

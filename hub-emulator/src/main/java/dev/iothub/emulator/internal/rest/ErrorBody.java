@@ -1,6 +1,7 @@
-package dev.iothub.emulator.internal.error;
+package dev.iothub.emulator.internal.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;

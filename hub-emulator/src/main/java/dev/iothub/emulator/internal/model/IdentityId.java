@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.registry;
+package dev.iothub.emulator.internal.model;
 
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
-package dev.iothub.emulator.internal.registry;
+package dev.iothub.emulator.internal.model;
 
-import dev.iothub.emulator.internal.twin.Twin;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.twin;
+package dev.iothub.emulator.internal.model;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.registry;
+package dev.iothub.emulator.internal.model;
 
 /**
  * How an identity authenticates: {@code type} is the hub's {@code sas}, {@code selfSigned},
