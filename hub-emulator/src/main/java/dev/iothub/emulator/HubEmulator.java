@@ -5,7 +5,7 @@ import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicy;
-import dev.iothub.emulator.internal.mqtt.DeviceConnections;
+import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.mqtt.MqttHandler;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
@@ -50,7 +50,6 @@ public final class HubEmulator implements AutoCloseable {
     private final HubStore store;
     private final CertificateAuthority certificateAuthority;
     private final SharedAccessPolicies policies;
-    private final DeviceConnections deviceConnections;
     private final Path temporaryDirectory;
     private HubServer server;
     private volatile boolean closed;
@@ -69,19 +68,16 @@ public final class HubEmulator implements AutoCloseable {
             ConnectionStates states = new ConnectionStates(clock);
             IdentityRegistry registry = new IdentityRegistry(store, states, clock);
             TwinService twins = new TwinService(registry, clock);
-            deviceConnections = new DeviceConnections(states);
-            twins.addListener(deviceConnections);
-            registry.addDeletionListener(deviceConnections::identityDeleted);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             RestHandler rest = new RestHandler(List.of(
                     new RegistryApi(registry, serviceAuthenticator),
                     new TwinApi(twins, states, serviceAuthenticator)), clock);
-            DeviceAuthenticator deviceAuthenticator = new DeviceAuthenticator(policies, names, clock);
+            DeviceHub devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock));
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(names, registry, twins, deviceAuthenticator, deviceConnections));
+                    () -> new MqttHandler(names, devices));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -6,16 +6,13 @@ import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUS
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
+import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.device.DeviceRefusal;
+import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
-import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
-import dev.iothub.emulator.internal.registry.IdentityIds;
-import dev.iothub.emulator.internal.registry.IdentityRegistry;
-import dev.iothub.emulator.internal.twin.TwinJson;
-import dev.iothub.emulator.internal.twin.TwinService;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -43,28 +40,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * IoT Hub's device API over one MQTT 3.1.1 connection: CONNECT authenticated with the identity's
- * SAS token, the hub's subscriptions, twin GET and reported patches. Anything the hub would not take
- * (a packet before CONNECT, a topic it does not allow, a malformed packet) closes the connection.
+ * IoT Hub's device API over one MQTT 3.1.1 connection, translated to the device side of the hub: CONNECT
+ * (client id, user name and SAS token), the hub's subscriptions, twin GET and reported patches. Anything
+ * the hub would not take (a packet before CONNECT, a topic it does not allow, a malformed packet) closes
+ * the connection.
  */
 public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     static final String IDLE_HANDLER = "idle";
 
     private final HubNames names;
-    private final IdentityRegistry registry;
-    private final TwinService twins;
-    private final DeviceAuthenticator authenticator;
-    private final DeviceConnections connections;
+    private final DeviceHub devices;
+    private MqttDeviceConnection connection;
     private DeviceSession session;
 
-    public MqttHandler(HubNames names, IdentityRegistry registry, TwinService twins,
-                       DeviceAuthenticator authenticator, DeviceConnections connections) {
+    public MqttHandler(HubNames names, DeviceHub devices) {
         this.names = names;
-        this.registry = registry;
-        this.twins = twins;
-        this.authenticator = authenticator;
-        this.connections = connections;
+        this.devices = devices;
     }
 
     @Override
@@ -114,30 +106,20 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
-        Identity identity;
+        connection = new MqttDeviceConnection(ctx.channel());
         try {
-            identity = registry.get(id);
-        } catch (HubException e) {
-            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, id + " is not in the registry");
+            session = devices.connect(id, password == null ? null : new String(password, StandardCharsets.UTF_8),
+                    connection);
+        } catch (DeviceRefusal refusal) {
+            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, refusal.getMessage());
             return;
         }
-        if (!identity.enabled()) {
-            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, id + " is disabled");
-            return;
-        }
-        if (password == null || !authenticator.accepts(new String(password, StandardCharsets.UTF_8), identity)) {
-            refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, "the SAS token of " + id + " is invalid or expired");
-            return;
-        }
-        session = new DeviceSession(id);
-        ctx.channel().attr(DeviceSession.KEY).set(session);
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         if (keepAlive > 0) {
             // MQTT 3.1.1 section 3.1.2.10: one and a half keep-alive periods without a packet end the connection.
             ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
-        connections.opened(ctx.channel(), id);
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED));
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
     }
@@ -162,8 +144,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             case 2 -> IdentityId.module(parts[0], parts[1]);
             default -> null;
         };
-        boolean valid = id != null && IdentityIds.isValid(id.deviceId()) && (!id.isModule() || IdentityIds.isValid(id.moduleId()));
-        return valid ? id : null;
+        return id != null && id.isValid() ? id : null;
     }
 
     private void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
@@ -176,7 +157,8 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             }
             MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
             if (filter.equals(TwinTopics.DESIRED_PATCHES)) {
-                session.desiredPatchesQos(qos);
+                connection.desiredPatchesQos(qos);
+                session.subscribeToDesired(true);
             }
             granted.add(qos.value());
         }
@@ -188,7 +170,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
 
     private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
-            session.desiredPatchesQos(null);
+            session.subscribeToDesired(false);
         }
         ctx.writeAndFlush(MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build());
     }
@@ -196,7 +178,6 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
         String topic = publish.variableHeader().topicName();
         IdentityId id = session.identity();
-        connections.active(id);
         boolean allowed = topic.startsWith(TwinTopics.TWIN_GET) || topic.startsWith(TwinTopics.TWIN_REPORTED)
                 || TwinTopics.isTelemetry(id, topic) || topic.startsWith(TwinTopics.METHOD_RESPONSES);
         if (!allowed) {
@@ -209,19 +190,18 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         if (topic.startsWith(TwinTopics.TWIN_GET)) {
             String rid = requestId(topic, TwinTopics.TWIN_GET);
-            respond(ctx, TwinTopics.response(200, rid, null), TwinJson.deviceDocument(twins.get(id).twin()));
+            respond(ctx, TwinTopics.response(200, rid, null), session.twin());
         } else if (topic.startsWith(TwinTopics.TWIN_REPORTED)) {
             reportedPatch(ctx, id, topic, ByteBufUtil.getBytes(publish.content()));
         } else {
-            log.info("MQTT {} sent a message to {}: accepted and dropped (messaging is not emulated)", id, topic);
+            session.messageReceived(topic);
         }
     }
 
     private void reportedPatch(ChannelHandlerContext ctx, IdentityId id, String topic, byte[] body) {
         String rid = requestId(topic, TwinTopics.TWIN_REPORTED);
         try {
-            ObjectNode patch = Json.parseObject(body);
-            long version = twins.patchReported(id, patch);
+            long version = session.patchReported(body);
             respond(ctx, TwinTopics.response(204, rid, version), null);
         } catch (HubException e) {
             log.info("MQTT {} reported patch refused: {}", id, e.getMessage());
@@ -271,7 +251,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (session != null) {
-            connections.closed(ctx.channel(), session.identity());
+            session.close();
             log.info("MQTT {} disconnected", session.identity());
         }
         super.channelInactive(ctx);

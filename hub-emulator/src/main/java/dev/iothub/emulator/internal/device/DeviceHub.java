@@ -1,0 +1,97 @@
+package dev.iothub.emulator.internal.device;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.registry.ConnectionStates;
+import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import dev.iothub.emulator.internal.twin.TwinService;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The device side of the hub, whatever the protocol: it lets an identity's connection in (or says why not),
+ * keeps the sessions that are open and their connection state, and tells each session that subscribed of
+ * every desired change. The protocol adapters (MQTT, AMQP) translate frames into these calls and hold no
+ * rules of their own. The hub keeps nothing for a device that is not connected.
+ */
+public final class DeviceHub {
+    private final IdentityRegistry registry;
+    private final TwinService twins;
+    private final DeviceAuthenticator authenticator;
+    private final Map<IdentityId, Set<DeviceSession>> sessions = new ConcurrentHashMap<>();
+
+    public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator) {
+        this.registry = registry;
+        this.twins = twins;
+        this.authenticator = authenticator;
+        twins.addListener(this::desiredChanged);
+        registry.addDeletionListener(this::identityDeleted);
+    }
+
+    /** Whether {@code sasToken} lets {@code id} connect now; answers the identity, or says why not. */
+    public Identity authenticate(IdentityId id, String sasToken) throws DeviceRefusal {
+        Identity identity;
+        try {
+            identity = registry.get(id);
+        } catch (HubException e) {
+            if (e.errorCode() == ErrorCode.ArgumentInvalid) {
+                throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "'" + id + "' is not a valid identity");
+            }
+            throw new DeviceRefusal(DeviceRefusal.Reason.NOT_FOUND, id + " is not in the registry");
+        }
+        if (!identity.enabled()) {
+            throw new DeviceRefusal(DeviceRefusal.Reason.DISABLED, id + " is disabled");
+        }
+        if (sasToken == null || !authenticator.accepts(sasToken, identity)) {
+            throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the SAS token of " + id + " is invalid or expired");
+        }
+        return identity;
+    }
+
+    /** Authenticates {@code id} and opens its session on {@code connection}. */
+    public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection) throws DeviceRefusal {
+        authenticate(id, sasToken);
+        DeviceSession session = new DeviceSession(this, id, connection);
+        sessions.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(session);
+        states().connected(id);
+        return session;
+    }
+
+    void closed(DeviceSession session) {
+        sessions.computeIfPresent(session.identity(), (key, open) -> {
+            open.remove(session);
+            return open.isEmpty() ? null : open;
+        });
+        states().disconnected(session.identity());
+    }
+
+    TwinService twins() {
+        return twins;
+    }
+
+    ConnectionStates states() {
+        return registry.connections();
+    }
+
+    /** Runs once the change is durable, in version order: the connections keep that order. */
+    private void desiredChanged(IdentityId id, ObjectNode patch) {
+        Set<DeviceSession> open = sessions.get(id);
+        if (open != null) {
+            open.forEach(session -> session.desiredChanged(patch));
+        }
+    }
+
+    /** The hub drops the connections of a deleted identity, and of a deleted device's modules. */
+    private void identityDeleted(IdentityId deleted) {
+        sessions.forEach((id, open) -> {
+            if (IdentityId.isWithin(id, deleted)) {
+                open.forEach(session -> session.connection().close(id + " was deleted"));
+            }
+        });
+    }
+}

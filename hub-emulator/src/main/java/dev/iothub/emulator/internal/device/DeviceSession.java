@@ -1,0 +1,87 @@
+package dev.iothub.emulator.internal.device;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.twin.TwinJson;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One identity connected over one protocol connection, once the hub let it in: what the device may do
+ * (its own twin, its own messages) and its subscription to desired changes. An AMQP connection may carry
+ * several identities, each its own session.
+ */
+public final class DeviceSession {
+    private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
+
+    private final DeviceHub hub;
+    private final IdentityId identity;
+    private final DeviceConnection connection;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean desiredSubscribed;
+
+    DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection) {
+        this.hub = hub;
+        this.identity = identity;
+        this.connection = connection;
+    }
+
+    public IdentityId identity() {
+        return identity;
+    }
+
+    /** Whether a resource of {@code owner} (its twin, its messages) is this session's own: no identity reaches another's. */
+    public boolean owns(IdentityId owner) {
+        return identity.equals(owner);
+    }
+
+    /** The twin as a device reads it: both property sides with their versions, no metadata. */
+    public ObjectNode twin() {
+        hub.states().active(identity);
+        return TwinJson.deviceDocument(hub.twins().get(identity).twin());
+    }
+
+    /**
+     * Merges a reported-properties patch (a JSON object) and answers the new reported {@code $version}, once
+     * durable; throws the hub's error for a patch it refuses.
+     */
+    public long patchReported(byte[] body) {
+        hub.states().active(identity);
+        return hub.twins().patchReported(identity, Json.parseObject(body));
+    }
+
+    /** From now on (or no longer), the connection hears of every desired change. */
+    public void subscribeToDesired(boolean subscribed) {
+        desiredSubscribed = subscribed;
+    }
+
+    /** A message the hub takes but does not route (telemetry, a method response): accepted and dropped. */
+    public void messageReceived(String destination) {
+        hub.states().active(identity);
+        log.info("{} sent a message to {}: accepted and dropped (messaging is not emulated)", identity, destination);
+    }
+
+    /** The connection ended: the identity is disconnected unless it has another one. Idempotent. */
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            hub.closed(this);
+        }
+    }
+
+    DeviceConnection connection() {
+        return connection;
+    }
+
+    void desiredChanged(ObjectNode patch) {
+        if (desiredSubscribed) {
+            connection.desiredChanged(patch);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceSession[" + identity + "]";
+    }
+}
