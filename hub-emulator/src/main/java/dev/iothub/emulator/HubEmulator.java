@@ -6,17 +6,16 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicy;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.http.RestHandler;
 import dev.iothub.emulator.internal.mqtt.MqttHandler;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
-import dev.iothub.emulator.internal.registry.RegistryApi;
-import dev.iothub.emulator.internal.rest.RestHandler;
+import dev.iothub.emulator.internal.service.ServiceApi;
 import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import dev.iothub.emulator.internal.store.MvStoreHubStore;
 import dev.iothub.emulator.internal.tls.CertificateAuthority;
 import dev.iothub.emulator.internal.transport.HubServer;
-import dev.iothub.emulator.internal.twin.TwinApi;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,9 +68,7 @@ public final class HubEmulator implements AutoCloseable {
             IdentityRegistry registry = new IdentityRegistry(store, states, clock);
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
-            RestHandler rest = new RestHandler(List.of(
-                    new RegistryApi(registry, serviceAuthenticator),
-                    new TwinApi(twins, states, serviceAuthenticator)), clock);
+            RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock), clock);
             DeviceHub devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock));
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);

@@ -94,11 +94,24 @@ class BadInputTest {
     }
 
     @Test
-    void anUnknownPathSaysWhatIsNotEmulated() throws Exception {
-        HttpResponse<String> response = send("GET", "/jobs/v2" + API, null, token());
+    void aRouteOfTheHubThatIsNotEmulatedAnswers501NamingTheFeature() throws Exception {
+        assertNotEmulated(send("GET", "/devices" + API, null, token()), "listing devices");
+        assertNotEmulated(send("POST", "/devices" + API, "[]", token()), "bulk registry operations");
+        assertNotEmulated(send("POST", "/devices/query" + API, "{\"query\":\"SELECT * FROM devices\"}", token()),
+                "queries");
+        assertNotEmulated(send("POST", "/twins/d1/methods" + API, "{}", token()), "direct methods");
+        assertNotEmulated(send("POST", "/twins/d1/modules/m1/methods" + API, "{}", token()), "direct methods");
+        assertNotEmulated(send("GET", "/jobs/v2/query" + API, null, token()), "jobs");
+        assertNotEmulated(send("PUT", "/configurations/c1" + API, "{}", token()), "configurations");
+        assertNotEmulated(send("DELETE", "/devices/d1/commands" + API, null, token()), "cloud-to-device messages");
+        assertNotEmulated(send("POST", "/devices/d1/files" + API, "{}", token()), "file upload");
+    }
 
-        assertEquals(501, response.statusCode());
-        assertTrue(response.body().contains("does not emulate"), response.body());
+    @Test
+    void anUnknownPathIs404AndAnotherMethodOnAKnownPath405() throws Exception {
+        assertError(send("GET", "/statistics" + API, null, token()), 404, "EndpointNotFound");
+        assertError(send("GET", "/devices/d1/modules/m1/twin" + API, null, token()), 404, "EndpointNotFound");
+        assertError(send("DELETE", "/twins/d1" + API, null, token()), 405, "MethodNotAllowed");
     }
 
     @Test
@@ -231,6 +244,11 @@ class BadInputTest {
         String connectionString = emulator.hub().serviceConnectionString();
         String key = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
         return SharedAccessSignature.sign(emulator.hub().hostName(), key, "iothubowner", Instant.now().plusSeconds(300));
+    }
+
+    private static void assertNotEmulated(HttpResponse<String> response, String feature) throws IOException {
+        assertError(response, 501, "NotImplemented");
+        assertTrue(response.body().contains("does not emulate " + feature), response.body());
     }
 
     private static void assertError(HttpResponse<String> response, int status, String errorCode) throws IOException {

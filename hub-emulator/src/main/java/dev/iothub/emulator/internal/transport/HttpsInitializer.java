@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.transport;
 
+import dev.iothub.emulator.internal.http.OriginFormTarget;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -48,6 +49,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                         .maxFramePayloadLength(MAX_REQUEST_BYTES)
                         .build()))
                 .addLast("upgrade", new MqttUpgrade())
+                .addLast("origin-form", OriginFormTarget.INSTANCE)
                 .addLast(handlerExecutor, "rest", restHandler);
     }
 
@@ -57,6 +59,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 var pipeline = ctx.pipeline();
+                pipeline.remove("origin-form");
                 pipeline.remove("rest");
                 pipeline.remove(this);
                 pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);

@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.registry;
+package dev.iothub.emulator.internal.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** Device and module identities as the registry REST API reads and writes them. */
-public final class IdentityJson {
+final class IdentityJson {
     private static final List<String> AUTH_TYPES = List.of("sas", "selfSigned", "certificateAuthority", "none");
 
     private IdentityJson() {
     }
 
     /** Reads a PUT body into a draft identity for {@code id}, the identity the URL names. */
-    public static Identity read(ObjectNode body, IdentityId id) {
+    static Identity read(ObjectNode body, IdentityId id) {
         checkIdMatches(body, "deviceId", id.deviceId());
         if (id.isModule()) {
             checkIdMatches(body, "moduleId", id.moduleId());
@@ -34,7 +34,7 @@ public final class IdentityJson {
                 readScopes(body.path("parentScopes")), null);
     }
 
-    public static ObjectNode write(Identity identity, ConnectionState connection) {
+    static ObjectNode write(Identity identity, ConnectionState connection) {
         ObjectNode json = Json.object();
         json.put("deviceId", identity.id().deviceId());
         if (identity.id().isModule()) {

@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.rest;
+package dev.iothub.emulator.internal.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.error.HubException;
@@ -12,14 +12,14 @@ import java.util.UUID;
  * The body of the hub's error responses:
  * {@code {"Message":"ErrorCode:DeviceNotFound;…","ExceptionMessage":"Tracking ID:…-TimeStamp:MM/dd/yyyy HH:mm:ss"}}.
  */
-public final class ErrorBody {
+final class ErrorBody {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private ErrorBody() {
     }
 
-    public static ObjectNode of(HubException error, Instant now) {
+    static ObjectNode of(HubException error, Instant now) {
         ObjectNode body = Json.object();
         body.put("Message", "ErrorCode:" + error.errorCode().name() + ";" + error.getMessage());
         body.put("ExceptionMessage", "Tracking ID:" + UUID.randomUUID().toString().replace("-", "")

@@ -1,0 +1,94 @@
+package dev.iothub.emulator.internal.http;
+
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.service.RestRequest;
+import dev.iothub.emulator.internal.service.RestResponse;
+import dev.iothub.emulator.internal.service.Routes;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Translates each HTTP request into a {@link RestRequest} for the service routes, and their answer into HTTP. */
+@Sharable
+public final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final Routes routes;
+    private final Clock clock;
+
+    public RestHandler(Routes routes, Clock clock) {
+        this.routes = routes;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
+        long started = System.nanoTime();
+        RestResponse answer;
+        String path = "?";
+        String method = http.method().name();
+        if (!http.decoderResult().isSuccess()) {
+            answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
+                    clock.instant());
+        } else {
+            QueryStringDecoder target = new QueryStringDecoder(http.uri());
+            List<String> versions = target.parameters().get("api-version");
+            RestRequest request = RestRequest.of(http.method().name(), target.rawPath(),
+                    versions == null ? null : versions.get(0), http.headers()::get, ByteBufUtil.getBytes(http.content()));
+            path = request.path();
+            method = request.method();
+            answer = routes.answer(request);
+        }
+        FullHttpResponse response = toHttp(answer);
+        boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
+        HttpUtil.setKeepAlive(response, keepAlive);
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        var written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
+        log.info("{} {} {} {} ms", method, path, answer.status(), elapsedMillis);
+    }
+
+    private static FullHttpResponse toHttp(RestResponse answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                answer.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(Json.bytes(answer.body())));
+        if (answer.body() != null) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
+        }
+        if (answer.etag() != null) {
+            response.headers().set(HttpHeaderNames.ETAG, "\"" + answer.etag() + "\"");
+        }
+        if (answer.errorCode() != null) {
+            response.headers().set("iothub-errorcode", answer.errorCode().name());
+        }
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        return response;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTPS connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.iothub.emulator.internal.service;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One REST call as the service surface sees it, whatever carried it: the method (with
+ * {@code X-HTTP-Method-Override} applied, as the hub does for the SDK's POST-as-PATCH), the decoded path
+ * segments and, joined again, the path (no query string, so no secrets: the request log shows it), the
+ * api-version, the headers, the body, and once routed the values of its route's path parameters.
+ */
+public record RestRequest(String method, List<String> segments, String path, String apiVersion,
+                          Function<String, String> headers, byte[] body, Map<String, String> parameters) {
+
+    /** A request for {@code rawPath}, the path of the target as sent (percent-encoded, no query). */
+    public static RestRequest of(String method, String rawPath, String apiVersion, Function<String, String> headers,
+                                 byte[] body) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : rawPath.split("/")) {
+            if (!segment.isEmpty()) {
+                segments.add(decoded(segment));
+            }
+        }
+        String override = headers.apply("X-HTTP-Method-Override");
+        String effective = method.equals("POST") && override != null ? override.trim().toUpperCase(Locale.ROOT) : method;
+        return new RestRequest(effective, Collections.unmodifiableList(segments), "/" + String.join("/", segments),
+                apiVersion, headers, body, Map.of());
+    }
+
+    /** A path segment percent-decoded; a {@code +} in a path is itself, not a space. */
+    private static String decoded(String segment) {
+        return segment.indexOf('%') < 0 ? segment : URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** This request with the values its route's path template gave names to. */
+    RestRequest withParameters(Map<String, String> values) {
+        return new RestRequest(method, segments, path, apiVersion, headers, body, Map.copyOf(values));
+    }
+
+    /** The value of the path parameter {@code name} of the route that serves the request, e.g. {@code deviceId}. */
+    public String parameter(String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("no path parameter " + name + " in the route of " + path);
+        }
+        return value;
+    }
+
+    public String header(String name) {
+        return headers.apply(name);
+    }
+
+    public String ifMatch() {
+        return headers.apply("If-Match");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.iothub.emulator.internal.service;
+
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's REST routes, each a method and a path template such as {@code /devices/{deviceId}/modules/{moduleId}},
+ * and what answers them: an API of the emulator, or a 501 naming the feature that is not emulated. A path that
+ * no route knows is the hub's 404, a known path with another method its 405. Literal segments match without
+ * regard to case, as the hub's do (its SDKs send both {@code deviceBound} and {@code devicebound}); where
+ * several routes match, the one with the most literal segments wins ({@code /jobs/v2/query} over
+ * {@code /jobs/v2/{id}}).
+ */
+public final class Routes {
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    /** Answers one route's requests, or throws {@link HubException} with the hub's error. */
+    @FunctionalInterface
+    public interface Handler {
+        RestResponse handle(RestRequest request);
+    }
+
+    private record Route(String method, String[] template, Handler handler, int literals, boolean emulated) {
+
+        /** The template's parameter values for {@code segments}, or null if the path is not this route's. */
+        Map<String, String> match(List<String> segments) {
+            if (segments.size() != template.length) {
+                return null;
+            }
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < template.length; i++) {
+                if (isParameter(template[i])) {
+                    values.put(template[i].substring(1, template[i].length() - 1), segments.get(i));
+                } else if (!template[i].equalsIgnoreCase(segments.get(i))) {
+                    return null;
+                }
+            }
+            return values;
+        }
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+    private final Clock clock;
+
+    public Routes(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** {@code handler} answers {@code method} on paths of {@code template}. */
+    public Routes add(String method, String template, Handler handler) {
+        return add(method, template, handler, true);
+    }
+
+    private Routes add(String method, String template, Handler handler, boolean emulated) {
+        String[] segments = template.substring(1).split("/");
+        int literals = 0;
+        for (String segment : segments) {
+            literals += isParameter(segment) ? 0 : 1;
+        }
+        routes.add(new Route(method, segments, handler, literals, emulated));
+        return this;
+    }
+
+    /** A route of the hub that the emulator does not serve: answered with 501 naming {@code feature}. */
+    public Routes notEmulated(String method, String template, String feature) {
+        return add(method, template, request -> {
+            throw new HubException(ErrorCode.NotImplemented, "hub-emulator does not emulate " + feature + " ("
+                    + method + " " + template + "); see hub-emulator/README.md for what it emulates.");
+        }, false);
+    }
+
+    /** The hub's answer to {@code request}: the route's, or the hub's error. */
+    public RestResponse answer(RestRequest request) {
+        try {
+            return route(request);
+        } catch (HubException e) {
+            return RestResponse.error(e, clock.instant());
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", request.method(), request.path(), e);
+            return RestResponse.error(new HubException(ErrorCode.ServerError,
+                    "The hub emulator failed: " + e.getClass().getSimpleName()), clock.instant());
+        }
+    }
+
+    private RestResponse route(RestRequest request) {
+        Route best = null;
+        Map<String, String> parameters = null;
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Map<String, String> values = route.match(request.segments());
+            if (values == null) {
+                continue;
+            }
+            pathKnown = true;
+            if (route.method().equals(request.method()) && (best == null || route.literals() > best.literals())) {
+                best = route;
+                parameters = values;
+            }
+        }
+        if (!pathKnown) {
+            throw new HubException(ErrorCode.EndpointNotFound, "The requested resource does not exist.");
+        }
+        if (best == null) {
+            throw new HubException(ErrorCode.MethodNotAllowed,
+                    "The method " + request.method() + " is not allowed on " + request.path() + ".");
+        }
+        if (best.emulated() && request.apiVersion() == null) {
+            throw new HubException(ErrorCode.InvalidProtocolVersion, "The api-version query parameter is missing.");
+        }
+        return best.handler().handle(request.withParameters(parameters));
+    }
+
+    private static boolean isParameter(String segment) {
+        return segment.startsWith("{") && segment.endsWith("}");
+    }
+}

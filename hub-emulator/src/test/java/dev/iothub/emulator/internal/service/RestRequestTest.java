@@ -1,0 +1,31 @@
+package dev.iothub.emulator.internal.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RestRequestTest {
+
+    @Test
+    void aPlusInThePathIsAPlusEncodedOrNot() {
+        RestRequest request = RestRequest.of("GET", "/devices/a+b/modules/c%2Bd%20e", "2021-04-12", name -> null,
+                new byte[0]);
+
+        assertEquals(List.of("devices", "a+b", "modules", "c+d e"), request.segments());
+        assertEquals("/devices/a+b/modules/c+d e", request.path());
+    }
+
+    @Test
+    void postWithAMethodOverrideIsThatMethod() {
+        Map<String, String> headers = Map.of("X-HTTP-Method-Override", "patch");
+        RestRequest request = RestRequest.of("POST", "/twins/d%2Bx/modules/m", "2021-04-12", headers::get, new byte[0]);
+
+        assertEquals("PATCH", request.method());
+        assertEquals(List.of("twins", "d+x", "modules", "m"), request.segments());
+        assertEquals("2021-04-12", request.apiVersion());
+        assertNull(request.ifMatch());
+    }
+}

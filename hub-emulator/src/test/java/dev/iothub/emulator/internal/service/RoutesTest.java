@@ -1,0 +1,69 @@
+package dev.iothub.emulator.internal.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.iothub.emulator.internal.error.ErrorCode;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+class RoutesTest {
+    private final Routes routes = new Routes(Clock.systemUTC())
+            .add("GET", "/devices/{deviceId}", request -> answer("device " + request.parameter("deviceId")))
+            .add("GET", "/jobs/v2/{id}", request -> answer("job " + request.parameter("id")))
+            .add("GET", "/jobs/v2/query", request -> answer("query"))
+            .notEmulated("POST", "/devices/query", "queries");
+
+    @Test
+    void parametersTakeTheirSegment() {
+        assertEquals("device d+1", body(get("GET", "/devices/d%2B1")));
+    }
+
+    @Test
+    void theRouteWithMoreLiteralSegmentsWins() {
+        assertEquals("query", body(get("GET", "/jobs/v2/query")));
+        assertEquals("job j", body(get("GET", "/jobs/v2/j")));
+    }
+
+    @Test
+    void literalSegmentsMatchWhateverTheirCase() {
+        assertEquals("device d", body(get("GET", "/Devices/d")));
+    }
+
+    @Test
+    void aRouteNotEmulatedNamesItsFeature() {
+        RestResponse response = get("POST", "/devices/query");
+
+        assertEquals(501, response.status());
+        assertEquals(ErrorCode.NotImplemented, response.errorCode());
+        assertTrue(response.body().path("Message").asText().contains("does not emulate queries"), response.body().toString());
+    }
+
+    @Test
+    void aKnownPathWithAnotherMethodIs405AndAnUnknownPath404() {
+        assertEquals(ErrorCode.MethodNotAllowed, get("DELETE", "/jobs/v2/j").errorCode());
+        assertEquals(ErrorCode.EndpointNotFound, get("GET", "/devices/d/nothing").errorCode());
+    }
+
+    @Test
+    void aKnownPathWithoutApiVersionIs400() {
+        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", null, name -> null, new byte[0]));
+
+        assertEquals(ErrorCode.InvalidProtocolVersion, response.errorCode());
+        assertEquals(400, response.status());
+    }
+
+    private RestResponse get(String method, String path) {
+        return routes.answer(RestRequest.of(method, path, "2021-04-12", name -> null, new byte[0]));
+    }
+
+    private static RestResponse answer(String text) {
+        return RestResponse.ok(TextNode.valueOf(text), null);
+    }
+
+    private static String body(RestResponse response) {
+        assertEquals(200, response.status(), String.valueOf(response.body()));
+        return response.body().asText();
+    }
+}
