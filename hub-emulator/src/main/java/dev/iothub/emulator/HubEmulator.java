@@ -69,12 +69,13 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock), clock);
-            DeviceHub devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock));
+            DeviceHub devices = new DeviceHub(registry, twins,
+                    new DeviceAuthenticator(policies, names, clock), names);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(names, devices));
+                    () -> new MqttHandler(devices));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.device;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
+import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
@@ -23,14 +24,21 @@ public final class DeviceHub {
     private final IdentityRegistry registry;
     private final TwinService twins;
     private final DeviceAuthenticator authenticator;
+    private final HubNames names;
     private final Map<IdentityId, Set<DeviceSession>> sessions = new ConcurrentHashMap<>();
 
-    public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator) {
+    public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names) {
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
+        this.names = names;
         twins.addListener(this::desiredChanged);
         registry.addDeletionListener(this::identityDeleted);
+    }
+
+    /** Whether devices may call the hub {@code hostName} (case aside): its address, or the host name it was given. */
+    public boolean isHostName(String hostName) {
+        return names.anyMatch(name -> name.equalsIgnoreCase(hostName));
     }
 
     /** Whether {@code sasToken} lets {@code id} connect now; answers the identity, or says why not. */

@@ -6,7 +6,6 @@ import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUS
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceSession;
@@ -49,13 +48,11 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     static final String IDLE_HANDLER = "idle";
 
-    private final HubNames names;
     private final DeviceHub devices;
     private MqttDeviceConnection connection;
     private DeviceSession session;
 
-    public MqttHandler(HubNames names, DeviceHub devices) {
-        this.names = names;
+    public MqttHandler(DeviceHub devices) {
         this.devices = devices;
     }
 
@@ -101,7 +98,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             return;
         }
         String username = connect.payload().userName();
-        if (username == null || !names.anyMatch(name -> isUserName(username, name, id))) {
+        if (!isUserName(username, id)) {
             refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, "username is not {HostName}/" + id + "/?api-version=…");
             return;
         }
@@ -124,12 +121,13 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
     }
 
-    /** {@code {HostName}/{deviceId}[/{moduleId}]/?api-version=…}, the host compared case-insensitively. */
-    private static boolean isUserName(String username, String hostName, IdentityId id) {
-        if (!username.regionMatches(true, 0, hostName, 0, hostName.length())) {
+    /** {@code {HostName}/{deviceId}[/{moduleId}]/?api-version=…}, with one of the hub's host names. */
+    private boolean isUserName(String username, IdentityId id) {
+        int slash = username == null ? -1 : username.indexOf('/');
+        if (slash < 0 || !devices.isHostName(username.substring(0, slash))) {
             return false;
         }
-        String rest = username.substring(hostName.length());
+        String rest = username.substring(slash);
         String path = "/" + id;
         return rest.equals(path) || rest.equals(path + "/") || rest.startsWith(path + "/?");
     }
