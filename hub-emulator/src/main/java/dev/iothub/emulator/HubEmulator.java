@@ -1,5 +1,6 @@
 package dev.iothub.emulator;
 
+import dev.iothub.emulator.internal.amqp.AmqpHandler;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
@@ -75,7 +76,7 @@ public final class HubEmulator implements AutoCloseable {
             builder.hostName.ifPresent(dnsNames::add);
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(devices));
+                    () -> new MqttHandler(devices), () -> new AmqpHandler(devices));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -136,7 +137,7 @@ public final class HubEmulator implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HubEmulator[" + hostName() + (closed ? ", closed" : ", listening on 443 and 8883") + "]";
+        return "HubEmulator[" + hostName() + (closed ? ", closed" : ", listening on 443, 8883 and 5671") + "]";
     }
 
     private static void deleteRecursively(Path directory) {

@@ -19,10 +19,8 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,7 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -112,33 +109,6 @@ class BadInputTest {
         assertError(send("GET", "/statistics" + API, null, token()), 404, "EndpointNotFound");
         assertError(send("GET", "/devices/d1/modules/m1/twin" + API, null, token()), 404, "EndpointNotFound");
         assertError(send("DELETE", "/twins/d1" + API, null, token()), 405, "MethodNotAllowed");
-    }
-
-    @Test
-    void anAmqpWebSocketUpgradeInAbsoluteFormSaysAmqpIsNotEmulated() throws Exception {
-        String host = emulator.hub().hostName();
-        try (SSLSocket socket = tls(443)) {
-            // what qpid-proton-j-extensions sends for the SDK's AMQPS_WS
-            socket.getOutputStream().write(("GET https://" + host + "/$iothub/websocket HTTP/1.1\r\n"
-                    + "Host: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: AMQPWSB10\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            BufferedReader in = new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            String status = in.readLine();
-            int length = 0;
-            for (String header = in.readLine(); !header.isEmpty(); header = in.readLine()) {
-                if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(header.substring("content-length:".length()).trim());
-                }
-            }
-            char[] body = new char[length];
-            assertEquals(length, in.read(body, 0, length));
-
-            assertTrue(status.startsWith("HTTP/1.1 501"), status);
-            assertTrue(new String(body).contains("AMQP"), new String(body));
-        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
@@ -39,6 +40,28 @@ public final class DeviceHub {
     /** Whether devices may call the hub {@code hostName} (case aside): its address, or the host name it was given. */
     public boolean isHostName(String hostName) {
         return names.anyMatch(name -> name.equalsIgnoreCase(hostName));
+    }
+
+    /**
+     * The identity a SAS token is for, from its {@code sr}: {@code {HostName}/devices/{d}[/modules/{m}]} with one
+     * of the hub's host names. A protocol that authenticates by token alone (AMQP's CBS) learns the identity so.
+     */
+    public IdentityId identityOf(String sasToken) throws DeviceRefusal {
+        SharedAccessSignature token = SharedAccessSignature.parse(sasToken).orElseThrow(() ->
+                new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the token is not a SharedAccessSignature"));
+        String resource = token.resource();
+        int slash = resource.indexOf('/');
+        String[] path = slash < 0 ? new String[0] : resource.substring(slash + 1).split("/", -1);
+        if (slash < 0 || !isHostName(resource.substring(0, slash))) {
+            throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the token (sr) is not for this hub");
+        }
+        if (path.length == 2 && path[0].equals("devices")) {
+            return IdentityId.device(path[1]);
+        }
+        if (path.length == 4 && path[0].equals("devices") && path[2].equals("modules")) {
+            return IdentityId.module(path[1], path[3]);
+        }
+        throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the token (sr) names no device or module");
     }
 
     /** Whether {@code sasToken} lets {@code id} connect now; answers the identity, or says why not. */

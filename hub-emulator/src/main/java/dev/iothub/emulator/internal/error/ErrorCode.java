@@ -2,29 +2,37 @@ package dev.iothub.emulator.internal.error;
 
 /**
  * The hub's error codes: the name it puts in {@code iothub-errorcode} and in the body's
- * {@code ErrorCode:...} prefix, and the HTTP status that goes with it.
+ * {@code ErrorCode:...} prefix, the HTTP status that goes with it, and its six-digit number, which AMQP
+ * error bodies carry ({@code errorCode}; the azure-iot-sdk-csharp {@code ErrorCode} enum lists them, and
+ * a code the hub has no number for takes its status's generic one, such as 404000).
  */
 public enum ErrorCode {
-    ArgumentInvalid(400),
-    InvalidProtocolVersion(400),
-    IotHubUnauthorizedAccess(401),
-    DeviceNotFound(404),
-    ModuleNotFound(404),
-    EndpointNotFound(404),
-    MethodNotAllowed(405),
-    DeviceAlreadyExists(409),
-    ModuleAlreadyExistsOnDevice(409),
-    PreconditionFailed(412),
-    ServerError(500),
-    NotImplemented(501);
+    ArgumentInvalid(400, 400004),
+    InvalidProtocolVersion(400, 400001),
+    IotHubUnauthorizedAccess(401, 401002),
+    DeviceNotFound(404, 404001),
+    ModuleNotFound(404, 404010),
+    EndpointNotFound(404, 404000),
+    MethodNotAllowed(405, 405000),
+    DeviceAlreadyExists(409, 409001),
+    ModuleAlreadyExistsOnDevice(409, 409301),
+    PreconditionFailed(412, 412001),
+    ServerError(500, 500001),
+    NotImplemented(501, 501000);
 
     private final int status;
+    private final int number;
 
-    ErrorCode(int status) {
+    ErrorCode(int status, int number) {
         this.status = status;
+        this.number = number;
     }
 
     public int status() {
         return status;
+    }
+
+    public int number() {
+        return number;
     }
 }

@@ -14,8 +14,7 @@ final class NotEmulated {
     }
 
     static void addTo(Routes routes) {
-        routes.notEmulated("GET", "/$iothub/websocket", "AMQP over WebSocket (of WebSocket subprotocols only mqtt is)")
-                .notEmulated("GET", "/devices", "listing devices")
+        routes.notEmulated("GET", "/devices", "listing devices")
                 .notEmulated("POST", "/devices", "bulk registry operations")
                 .notEmulated("POST", "/devices/query", "queries")
                 .notEmulated("GET", "/statistics/devices", "registry statistics")

@@ -12,27 +12,33 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
-import java.util.function.Supplier;
 
 /**
- * Port 443: TLS, HTTP, and the REST APIs; a WebSocket upgrade on {@code /$iothub/websocket}
- * (subprotocol {@code mqtt}) turns the connection into MQTT.
+ * Port 443: TLS, HTTP, and the REST APIs; a WebSocket upgrade on {@code /$iothub/websocket} turns the
+ * connection into MQTT (subprotocol {@code mqtt}) or AMQP ({@code AMQPWSB10}).
  */
 final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     static final String WEBSOCKET_PATH = "/$iothub/websocket";
-    /** Twin documents are at most a few tens of KB; a request several times larger is refused with 413. */
+    static final String MQTT_SUBPROTOCOL = "mqtt";
+    static final String AMQP_SUBPROTOCOL = "AMQPWSB10";
+    /**
+     * Twin documents are at most a few tens of KB; a request several times larger is refused with 413. It also
+     * bounds a WebSocket frame: the device SDK's AMQP sends up to 256 KiB in one.
+     */
     private static final int MAX_REQUEST_BYTES = 512 * 1024;
 
     private final SslContext sslContext;
     private final ChannelHandler restHandler;
-    private final Supplier<ChannelHandler> mqttHandler;
+    private final ProtocolStages mqtt;
+    private final ProtocolStages amqp;
     private final EventExecutorGroup handlerExecutor;
 
-    HttpsInitializer(SslContext sslContext, ChannelHandler restHandler, Supplier<ChannelHandler> mqttHandler,
+    HttpsInitializer(SslContext sslContext, ChannelHandler restHandler, ProtocolStages mqtt, ProtocolStages amqp,
                      EventExecutorGroup handlerExecutor) {
         this.sslContext = sslContext;
         this.restHandler = restHandler;
-        this.mqttHandler = mqttHandler;
+        this.mqtt = mqtt;
+        this.amqp = amqp;
         this.handlerExecutor = handlerExecutor;
     }
 
@@ -42,28 +48,29 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("tls", sslContext.newHandler(channel.alloc()))
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                // the SDK's AMQP upgrade sends its target in absolute form, https://host/$iothub/websocket
+                .addLast("origin-form", OriginFormTarget.INSTANCE)
                 .addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath(WEBSOCKET_PATH)
                         .checkStartsWith(true)
-                        .subprotocols("mqtt")
+                        .subprotocols(MQTT_SUBPROTOCOL + "," + AMQP_SUBPROTOCOL)
                         .maxFramePayloadLength(MAX_REQUEST_BYTES)
                         .build()))
-                .addLast("upgrade", new MqttUpgrade())
-                .addLast("origin-form", OriginFormTarget.INSTANCE)
+                .addLast("upgrade", new DeviceProtocolUpgrade())
                 .addLast(handlerExecutor, "rest", restHandler);
     }
 
-    /** Once the WebSocket handshake is done, the REST stage gives way to the MQTT stages. */
-    private final class MqttUpgrade extends ChannelInboundHandlerAdapter {
+    /** Once the WebSocket handshake is done, the REST stages give way to the device protocol's. */
+    private final class DeviceProtocolUpgrade extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
                 var pipeline = ctx.pipeline();
-                pipeline.remove("origin-form");
                 pipeline.remove("rest");
+                pipeline.remove("origin-form");
                 pipeline.remove(this);
                 pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
-                MqttPipeline.addTo(pipeline, handlerExecutor, mqttHandler);
+                (AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt).addTo(pipeline, handlerExecutor);
             } else {
                 super.userEventTriggered(ctx, event);
             }

@@ -6,9 +6,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -24,10 +24,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** Binds the hub's real ports on one address: 443 (HTTPS, MQTT over WebSocket) and 8883 (MQTT over TLS). */
+/**
+ * Binds the hub's real ports on one address: 443 (HTTPS, and MQTT and AMQP over WebSocket), 8883 (MQTT over
+ * TLS) and 5671 (AMQP over TLS).
+ */
 public final class HubServer implements AutoCloseable {
     public static final int HTTPS_PORT = 443;
     public static final int MQTTS_PORT = 8883;
+    public static final int AMQPS_PORT = 5671;
 
     private final EventLoopGroup bossGroup = new NioEventLoopGroup(1);
     private final EventLoopGroup workerGroup = new NioEventLoopGroup();
@@ -43,12 +47,16 @@ public final class HubServer implements AutoCloseable {
 
     /** Starts listening, or explains in one line why a port could not be bound. */
     public static HubServer start(String address, SslContext sslContext, ChannelHandler restHandler,
-                                  Supplier<ChannelHandler> mqttHandler) throws IOException {
+                                  Supplier<ChannelHandler> mqttHandler, Supplier<ChannelHandler> amqpHandler)
+            throws IOException {
         HubServer server = new HubServer();
+        ProtocolStages mqtt = ProtocolStages.mqtt(mqttHandler);
+        ProtocolStages amqp = ProtocolStages.amqp(amqpHandler);
         try {
             server.bind(address, HTTPS_PORT,
-                    new HttpsInitializer(sslContext, restHandler, mqttHandler, server.handlerExecutor));
-            server.bind(address, MQTTS_PORT, new MqttsInitializer(sslContext, mqttHandler, server.handlerExecutor));
+                    new HttpsInitializer(sslContext, restHandler, mqtt, amqp, server.handlerExecutor));
+            server.bind(address, MQTTS_PORT, new TlsInitializer(sslContext, mqtt, server.handlerExecutor));
+            server.bind(address, AMQPS_PORT, new TlsInitializer(sslContext, amqp, server.handlerExecutor));
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();

@@ -1,27 +1,25 @@
 package dev.iothub.emulator.internal.transport;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
-import java.util.function.Supplier;
 
-/** Port 8883: MQTT 3.1.1 over TLS. */
-final class MqttsInitializer extends ChannelInitializer<SocketChannel> {
+/** A device protocol's own port, MQTT on 8883 or AMQP on 5671: TLS in front of the protocol's stages. */
+final class TlsInitializer extends ChannelInitializer<SocketChannel> {
     private final SslContext sslContext;
-    private final Supplier<ChannelHandler> mqttHandler;
+    private final ProtocolStages protocol;
     private final EventExecutorGroup handlerExecutor;
 
-    MqttsInitializer(SslContext sslContext, Supplier<ChannelHandler> mqttHandler, EventExecutorGroup handlerExecutor) {
+    TlsInitializer(SslContext sslContext, ProtocolStages protocol, EventExecutorGroup handlerExecutor) {
         this.sslContext = sslContext;
-        this.mqttHandler = mqttHandler;
+        this.protocol = protocol;
         this.handlerExecutor = handlerExecutor;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         channel.pipeline().addLast("tls", sslContext.newHandler(channel.alloc()));
-        MqttPipeline.addTo(channel.pipeline(), handlerExecutor, mqttHandler);
+        protocol.addTo(channel.pipeline(), handlerExecutor);
     }
 }

@@ -1,0 +1,257 @@
+package dev.iothub.emulator.internal.amqp;
+
+import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.device.DeviceRefusal;
+import dev.iothub.emulator.internal.model.IdentityId;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IoT Hub's device endpoint over one AMQP connection, translated to the device side of the hub: sessions and
+ * links opened as the client asks, identities authenticated by put-token on {@code $cbs}, and each link to a
+ * device address ({@code /devices/{d}[/modules/{m}]/twin}, {@code .../messages/events}, ...) given to the
+ * identity that owns it, or refused.
+ */
+final class AmqpConnection {
+    private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
+    private static final String CBS = "$cbs";
+    private static final String UNAUTHORIZED = "amqp:unauthorized-access";
+    private static final String NOT_FOUND = "amqp:not-found";
+    /** Credit the hub gives each link a client sends on, topped up as messages come. */
+    private static final int CREDIT = 100;
+    /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
+    private static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+
+    private final DeviceHub devices;
+    private final AmqpHandler handler;
+    private final SocketAddress remote;
+    private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
+    private final OutgoingLink cbsAnswers = new OutgoingLink();
+    private String hubName = "";
+
+    AmqpConnection(DeviceHub devices, AmqpHandler handler, SocketAddress remote) {
+        this.devices = devices;
+        this.handler = handler;
+        this.remote = remote;
+    }
+
+    void handle(Event event) {
+        switch (event.getType()) {
+            case CONNECTION_REMOTE_OPEN -> open(event.getConnection());
+            case CONNECTION_REMOTE_CLOSE -> event.getConnection().close();
+            case SESSION_REMOTE_OPEN -> event.getSession().open();
+            case SESSION_REMOTE_CLOSE -> event.getSession().close();
+            case LINK_REMOTE_OPEN -> attach(event.getLink());
+            case LINK_REMOTE_CLOSE -> detached(event.getLink(), true);
+            case LINK_REMOTE_DETACH -> detached(event.getLink(), false);
+            case LINK_FLOW -> {
+                if (event.getLink().getContext() instanceof Attached attached && attached.outgoing() != null) {
+                    attached.outgoing().flush();
+                }
+            }
+            case DELIVERY -> delivery(event.getDelivery());
+            case TRANSPORT_ERROR -> log.info("AMQP connection from {} failed: {}", remote,
+                    describe(event.getTransport().getCondition()));
+            default -> { }
+        }
+    }
+
+    private void open(Connection connection) {
+        String host = connection.getRemoteHostname();
+        hubName = host == null ? "" : host;
+        connection.setContainer("DeviceGateway_" + UUID.randomUUID().toString().replace("-", ""));
+        connection.open();
+        log.info("AMQP connection from {} opened (host {})", remote, host);
+    }
+
+    private void attach(Link link) {
+        boolean receiving = link instanceof Receiver;
+        String address = address(receiving ? link.getRemoteTarget() : link.getRemoteSource());
+        if (CBS.equals(address)) {
+            accept(link, receiving ? Attached.receiving(this::putToken, () -> { })
+                    : Attached.sending(cbsAnswers, cbsAnswers::detach));
+            return;
+        }
+        LinkAddress parsed = LinkAddress.parse(address);
+        if (parsed == null) {
+            refuse(link, NOT_FOUND, address, "The link address did not match any of the expected formats.");
+            return;
+        }
+        AmqpIdentity owner = identities.values().stream()
+                .filter(identity -> identity.session().owns(parsed.owner())).findFirst().orElse(null);
+        if (owner == null) {
+            refuse(link, UNAUTHORIZED, address, AmqpMessages.errorBody(401002, "Unauthorized access", Instant.now()).toString());
+            return;
+        }
+        accept(link, owner.attach(link, parsed, address));
+        log.info("AMQP {} attached a {} link to {}", owner.id(), receiving ? "sending" : "receiving", address);
+    }
+
+    /** Echoes the client's termini and settle modes, as the hub does, and opens the hub's end of the link. */
+    private static void accept(Link link, Attached attached) {
+        link.setContext(attached);
+        link.setSource(link.getRemoteSource());
+        link.setTarget(link.getRemoteTarget());
+        link.setSenderSettleMode(link.getRemoteSenderSettleMode());
+        link.setReceiverSettleMode(link.getRemoteReceiverSettleMode());
+        link.open();
+        if (link instanceof Receiver receiver) {
+            receiver.flow(CREDIT);
+        } else if (attached.outgoing() != null) {
+            attached.outgoing().attach((Sender) link);
+        }
+    }
+
+    /** Attaches with no terminus of the hub's own, then detaches with the error: AMQP's way to refuse a link. */
+    private void refuse(Link link, String condition, String address, String description) {
+        if (link instanceof Receiver) {
+            link.setSource(link.getRemoteSource());
+        } else {
+            link.setTarget(link.getRemoteTarget());
+        }
+        link.setCondition(new ErrorCondition(Symbol.valueOf(condition), description));
+        link.open();
+        link.close();
+        log.info("AMQP link to {} from {} refused ({})", address, remote, condition);
+    }
+
+    private static void detached(Link link, boolean closed) {
+        if (link.getContext() instanceof Attached attached) {
+            attached.detached().run();
+            link.setContext(null);
+        }
+        if (closed) {
+            link.close();
+        } else {
+            link.detach();
+        }
+    }
+
+    private void delivery(Delivery delivery) {
+        if (delivery.getLink() instanceof Sender) {
+            if (delivery.remotelySettled()) {
+                delivery.settle(); // the client's disposition of what the hub sent
+            }
+            return;
+        }
+        Receiver receiver = (Receiver) delivery.getLink();
+        if (delivery.isPartial() || !delivery.isReadable() || delivery.isSettled()) {
+            if (delivery.pending() > MAX_MESSAGE_BYTES) {
+                receiver.setCondition(new ErrorCondition(Symbol.valueOf("amqp:link:message-size-exceeded"),
+                        "The message is larger than " + MAX_MESSAGE_BYTES + " bytes."));
+                receiver.close();
+            }
+            return;
+        }
+        byte[] bytes = new byte[delivery.pending()];
+        int length = receiver.recv(bytes, 0, bytes.length);
+        receiver.advance();
+        Message message = Message.Factory.create();
+        try {
+            message.decode(bytes, 0, length);
+        } catch (RuntimeException e) {
+            message = null;
+        }
+        // settled first, so that the disposition goes out before any answer, as the hub's does
+        if (!delivery.remotelySettled()) {
+            delivery.disposition(message != null ? Accepted.getInstance() : rejected("The message cannot be decoded."));
+        }
+        delivery.settle();
+        if (receiver.getCredit() < CREDIT / 2) {
+            receiver.flow(CREDIT - receiver.getCredit());
+        }
+        if (message != null && receiver.getContext() instanceof Attached attached && attached.received() != null) {
+            attached.received().accept(message);
+        }
+    }
+
+    /** A put-token on {@code $cbs}: the token's {@code sr} names the identity, which it authenticates (or renews). */
+    private void putToken(Message request) {
+        Object requestId = AmqpMessages.messageId(request);
+        Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
+        String type = String.valueOf(AmqpMessages.applicationProperty(request, "type"));
+        if (!"put-token".equals(AmqpMessages.applicationProperty(request, "operation"))
+                || !type.endsWith(":sastoken") || !(token instanceof String sasToken)) {
+            log.info("AMQP CBS request from {} refused (400): not a put-token of a SAS token", remote);
+            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, 400,
+                    "The request is not a put-token of a SharedAccessSignature (type servicebus.windows.net:sastoken)."));
+            return;
+        }
+        IdentityId id = null;
+        try {
+            id = devices.identityOf(sasToken);
+            AmqpIdentity known = identities.get(id);
+            if (known != null) {
+                devices.authenticate(id, sasToken); // a renewal: the links stay as they are
+            } else {
+                AmqpIdentity identity = new AmqpIdentity(id, handler);
+                identity.session(devices.connect(id, sasToken, identity));
+                identities.put(id, identity);
+                log.info("AMQP {} connected from {}", id, remote);
+            }
+            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+        } catch (DeviceRefusal refusal) {
+            boolean notFound = refusal.reason() == DeviceRefusal.Reason.NOT_FOUND;
+            log.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
+            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, notFound ? 404 : 401, notFound
+                    ? "Device " + id + " at IotHub " + hubName + " not registered."
+                    : "Unauthorized: " + refusal.getMessage() + "."));
+        }
+    }
+
+    /** The hub dropped {@code identity} (deleted): its links are detached, the connection's others go on. */
+    void forget(AmqpIdentity identity, String why) {
+        if (identities.remove(identity.id(), identity)) {
+            identity.detachAll(NOT_FOUND, why);
+            identity.session().close();
+            log.info("AMQP {} disconnected: {}", identity.id(), why);
+        }
+    }
+
+    /** The network connection is gone: every identity on it is disconnected. */
+    void closed() {
+        for (AmqpIdentity identity : List.copyOf(identities.values())) {
+            identity.session().close();
+            log.info("AMQP {} disconnected", identity.id());
+        }
+        identities.clear();
+        log.info("AMQP connection from {} closed", remote);
+    }
+
+    private static String address(Object terminus) {
+        if (terminus instanceof Target target) {
+            return target.getAddress();
+        }
+        return terminus instanceof Source source ? source.getAddress() : null;
+    }
+
+    private static Rejected rejected(String why) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new ErrorCondition(Symbol.valueOf("amqp:decode-error"), why));
+        return rejected;
+    }
+
+    private static String describe(ErrorCondition condition) {
+        return condition == null ? "(no condition)" : condition.getCondition() + " " + condition.getDescription();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.iothub.emulator.internal.amqp;
+
+import dev.iothub.emulator.internal.device.DeviceHub;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.SaslListener;
+import org.apache.qpid.proton.engine.Transport;
+import org.apache.qpid.proton.engine.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives Proton-J's engine for one AMQP 1.0 connection, on port 5671 behind TLS or on 443 behind a WebSocket:
+ * bytes from the network go into the engine, its events go to {@link AmqpConnection}, what it has to send
+ * goes out, and a timer ticks it for heartbeats and the idle timeout. The engine is not thread-safe, so all
+ * of one connection runs on this handler's executor, work from other threads included ({@link #execute}).
+ */
+public final class AmqpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(AmqpHandler.class);
+    /** What the hub advertises in its Open frame. */
+    private static final int MAX_FRAME_SIZE = 65536;
+    private static final int CHANNEL_MAX = 8191;
+    /** Proton-J advertises half its own idle timeout: the hub's 240 s. */
+    private static final int IDLE_TIMEOUT_MILLIS = 480_000;
+    /**
+     * The most one write carries: over a WebSocket one frame, within one TLS record. The device SDK's WebSocket
+     * layer (qpid-proton-j-extensions 1.2.4) can stall when a frame's header is split between two reads.
+     */
+    private static final int MAX_WRITE = 16_000;
+
+    private final DeviceHub devices;
+    private ChannelHandlerContext ctx;
+    private Transport transport;
+    private Collector collector;
+    private AmqpConnection connection;
+    private ScheduledFuture<?> tick;
+    private long tickDeadline;
+    private boolean closing;
+
+    public AmqpHandler(DeviceHub devices) {
+        this.devices = devices;
+    }
+
+    /** Starts the engine when the handler joins the pipeline: on 443 that is after the WebSocket handshake. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        transport = Proton.transport();
+        transport.setMaxFrameSize(MAX_FRAME_SIZE);
+        transport.setChannelMax(CHANNEL_MAX);
+        transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        // Java's SDK authenticates with SASL ANONYMOUS, Node's sends no SASL at all; identity comes later, from CBS.
+        Sasl sasl = transport.sasl();
+        sasl.server();
+        sasl.setMechanisms("ANONYMOUS");
+        sasl.allowSkip(true);
+        sasl.setListener(new AnonymousSasl());
+        Connection engine = Proton.connection();
+        collector = Proton.collector();
+        engine.collect(collector);
+        transport.bind(engine);
+        connection = new AmqpConnection(devices, this, ctx.channel().remoteAddress());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (!(message instanceof ByteBuf bytes)) {
+            ctx.fireChannelRead(message);
+            return;
+        }
+        try {
+            while (bytes.isReadable() && transport.capacity() > 0) {
+                ByteBuffer tail = transport.tail();
+                int length = Math.min(tail.remaining(), bytes.readableBytes());
+                bytes.readBytes(tail.slice().limit(length));
+                tail.position(tail.position() + length);
+                transport.process();
+            }
+        } catch (TransportException e) {
+            // the engine has closed itself with the error it will send (a framing or decode error)
+            log.info("AMQP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } finally {
+            bytes.release();
+        }
+        pump();
+    }
+
+    AmqpConnection connection() {
+        return connection;
+    }
+
+    /** Runs {@code work} on this connection's thread, then sends what it made the engine say. */
+    void execute(Runnable work) {
+        ctx.executor().execute(() -> {
+            if (!closing) {
+                work.run();
+                pump();
+            }
+        });
+    }
+
+    /** Hands the engine's events to the connection, writes what the engine has to send, and sets the next tick. */
+    void pump() {
+        while (true) {
+            for (Event event = collector.peek(); event != null; event = collector.peek()) {
+                connection.handle(event);
+                collector.pop();
+            }
+            int pending = transport.pending();
+            if (pending > 0) {
+                ByteBuffer head = transport.head();
+                int length = Math.min(pending, MAX_WRITE);
+                ByteBuf out = ctx.alloc().buffer(length);
+                out.writeBytes(head.slice().limit(length));
+                transport.pop(length);
+                ctx.writeAndFlush(out);
+            } else {
+                if (pending < 0 && !closing) {
+                    closing = true; // the engine has said all it will: the connection ends once that is sent
+                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+                }
+                break;
+            }
+        }
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        if (closing) {
+            return;
+        }
+        long now = System.nanoTime() / 1_000_000;
+        long deadline = transport.tick(now);
+        if (deadline == 0 || (tick != null && tickDeadline <= deadline)) {
+            return;
+        }
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        tickDeadline = deadline;
+        tick = ctx.executor().schedule(() -> {
+            tick = null;
+            pump();
+        }, Math.max(1, deadline - now), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing = true;
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        connection.closed();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("AMQP connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    /** SASL ANONYMOUS: nothing to check, as the hub authenticates each identity over CBS afterwards. */
+    private static final class AnonymousSasl implements SaslListener {
+        @Override
+        public void onSaslInit(Sasl sasl, Transport transport) {
+            sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+        }
+
+        @Override
+        public void onSaslResponse(Sasl sasl, Transport transport) {
+        }
+
+        @Override
+        public void onSaslMechanisms(Sasl sasl, Transport transport) {
+        }
+
+        @Override
+        public void onSaslChallenge(Sasl sasl, Transport transport) {
+        }
+
+        @Override
+        public void onSaslOutcome(Sasl sasl, Transport transport) {
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.iothub.emulator.internal.amqp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.device.DeviceConnection;
+import dev.iothub.emulator.internal.device.DeviceSession;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.model.IdentityId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.message.Message;
+
+/**
+ * One identity authenticated on an AMQP connection (a put-token on {@code $cbs}): its links, the twin
+ * requests it sends and their answers, and the desired changes it subscribed to. One connection may carry
+ * several identities, each with its own session on the device side of the hub.
+ */
+final class AmqpIdentity implements DeviceConnection {
+    static final String REPORTED = "/properties/reported";
+    static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
+
+    private final IdentityId id;
+    private final AmqpHandler handler;
+    private final OutgoingLink twinAnswers = new OutgoingLink();
+    private final List<Link> links = new ArrayList<>();
+    private DeviceSession session;
+
+    AmqpIdentity(IdentityId id, AmqpHandler handler) {
+        this.id = id;
+        this.handler = handler;
+    }
+
+    IdentityId id() {
+        return id;
+    }
+
+    DeviceSession session() {
+        return session;
+    }
+
+    void session(DeviceSession opened) {
+        this.session = opened;
+    }
+
+    /** What a link of this identity to {@code endpoint} is for; {@code receiving} is the hub's end of a client sender. */
+    Attached attach(Link link, LinkAddress address, String addressText) {
+        links.add(link);
+        boolean receiving = link instanceof Receiver;
+        Runnable forget = () -> links.remove(link);
+        return switch (address.endpoint()) {
+            case TWIN -> receiving
+                    ? Attached.receiving(this::twinRequest, forget)
+                    : Attached.sending(twinAnswers, () -> {
+                        forget.run();
+                        twinAnswers.detach();
+                        session.subscribeToDesired(false);
+                    });
+            // telemetry and method responses are taken and dropped; the hub sends nothing on the others
+            case TELEMETRY, METHODS -> receiving
+                    ? Attached.receiving(message -> session.messageReceived(addressText), forget)
+                    : new Attached(null, null, forget);
+            case CLOUD_TO_DEVICE -> new Attached(null, null, forget);
+        };
+    }
+
+    /** A twin request: GET, PATCH of reported properties, PUT or DELETE of the desired subscription. */
+    private void twinRequest(Message request) {
+        Object correlationId = AmqpMessages.correlationId(request);
+        Object operation = AmqpMessages.annotation(request, AmqpMessages.OPERATION);
+        Object resource = AmqpMessages.annotation(request, AmqpMessages.RESOURCE);
+        Message answer;
+        try {
+            if ("GET".equals(operation)) {
+                answer = AmqpMessages.response(correlationId, 200, null, session.twin());
+            } else if ("PATCH".equals(operation) && REPORTED.equals(resource)) {
+                long version = session.patchReported(AmqpMessages.body(request));
+                answer = AmqpMessages.response(correlationId, 204, version, null);
+            } else if (("PUT".equals(operation) || "DELETE".equals(operation)) && DESIRED_NOTIFICATIONS.equals(resource)) {
+                session.subscribeToDesired("PUT".equals(operation));
+                answer = AmqpMessages.response(correlationId, 200, null, null);
+            } else {
+                throw HubException.badFormat("The twin operation '" + operation + "' on '" + resource
+                        + "' is not one the hub knows.");
+            }
+        } catch (HubException e) {
+            answer = AmqpMessages.error(correlationId, e, Instant.now());
+        }
+        if (correlationId != null) { // an answer without one would read as a desired change
+            twinAnswers.send(answer);
+        }
+    }
+
+    @Override
+    public void desiredChanged(ObjectNode patch) {
+        handler.execute(() -> twinAnswers.send(AmqpMessages.desiredChange(patch)));
+    }
+
+    /** The hub ends this identity's links (it was deleted); other identities on the connection go on. */
+    @Override
+    public void close(String why) {
+        handler.execute(() -> handler.connection().forget(this, why));
+    }
+
+    /** Detaches every link of this identity with {@code condition}. */
+    void detachAll(String condition, String why) {
+        for (Link link : List.copyOf(links)) {
+            link.setCondition(new ErrorCondition(Symbol.valueOf(condition), why));
+            link.close();
+        }
+        links.clear();
+        twinAnswers.detach();
+    }
+}
