@@ -2,15 +2,18 @@ package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.SaslListener;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * goes out, and a timer ticks it for heartbeats and the idle timeout. The engine is not thread-safe, so all
  * of one connection runs on this handler's executor, work from other threads included ({@link #execute}).
  */
-public final class AmqpHandler extends ChannelInboundHandlerAdapter {
+public final class AmqpHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(AmqpHandler.class);
     /** What the hub advertises in its Open frame. */
     private static final int MAX_FRAME_SIZE = 65536;
@@ -37,15 +40,20 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
      * layer (qpid-proton-j-extensions 1.2.4) can stall when a frame's header is split between two reads.
      */
     private static final int MAX_WRITE = 16_000;
+    /** How long the hub waits for the client's Close after its own before it ends the connection anyway. */
+    private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final DeviceHub devices;
     private ChannelHandlerContext ctx;
     private Transport transport;
     private Collector collector;
+    private Connection engine;
     private AmqpConnection connection;
     private ScheduledFuture<?> tick;
     private long tickDeadline;
     private boolean closing;
+    /** A close of the channel asked for while the hub's AMQP Close waits for the client's. */
+    private ChannelPromise closeRequested;
 
     public AmqpHandler(DeviceHub devices) {
         this.devices = devices;
@@ -65,7 +73,7 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
         sasl.setMechanisms("ANONYMOUS");
         sasl.allowSkip(true);
         sasl.setListener(new AnonymousSasl());
-        Connection engine = Proton.connection();
+        engine = Proton.connection();
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
@@ -125,9 +133,11 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
                 transport.pop(length);
                 ctx.writeAndFlush(out);
             } else {
-                if (pending < 0 && !closing) {
+                boolean awaitingClientClose = closeRequested != null && engine.getRemoteState() != EndpointState.CLOSED;
+                if (pending < 0 && !closing && !awaitingClientClose) {
                     closing = true; // the engine has said all it will: the connection ends once that is sent
-                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+                    ChannelPromise closed = closeRequested != null ? closeRequested : ctx.newPromise();
+                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(written -> ctx.close(closed));
                 }
                 break;
             }
@@ -152,6 +162,30 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
             tick = null;
             pump();
         }, Math.max(1, deadline - now), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The hub ends the connection (it is stopping, say): as the hub does, with an AMQP Close first
+     * ({@code amqp:connection:forced}), and it waits a moment for the client's Close before it ends the TCP
+     * connection. Over a WebSocket the device SDK notices nothing else: neither a WebSocket Close nor the end of
+     * the TCP connection, only, minutes later, its idle timeout; and a Close whose connection ends at once it
+     * sometimes misses too.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (closing || engine.getLocalState() == EndpointState.CLOSED) {
+            ctx.close(promise);
+            return;
+        }
+        engine.setCondition(new ErrorCondition(Symbol.valueOf("amqp:connection:forced"), "The hub closed the connection."));
+        engine.close();
+        closeRequested = promise;
+        ctx.executor().schedule(() -> {
+            if (!promise.isDone()) {
+                ctx.close(promise);
+            }
+        }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        pump();
     }
 
     @Override
