@@ -8,21 +8,24 @@ import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.JarRun;
 import dev.iothub.tools.common.testing.ServiceSide;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** receive-twin-patch.jar as a user runs it: waits until stopped, and Ctrl-C/SIGTERM closes it with exit 0. */
+/** receive-twin-patch.jar as a user runs it, over each protocol: waits until stopped, and Ctrl-C/SIGTERM closes it with exit 0. */
 class ReceiveTwinPatchJarIT {
     @RegisterExtension
     static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.27");
 
-    @Test
-    void printsPatchesUntilStoppedThenClosesAndExits0() throws Exception {
-        String module = ServiceSide.createModule(EMULATOR.hub(), "jar-device", "jar-module");
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void printsPatchesUntilStoppedThenClosesAndExits0(String protocol) throws Exception {
+        String deviceId = "jar-device-" + protocol;
+        String module = ServiceSide.createModule(EMULATOR.hub(), deviceId, "jar-module");
         try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
-                "--ca-cert", EMULATOR.hub().caCertificatePem().toString())) {
+                "--ca-cert", EMULATOR.hub().caCertificatePem().toString(), "--protocol", protocol)) {
             receiver.out().awaitContaining("Waiting for desired property patches (press Ctrl-C to exit)...", WAIT);
-            int version = ServiceSide.patchDesired(EMULATOR.hub(), "jar-device", "jar-module", "telemetryInterval", 122);
+            int version = ServiceSide.patchDesired(EMULATOR.hub(), deviceId, "jar-module", "telemetryInterval", 122);
             receiver.out().awaitContaining("Desired property patch ($version " + version + "): {\"telemetryInterval\":122}", WAIT);
 
             receiver.terminate();

@@ -11,8 +11,9 @@ import dev.iothub.tools.common.testing.ServiceSide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The receiver across a restart of the hub, on the same data directory. The change is made while the
@@ -26,14 +27,16 @@ class ReceiveTwinPatchReconnectTest {
     static final String RECEIVERS_HUB = "127.0.0.25";
     static final String OTHER_ADDRESS = "127.0.0.26";
 
-    @Test
-    void aChangeMadeWhileDisconnectedIsPrintedOnceAfterTheReconnect(@TempDir Path data) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void aChangeMadeWhileDisconnectedIsPrintedOnceAfterTheReconnect(String protocol, @TempDir Path data)
+            throws Exception {
         HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).dataDirectory(data).start();
         Run receiver;
         try {
             String module = ServiceSide.createModule(hub, "restart-device", "restart-module");
             receiver = Run.inBackground(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()),
-                    withHub(module, hub, "--count", "2", "--timeout", "120"));
+                    withHub(module, hub, "--protocol", protocol, "--count", "2", "--timeout", "120"));
             receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
             int live = ServiceSide.patchDesired(hub, "restart-device", "restart-module", "telemetryInterval", 10);
             receiver.out().awaitContaining("Desired property patch ($version " + live + ")", WAIT);

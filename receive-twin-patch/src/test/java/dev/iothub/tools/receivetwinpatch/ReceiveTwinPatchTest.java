@@ -17,8 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** receive-twin-patch against hub-emulator over MQTT and MQTT over WebSocket, run in-process on its own thread. */
+/** receive-twin-patch against hub-emulator over each protocol, run in-process on its own thread. */
 class ReceiveTwinPatchTest {
     @RegisterExtension
     static final HubEmulatorExtension EMULATOR = new HubEmulatorExtension("127.0.0.24");
@@ -29,7 +31,9 @@ class ReceiveTwinPatchTest {
 
     @BeforeEach
     void createModule(TestInfo test) throws Exception {
-        deviceId = test.getTestMethod().orElseThrow().getName();
+        // a parameterised test's invocations each get a device of their own: "[2] mqtt-ws" adds "2mqtt-ws"
+        deviceId = test.getTestMethod().orElseThrow().getName() + "-"
+                + test.getDisplayName().replaceAll("[^A-Za-z0-9-]", "");
         moduleConnectionString = ServiceSide.createModule(EMULATOR.hub(), deviceId, moduleId);
     }
 
@@ -42,9 +46,10 @@ class ReceiveTwinPatchTest {
         return ServiceSide.patchDesired(EMULATOR.hub(), deviceId, moduleId, name, value);
     }
 
-    @Test
-    void printsThePatchOverMqttAndExitsAfterCount() throws Exception {
-        Run receiver = startReceiver("--count", "1", "--timeout", "60");
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void printsThePatchAndExitsAfterCount(String protocol) throws Exception {
+        Run receiver = startReceiver("--protocol", protocol, "--count", "1", "--timeout", "60");
         receiver.out().awaitContaining("Waiting for desired property patches (press Ctrl-C to exit)...", WAIT);
         int version = patch("telemetryInterval", 122);
         assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
@@ -52,6 +57,7 @@ class ReceiveTwinPatchTest {
         assertTrue(out.contains("Connection status: CONNECTED (CONNECTION_OK)"), out);
         assertTrue(out.contains("Desired properties now ($version 1): {}"), out);
         assertTrue(out.contains("Desired property patch ($version " + version + "): {\"telemetryInterval\":122}"), out);
+        assertTrue(out.contains("over " + protocol + "..."), out);
         assertEquals("", receiver.err().toString());
     }
 
@@ -91,10 +97,12 @@ class ReceiveTwinPatchTest {
         assertTrue(receiver.out().toString().contains("Connection status: DISCONNECTED (CLIENT_CLOSE)"), receiver.toString());
     }
 
-    @Test
-    void aWrongKeyIsRefusedWithExit1AndTheKeyIsNeverPrinted() {
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void aWrongKeyIsRefusedWithExit1AndTheKeyIsNeverPrinted(String protocol) {
         String wrongKey = moduleConnectionString.replaceFirst("SharedAccessKey=.*$", "SharedAccessKey=" + BOGUS_KEY);
-        Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()), withHub(wrongKey, EMULATOR.hub()));
+        Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()),
+                withHub(wrongKey, EMULATOR.hub(), "--protocol", protocol));
         assertFailure(receiver, 1, "the hub refused the connection: unauthorized");
     }
 
