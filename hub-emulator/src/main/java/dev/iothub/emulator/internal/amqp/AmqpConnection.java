@@ -18,6 +18,7 @@ import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
@@ -155,12 +156,20 @@ final class AmqpConnection {
             return;
         }
         Receiver receiver = (Receiver) delivery.getLink();
+        if (receiver.getLocalState() == EndpointState.CLOSED) {
+            discard(receiver, delivery); // in flight when the hub detached the link: not taken
+            return;
+        }
+        // checked on every frame, the last one too: a message may cross the limit in the frame that ends it
+        if (delivery.pending() > MAX_MESSAGE_BYTES) {
+            receiver.setCondition(new ErrorCondition(Symbol.valueOf("amqp:link:message-size-exceeded"),
+                    "The message is larger than " + MAX_MESSAGE_BYTES + " bytes."));
+            receiver.close();
+            discard(receiver, delivery);
+            log.info("AMQP link from {} detached: a message larger than {} bytes", remote, MAX_MESSAGE_BYTES);
+            return;
+        }
         if (delivery.isPartial() || !delivery.isReadable() || delivery.isSettled()) {
-            if (delivery.pending() > MAX_MESSAGE_BYTES) {
-                receiver.setCondition(new ErrorCondition(Symbol.valueOf("amqp:link:message-size-exceeded"),
-                        "The message is larger than " + MAX_MESSAGE_BYTES + " bytes."));
-                receiver.close();
-            }
             return;
         }
         byte[] bytes = new byte[delivery.pending()];
@@ -182,6 +191,18 @@ final class AmqpConnection {
         }
         if (message != null && receiver.getContext() instanceof Attached attached && attached.received() != null) {
             attached.received().accept(message);
+        }
+    }
+
+    /** Drops what has come of a message the hub does not take, so that its bytes do not pile up in the engine. */
+    private static void discard(Receiver receiver, Delivery delivery) {
+        byte[] scratch = new byte[Math.max(1, Math.min(delivery.pending(), 64 * 1024))];
+        while (receiver.recv(scratch, 0, scratch.length) > 0) {
+            // nothing kept
+        }
+        if (!delivery.isPartial()) {
+            receiver.advance();
+            delivery.settle();
         }
     }
 

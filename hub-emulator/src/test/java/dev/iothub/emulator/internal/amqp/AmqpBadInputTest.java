@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.amqp;
 
 import static dev.iothub.emulator.internal.amqp.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,10 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad AMQP input gets the hub's answer (a refused link, a put-token status, a Close with the condition),
@@ -140,6 +146,28 @@ class AmqpBadInputTest {
         }
     }
 
+    /** The hub takes messages of up to 256 KiB; a larger one, whether it crosses the limit in its last frame or before. */
+    @ParameterizedTest
+    @ValueSource(ints = {256 * 1024 + 20 * 1024, 1024 * 1024})
+    void aMessageLargerThanTheHubTakesDetachesTheLinkWithMessageSizeExceeded(int size) throws Exception {
+        try (RawAmqpClient client = javaStyle()) {
+            Session session = client.session();
+            assertStatus(200, putToken(client, session, token(deviceId, key)));
+            Sender events = client.sender(session, "/devices/" + deviceId + "/messages/events", SenderSettleMode.UNSETTLED);
+
+            Delivery fits = client.send(events, telemetry(256 * 1024)); // in frames of 64 KiB
+            client.await("the disposition of 256 KiB", () -> fits.getRemoteState() != null);
+            assertInstanceOf(Accepted.class, fits.getRemoteState());
+
+            Delivery tooLarge = client.send(events, telemetry(size));
+            client.await("the hub's Detach", () -> events.getRemoteState() == EndpointState.CLOSED);
+
+            assertEquals("amqp:link:message-size-exceeded", events.getRemoteCondition().getCondition().toString());
+            assertStatus(200, putToken(client, session, token(deviceId, key))); // the session goes on
+            assertNull(tooLarge.getRemoteState(), "the hub did not take the message");
+        }
+    }
+
     @Test
     void aPutTokenForAnotherHubIs401() throws Exception {
         String otherHub = "otherhub.azure-devices.net/devices/" + deviceId;
@@ -218,6 +246,12 @@ class AmqpBadInputTest {
         assertEquals(EndpointState.CLOSED, client.connection().getRemoteState(), "the hub sent Close");
         assertEquals(condition, String.valueOf(client.connection().getRemoteCondition().getCondition()),
                 client.connection().getRemoteCondition().getDescription());
+    }
+
+    private static Message telemetry(int size) {
+        Message message = Proton.message();
+        message.setBody(new Data(new Binary(new byte[size])));
+        return message;
     }
 
     /** A client as the Java SDK connects: SASL ANONYMOUS, then Open with the hub's host name. */
