@@ -23,6 +23,7 @@ import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ final class AmqpConnection {
     private static final String CBS = "$cbs";
     private static final String UNAUTHORIZED = "amqp:unauthorized-access";
     private static final String NOT_FOUND = "amqp:not-found";
+    static final String ILLEGAL_STATE = "amqp:illegal-state";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
     /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
@@ -60,7 +62,7 @@ final class AmqpConnection {
         switch (event.getType()) {
             case CONNECTION_REMOTE_OPEN -> open(event.getConnection());
             case CONNECTION_REMOTE_CLOSE -> event.getConnection().close();
-            case SESSION_REMOTE_OPEN -> event.getSession().open();
+            case SESSION_REMOTE_OPEN -> begin(event.getSession());
             case SESSION_REMOTE_CLOSE -> event.getSession().close();
             case LINK_REMOTE_OPEN -> attach(event.getLink());
             case LINK_REMOTE_CLOSE -> detached(event.getLink(), true);
@@ -83,6 +85,22 @@ final class AmqpConnection {
         connection.setContainer("DeviceGateway_" + UUID.randomUUID().toString().replace("-", ""));
         connection.open();
         log.info("AMQP connection from {} opened (host {})", remote, host);
+    }
+
+    /** A session as the client asks, but only on an open connection: Proton-J would take a Begin before the Open. */
+    private void begin(Session session) {
+        if (session.getConnection().getRemoteState() != EndpointState.ACTIVE) {
+            close(session.getConnection(), ILLEGAL_STATE, "The first frame of a connection must be an Open.");
+            log.info("AMQP connection from {} closed: a Begin before the Open", remote);
+            return;
+        }
+        session.open();
+    }
+
+    /** Ends the connection with {@code condition}; Proton-J sends an Open first if it has not sent one yet. */
+    static void close(Connection connection, String condition, String description) {
+        connection.setCondition(new ErrorCondition(Symbol.valueOf(condition), description));
+        connection.close();
     }
 
     private void attach(Link link) {

@@ -19,8 +19,11 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.UnsignedShort;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.transport.Begin;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
@@ -86,6 +89,15 @@ class AmqpBadInputTest {
             client.writeRaw(new byte[] {0, 0, 0, 12, 2, 0, 0, 0, (byte) 0xFF, 1, 2, 3});
 
             assertClosedWith(client, "amqp:decode-error");
+        }
+    }
+
+    @Test
+    void aBeginBeforeOpenClosesTheConnection() throws Exception {
+        try (RawAmqpClient client = nodeStyle()) {
+            client.writeRaw(RawAmqpClient.frame(0, begin(null)));
+
+            assertClosedWith(client, "amqp:illegal-state");
         }
     }
 
@@ -246,6 +258,16 @@ class AmqpBadInputTest {
         assertEquals(EndpointState.CLOSED, client.connection().getRemoteState(), "the hub sent Close");
         assertEquals(condition, String.valueOf(client.connection().getRemoteCondition().getCondition()),
                 client.connection().getRemoteCondition().getDescription());
+    }
+
+    /** A Begin as Node's sends it; {@code remoteChannel} set makes it an answer to a Begin of the hub's. */
+    private static Begin begin(UnsignedShort remoteChannel) {
+        Begin begin = new Begin();
+        begin.setRemoteChannel(remoteChannel);
+        begin.setNextOutgoingId(UnsignedInteger.ZERO);
+        begin.setIncomingWindow(UnsignedInteger.valueOf(2048));
+        begin.setOutgoingWindow(UnsignedInteger.MAX_VALUE);
+        return begin;
     }
 
     private static Message telemetry(int size) {
