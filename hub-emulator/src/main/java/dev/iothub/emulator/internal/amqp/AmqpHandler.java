@@ -41,11 +41,14 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
     private final DeviceHub devices;
     private ChannelHandlerContext ctx;
     private Transport transport;
+    private Connection engine;
     private Collector collector;
     private AmqpConnection connection;
     private ScheduledFuture<?> tick;
     private long tickDeadline;
     private boolean closing;
+    /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
+    private boolean inputFailed;
 
     public AmqpHandler(DeviceHub devices) {
         this.devices = devices;
@@ -65,7 +68,7 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
         sasl.setMechanisms("ANONYMOUS");
         sasl.allowSkip(true);
         sasl.setListener(new AnonymousSasl());
-        Connection engine = Proton.connection();
+        engine = Proton.connection();
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
@@ -79,7 +82,7 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            while (bytes.isReadable() && transport.capacity() > 0) {
+            while (!inputFailed && bytes.isReadable() && transport.capacity() > 0) {
                 ByteBuffer tail = transport.tail();
                 int length = Math.min(tail.remaining(), bytes.readableBytes());
                 bytes.readBytes(tail.slice().limit(length));
@@ -89,6 +92,13 @@ public final class AmqpHandler extends ChannelInboundHandlerAdapter {
         } catch (TransportException e) {
             // the engine has closed itself with the error it will send (a framing or decode error)
             log.info("AMQP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Proton-J throws on some frames that do not fit the connection's state (a Begin answering a
+            // channel never begun, ...) without closing: the hub closes with a condition, not just the socket
+            inputFailed = true;
+            AmqpConnection.close(engine, AmqpConnection.ILLEGAL_STATE, "The frame does not fit the state of the connection.");
+            log.info("AMQP connection from {} closed: a frame the engine cannot apply ({})",
+                    ctx.channel().remoteAddress(), e.toString());
         } finally {
             bytes.release();
         }

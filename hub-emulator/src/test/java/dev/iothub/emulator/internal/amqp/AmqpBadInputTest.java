@@ -101,6 +101,16 @@ class AmqpBadInputTest {
         }
     }
 
+    /** Proton-J throws on such a Begin without closing; the hub must still answer with a Close. */
+    @Test
+    void aBeginAnsweringAChannelTheHubNeverBeganClosesTheConnection() throws Exception {
+        try (RawAmqpClient client = javaStyle()) {
+            client.writeRaw(RawAmqpClient.frame(0, begin(UnsignedShort.valueOf((short) 7))));
+
+            assertClosedWith(client, "amqp:illegal-state");
+        }
+    }
+
     @Test
     void aLinkBeforeAnyPutTokenIsRefusedAsUnauthorized() throws Exception {
         try (RawAmqpClient client = javaStyle()) {
