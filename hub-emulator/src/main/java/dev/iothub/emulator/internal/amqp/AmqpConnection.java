@@ -18,10 +18,12 @@ import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ final class AmqpConnection {
     private static final String CBS = "$cbs";
     private static final String UNAUTHORIZED = "amqp:unauthorized-access";
     private static final String NOT_FOUND = "amqp:not-found";
+    static final String ILLEGAL_STATE = "amqp:illegal-state";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
     /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
@@ -59,7 +62,7 @@ final class AmqpConnection {
         switch (event.getType()) {
             case CONNECTION_REMOTE_OPEN -> open(event.getConnection());
             case CONNECTION_REMOTE_CLOSE -> event.getConnection().close();
-            case SESSION_REMOTE_OPEN -> event.getSession().open();
+            case SESSION_REMOTE_OPEN -> begin(event.getSession());
             case SESSION_REMOTE_CLOSE -> event.getSession().close();
             case LINK_REMOTE_OPEN -> attach(event.getLink());
             case LINK_REMOTE_CLOSE -> detached(event.getLink(), true);
@@ -82,6 +85,22 @@ final class AmqpConnection {
         connection.setContainer("DeviceGateway_" + UUID.randomUUID().toString().replace("-", ""));
         connection.open();
         log.info("AMQP connection from {} opened (host {})", remote, host);
+    }
+
+    /** A session as the client asks, but only on an open connection: Proton-J would take a Begin before the Open. */
+    private void begin(Session session) {
+        if (session.getConnection().getRemoteState() != EndpointState.ACTIVE) {
+            close(session.getConnection(), ILLEGAL_STATE, "The first frame of a connection must be an Open.");
+            log.info("AMQP connection from {} closed: a Begin before the Open", remote);
+            return;
+        }
+        session.open();
+    }
+
+    /** Ends the connection with {@code condition}; Proton-J sends an Open first if it has not sent one yet. */
+    static void close(Connection connection, String condition, String description) {
+        connection.setCondition(new ErrorCondition(Symbol.valueOf(condition), description));
+        connection.close();
     }
 
     private void attach(Link link) {
@@ -155,12 +174,20 @@ final class AmqpConnection {
             return;
         }
         Receiver receiver = (Receiver) delivery.getLink();
+        if (receiver.getLocalState() == EndpointState.CLOSED) {
+            discard(receiver, delivery); // in flight when the hub detached the link: not taken
+            return;
+        }
+        // checked on every frame, the last one too: a message may cross the limit in the frame that ends it
+        if (delivery.pending() > MAX_MESSAGE_BYTES) {
+            receiver.setCondition(new ErrorCondition(Symbol.valueOf("amqp:link:message-size-exceeded"),
+                    "The message is larger than " + MAX_MESSAGE_BYTES + " bytes."));
+            receiver.close();
+            discard(receiver, delivery);
+            log.info("AMQP link from {} detached: a message larger than {} bytes", remote, MAX_MESSAGE_BYTES);
+            return;
+        }
         if (delivery.isPartial() || !delivery.isReadable() || delivery.isSettled()) {
-            if (delivery.pending() > MAX_MESSAGE_BYTES) {
-                receiver.setCondition(new ErrorCondition(Symbol.valueOf("amqp:link:message-size-exceeded"),
-                        "The message is larger than " + MAX_MESSAGE_BYTES + " bytes."));
-                receiver.close();
-            }
             return;
         }
         byte[] bytes = new byte[delivery.pending()];
@@ -182,6 +209,18 @@ final class AmqpConnection {
         }
         if (message != null && receiver.getContext() instanceof Attached attached && attached.received() != null) {
             attached.received().accept(message);
+        }
+    }
+
+    /** Drops what has come of a message the hub does not take, so that its bytes do not pile up in the engine. */
+    private static void discard(Receiver receiver, Delivery delivery) {
+        byte[] scratch = new byte[Math.max(1, Math.min(delivery.pending(), 64 * 1024))];
+        while (receiver.recv(scratch, 0, scratch.length) > 0) {
+            // nothing kept
+        }
+        if (!delivery.isPartial()) {
+            receiver.advance();
+            delivery.settle();
         }
     }
 

@@ -9,8 +9,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.EndpointState;
@@ -46,14 +44,16 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private final DeviceHub devices;
     private ChannelHandlerContext ctx;
     private Transport transport;
-    private Collector collector;
     private Connection engine;
+    private Collector collector;
     private AmqpConnection connection;
     private ScheduledFuture<?> tick;
     private long tickDeadline;
     private boolean closing;
     /** A close of the channel asked for while the hub's AMQP Close waits for the client's. */
     private ChannelPromise closeRequested;
+    /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
+    private boolean inputFailed;
 
     public AmqpHandler(DeviceHub devices) {
         this.devices = devices;
@@ -87,7 +87,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             return;
         }
         try {
-            while (bytes.isReadable() && transport.capacity() > 0) {
+            while (!inputFailed && bytes.isReadable() && transport.capacity() > 0) {
                 ByteBuffer tail = transport.tail();
                 int length = Math.min(tail.remaining(), bytes.readableBytes());
                 bytes.readBytes(tail.slice().limit(length));
@@ -97,6 +97,13 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         } catch (TransportException e) {
             // the engine has closed itself with the error it will send (a framing or decode error)
             log.info("AMQP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            // Proton-J throws on some frames that do not fit the connection's state (a Begin answering a
+            // channel never begun, ...) without closing: the hub closes with a condition, not just the socket
+            inputFailed = true;
+            AmqpConnection.close(engine, AmqpConnection.ILLEGAL_STATE, "The frame does not fit the state of the connection.");
+            log.info("AMQP connection from {} closed: a frame the engine cannot apply ({})",
+                    ctx.channel().remoteAddress(), e.toString());
         } finally {
             bytes.release();
         }
@@ -177,8 +184,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             ctx.close(promise);
             return;
         }
-        engine.setCondition(new ErrorCondition(Symbol.valueOf("amqp:connection:forced"), "The hub closed the connection."));
-        engine.close();
+        AmqpConnection.close(engine, "amqp:connection:forced", "The hub closed the connection.");
         closeRequested = promise;
         ctx.executor().schedule(() -> {
             if (!promise.isDone()) {
