@@ -150,6 +150,43 @@ class DeviceSdkTest {
                 () -> kind.connectionState(deviceId) == DeviceConnectionState.Disconnected);
     }
 
+    /** Each change is pushed once durable, in the order of its versions, whatever the protocol. */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void aBurstOfDesiredChangesArrivesInVersionOrder(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = "burst-" + kind + "-" + protocol;
+        client = kind.client(deviceId, kind.create(deviceId), protocol);
+        BlockingQueue<Long> versions = new LinkedBlockingQueue<>();
+        client.open(false);
+        client.subscribeToDesiredProperties((twin, context) -> versions.add((long) twin.getDesiredProperties().getVersion()), null);
+
+        TwinClient twins = new TwinClient(emulator.hub().serviceConnectionString());
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Twin patch = kind.twin(twins, deviceId);
+            patch.getDesiredProperties().put("step", i);
+            sent.add((long) twins.patch(patch).getDesiredProperties().getVersion());
+        }
+
+        List<Long> received = new ArrayList<>();
+        for (Long version = versions.poll(10, TimeUnit.SECONDS); version != null; version = received.size() < sent.size()
+                ? versions.poll(10, TimeUnit.SECONDS) : null) {
+            received.add(version);
+        }
+        assertEquals(sent, received);
+    }
+
+    /** Telemetry is taken (the SDK hears its acknowledgement) and dropped: messaging is not emulated. */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void telemetryIsAccepted(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = "telemetry-" + kind + "-" + protocol;
+        client = kind.client(deviceId, kind.create(deviceId), protocol);
+        client.open(false);
+
+        client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("{\"temperature\":21}"), 10_000);
+    }
+
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void aWrongKeyIsUnauthorized(IotHubClientProtocol protocol, Kind kind) throws Exception {
