@@ -18,7 +18,7 @@ public final class Bench {
         switch (args[0]) {
             case "tool-latency" -> ToolLatency.run(args[1]);
             case "patch-latency" -> PatchLatency.run(args[1]);
-            case "connections" -> Connections.run(args[1]);
+            case "connections" -> Connections.run(args[1], ModuleProtocol.MQTT);
             case "registry-throughput" -> RegistryThroughput.run(args[1]);
             default -> {
                 System.err.println("unknown benchmark: " + args[0]);
