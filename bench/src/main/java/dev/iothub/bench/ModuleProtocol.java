@@ -14,6 +14,13 @@ enum ModuleProtocol {
         void addStages(ChannelPipeline pipeline, String host, ModuleId module, String sasToken, ModuleEvents events) {
             pipeline.addLast(new MqttDecoder(), MqttEncoder.INSTANCE, new MqttModuleConnection(host, module, sasToken, events));
         }
+    },
+    // issue 8 asks for 1,000 AMQP connections; its figures get a prefix of their own beside MQTT's older ones
+    AMQPS(5671, "connections_amqps", 1, 100, 1_000) {
+        @Override
+        void addStages(ChannelPipeline pipeline, String host, ModuleId module, String sasToken, ModuleEvents events) {
+            pipeline.addLast(new ProtonClientHandler(new AmqpModuleConnection(host, module, sasToken, events)));
+        }
     };
 
     private final int port;
