@@ -3,28 +3,15 @@ package dev.iothub.bench;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.codec.mqtt.MqttMessage;
-import io.netty.handler.codec.mqtt.MqttMessageBuilders;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,50 +26,43 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 
 /**
- * Figure 3: module connections over MQTT/TLS held by one emulator process, each subscribed to desired
- * patches as the device SDK does, opened by a light Netty client (not one SDK client per connection);
- * at 1, 100, 1,000 and 10,000 modules, the emulator's memory and the time from the first of one desired
- * patch per module (sent through REST by 8 clients) until every module has received its own.
+ * Figure 3: module connections over one device protocol (MQTT or AMQP, over TLS) held by one emulator
+ * process, each subscribed to desired patches as the device SDK does, opened by a light Netty client (not
+ * one SDK client per connection); at each of the protocol's steps (1, 100, 1,000 modules and more), the
+ * emulator's memory and the time from the first of one desired patch per module (sent through REST by
+ * 8 clients) until every module has received its own.
  */
 final class Connections {
-    private static final int[] SIZES = {1, 100, 1_000, 10_000};
     private static final int MODULES_PER_DEVICE = 100;
     private static final int REST_CLIENTS = 8;
     /** TLS handshakes in flight at once: enough to keep both processes busy, few enough for the accept backlog. */
     private static final int CONNECTING_AT_ONCE = 200;
-    static final String DESIRED_PATCHES = "$iothub/twin/PATCH/properties/desired/#";
 
-    private record ModuleId(String deviceId, String moduleId) {
-        String path() {
-            return "/devices/" + deviceId + "/modules/" + moduleId;
-        }
-    }
-
-    static void run(String address) throws Exception {
+    static void run(String address, ModuleProtocol protocol) throws Exception {
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
         List<Channel> open = new ArrayList<>();
         try (Emulator hub = Emulator.start(address, null)) {
             SSLContext tls = hub.sslContext();
-            SslContext mqttTls = SslContextBuilder.forClient().trustManager(hub.caCertificatePem().toFile()).build();
+            SslContext moduleTls = SslContextBuilder.forClient().trustManager(hub.caCertificatePem().toFile()).build();
             AtomicReference<CountDownLatch> patches = new AtomicReference<>(new CountDownLatch(0));
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true);
-            Report.note("connections: modules, seconds to create and connect the new ones, emulator RSS and live heap"
-                    + " (MiB), ms until all got one desired patch");
+            Report.note("%s: %s modules, seconds to create and connect the new ones, emulator RSS and live heap"
+                    + " (MiB), ms until all got one desired patch", protocol.figurePrefix(), protocol);
             List<String> table = new ArrayList<>();
             int created = 0;
-            for (int size : SIZES) {
+            for (int size : protocol.sizes()) {
                 long started = System.nanoTime();
                 List<ModuleId> added = modules(created, size);
                 createIdentities(hub, tls, added, key);
                 created = size;
-                open.addAll(connect(bootstrap, hub, mqttTls, added, key, patches));
+                open.addAll(connect(bootstrap, hub, moduleTls, protocol, added, key, patches));
                 double connectSeconds = (System.nanoTime() - started) / 1e9;
                 double rss = hub.residentMiB();
                 double heap = hub.liveHeapMiB();
-                double patchedMs = patchAll(hub, tls, modules(0, size), patches, size);
-                String name = "connections_" + size;
+                double patchedMs = patchAll(hub, tls, protocol, modules(0, size), patches, size);
+                String name = protocol.figurePrefix() + "_" + size;
                 Report.figure(name + "_connected", open.stream().filter(Channel::isActive).count(), "modules");
                 Report.figure(name + "_rss", Math.round(rss), "MiB");
                 Report.figure(name + "_live_heap", Math.round(heap), "MiB");
@@ -118,9 +98,10 @@ final class Connections {
                 m.path()));
     }
 
-    /** Opens one MQTT connection per module, at most CONNECTING_AT_ONCE at a time, and waits until each is subscribed. */
-    private static List<Channel> connect(Bootstrap bootstrap, Emulator hub, SslContext tls, List<ModuleId> modules,
-                                         String key, AtomicReference<CountDownLatch> patches) throws InterruptedException {
+    /** Opens one connection per module, at most CONNECTING_AT_ONCE at a time, and waits until each is subscribed. */
+    private static List<Channel> connect(Bootstrap bootstrap, Emulator hub, SslContext tls, ModuleProtocol protocol,
+                                         List<ModuleId> modules, String key, AtomicReference<CountDownLatch> patches)
+            throws InterruptedException {
         Semaphore connecting = new Semaphore(CONNECTING_AT_ONCE);
         CountDownLatch settled = new CountDownLatch(modules.size());
         AtomicInteger failed = new AtomicInteger();
@@ -128,20 +109,20 @@ final class Connections {
         Instant expiry = Instant.now().plus(Duration.ofHours(1));
         for (ModuleId module : modules) {
             connecting.acquire();
-            String password = SharedAccessSignature.sign(hub.hostName() + module.path(), key, null, expiry);
-            ModuleConnection connection = new ModuleConnection(hub.hostName(), module, password, patches, () -> {
+            String sasToken = SharedAccessSignature.sign(hub.hostName() + module.path(), key, null, expiry);
+            ModuleEvents events = new ModuleEvents(patches, () -> {
                 connecting.release();
                 settled.countDown();
             }, failed);
             Channel channel = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.address(), 8883),
-                            new MqttDecoder(), MqttEncoder.INSTANCE, connection);
+                    ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.address(), protocol.port()));
+                    protocol.addStages(ch.pipeline(), hub.hostName(), module, sasToken, events);
                 }
-            }).connect(new InetSocketAddress(hub.address(), 8883), sourceAddress(channels.size())).addListener(f -> {
+            }).connect(new InetSocketAddress(hub.address(), protocol.port()), sourceAddress(channels.size())).addListener(f -> {
                 if (!f.isSuccess()) {
-                    connection.settle(false);
+                    events.settle(false);
                 }
             }).channel();
             channels.add(channel);
@@ -164,8 +145,8 @@ final class Connections {
         return new InetSocketAddress("127.0.0." + (110 + n % 10), 0);
     }
 
-    /** Sends one desired patch to every module through REST and returns the ms until all have arrived over MQTT. */
-    private static double patchAll(Emulator hub, SSLContext tls, List<ModuleId> modules,
+    /** Sends one desired patch to every module through REST and returns the ms until all have arrived over {@code protocol}. */
+    private static double patchAll(Emulator hub, SSLContext tls, ModuleProtocol protocol, List<ModuleId> modules,
                                    AtomicReference<CountDownLatch> patches, int round) throws Exception {
         CountDownLatch arrived = new CountDownLatch(modules.size());
         patches.set(arrived);
@@ -178,86 +159,9 @@ final class Connections {
             throw new IllegalStateException(arrived.getCount() + " of " + modules.size() + " patches never arrived");
         }
         long done = System.nanoTime();
-        Report.note("connections %d: PATCHes sent in %.0f ms, all arrived %.0f ms after the first was sent",
-                modules.size(), (sent - started) / 1e6, (done - started) / 1e6);
+        Report.note("%s %d: PATCHes sent in %.0f ms, all arrived %.0f ms after the first was sent",
+                protocol.figurePrefix(), modules.size(), (sent - started) / 1e6, (done - started) / 1e6);
         return (done - started) / 1e6;
-    }
-
-    /** One module's connection: CONNECT as the device SDK does, SUBSCRIBE to desired patches, count what arrives. */
-    private static final class ModuleConnection extends SimpleChannelInboundHandler<MqttMessage> {
-        private final String host;
-        private final ModuleId module;
-        private final String password;
-        private final AtomicReference<CountDownLatch> patches;
-        private final Runnable onSettled;
-        private final AtomicInteger failed;
-        private boolean settled;
-
-        ModuleConnection(String host, ModuleId module, String password, AtomicReference<CountDownLatch> patches,
-                         Runnable onSettled, AtomicInteger failed) {
-            this.host = host;
-            this.module = module;
-            this.password = password;
-            this.patches = patches;
-            this.onSettled = onSettled;
-            this.failed = failed;
-        }
-
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            String clientId = module.deviceId() + "/" + module.moduleId();
-            ctx.writeAndFlush(MqttMessageBuilders.connect()
-                    .protocolVersion(MqttVersion.MQTT_3_1_1)
-                    .clientId(clientId)
-                    .username(host + "/" + clientId + "/?api-version=2021-04-12")
-                    .password(password.getBytes(StandardCharsets.UTF_8))
-                    .cleanSession(false)
-                    .keepAlive(230)
-                    .build());
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, MqttMessage message) {
-            MqttMessageType type = message.fixedHeader().messageType();
-            if (type == MqttMessageType.CONNACK) {
-                if (((MqttConnAckMessage) message).variableHeader().connectReturnCode()
-                        != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-                    ctx.close();
-                    return;
-                }
-                ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1)
-                        .addSubscription(MqttQoS.AT_LEAST_ONCE, DESIRED_PATCHES).build());
-            } else if (type == MqttMessageType.SUBACK) {
-                settle(true);
-            } else if (type == MqttMessageType.PUBLISH) {
-                MqttPublishMessage publish = (MqttPublishMessage) message;
-                if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-                    ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
-                }
-                patches.get().countDown();
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            settle(false);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-
-        /** Reports once whether the connection got as far as its SUBACK. */
-        synchronized void settle(boolean subscribed) {
-            if (!settled) {
-                settled = true;
-                if (!subscribed) {
-                    failed.incrementAndGet();
-                }
-                onSettled.run();
-            }
-        }
     }
 
     private Connections() {
