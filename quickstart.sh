@@ -7,7 +7,8 @@
 # QUICKSTART_ADDRESS (default 127.0.0.10; binding port 443 needs root or the capability, see
 # hub-emulator/README.md). With IOTHUB_CONNECTION_STRING set, it runs against that hub; set
 # IOTHUB_CA_CERT too if that hub's certificate comes from a private CA.
-# Other settings: QUICKSTART_DEVICE_ID, QUICKSTART_MODULE_ID, QUICKSTART_DESIRED, JAVA.
+# Other settings: QUICKSTART_DEVICE_ID, QUICKSTART_MODULE_ID, QUICKSTART_DESIRED, JAVA, and
+# QUICKSTART_PROTOCOL, the receiver's protocol: mqtt (default), mqtt-ws, amqps or amqps-ws.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -17,6 +18,7 @@ ADDRESS="${QUICKSTART_ADDRESS:-127.0.0.10}"
 DEVICE_ID="${QUICKSTART_DEVICE_ID:-myFirstDevice}"
 MODULE_ID="${QUICKSTART_MODULE_ID:-myFirstModule}"
 DESIRED="${QUICKSTART_DESIRED:-{\"telemetryInterval\":122\}}"
+PROTOCOL="${QUICKSTART_PROTOCOL:-mqtt}"
 WAIT_SECONDS=60
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/quickstart.XXXXXX")"
@@ -120,9 +122,9 @@ run_tool create-module -c "$SERVICE_CONNECTION_STRING" "${CA_ARGS[@]}" --device-
 MODULE_CONNECTION_STRING="$(sed -n 's/^Module connection string: //p' "$WORK/create-module.out")"
 [[ -n "$MODULE_CONNECTION_STRING" ]] || fail "create-module printed no module connection string"
 
-step "receive-twin-patch: connect as the module and wait for one patch (in the background)"
+step "receive-twin-patch: connect as the module over $PROTOCOL and wait for one patch (in the background)"
 tool_command receive-twin-patch
-"${TOOL_COMMAND[@]}" -c "$MODULE_CONNECTION_STRING" "${CA_ARGS[@]}" \
+"${TOOL_COMMAND[@]}" -c "$MODULE_CONNECTION_STRING" "${CA_ARGS[@]}" --protocol "$PROTOCOL" \
   --count 1 --timeout "$WAIT_SECONDS" >"$WORK/receive-twin-patch.log" 2>&1 &
 RECEIVER_PID="$!"
 BACKGROUND_PIDS+=("$RECEIVER_PID")

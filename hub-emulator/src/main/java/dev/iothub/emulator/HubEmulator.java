@@ -34,7 +34,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A local Azure IoT Hub that the unmodified Azure IoT SDKs talk to: the identity registry and twins
- * over HTTPS on 443, the device twin API over MQTT on 8883 and over WebSocket on 443, all on one
+ * over HTTPS on 443, the device twin API over MQTT on 8883, AMQP on 5671 and both over WebSocket on 443, all on one
  * loopback address, which is also the hub's host name ({@code HostName=127.0.0.1}).
  *
  * <pre>{@code

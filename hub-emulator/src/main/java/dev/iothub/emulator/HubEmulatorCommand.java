@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
 @Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
         description = "A local Azure IoT Hub: the identity registry and twins over HTTPS (443), device twins over "
-                + "MQTT (8883) and MQTT over WebSocket (443), for the unmodified Azure IoT SDKs.",
+                + "MQTT (8883), AMQP (5671), and both over WebSocket (443), for the unmodified Azure IoT SDKs.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:--help or --version", "1:could not start (port taken or privileged, data directory in use...)",
                 "2:bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
@@ -83,7 +83,7 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         }, "hub-emulator-shutdown"));
         var out = new CommandLine(this).getOut();
         out.println("hub-emulator " + new Version().getVersion()[0] + " listening on " + address
-                + ": HTTPS and MQTT over WebSocket on 443, MQTT on 8883");
+                + ": HTTPS, and MQTT and AMQP over WebSocket, on 443; MQTT on 8883; AMQP on 5671");
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
         out.println("Service connection string: " + hub.serviceConnectionString());
         out.println("CA certificate: " + hub.caCertificatePem());

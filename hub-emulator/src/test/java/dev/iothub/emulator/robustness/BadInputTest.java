@@ -113,7 +113,7 @@ class BadInputTest {
 
     @Test
     void garbageBytesOnTheTlsPortsCloseTheConnection() throws Exception {
-        for (int port : new int[] {443, 8883}) {
+        for (int port : new int[] {443, 8883, 5671}) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(emulator.hub().hostName(), port), 5000);
                 socket.setSoTimeout(10_000);
@@ -127,11 +127,11 @@ class BadInputTest {
 
     @Test
     void garbageInsideTlsClosesTheConnection() throws Exception {
-        for (int port : new int[] {443, 8883}) {
+        for (int port : new int[] {443, 8883, 5671}) {
             try (SSLSocket socket = tls(port)) {
                 byte[] garbage = new byte[4096];
                 new Random(port).nextBytes(garbage);
-                garbage[0] = (byte) 0xF0; // MQTT packet type 15 does not exist; no HTTP method starts so either
+                garbage[0] = (byte) 0xF0; // MQTT packet type 15 does not exist; no HTTP method or AMQP header starts so
                 socket.getOutputStream().write(garbage);
                 socket.getOutputStream().flush();
                 assertClosed(socket.getInputStream());

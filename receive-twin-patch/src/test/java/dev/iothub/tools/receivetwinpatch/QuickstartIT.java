@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * quickstart.sh end to end, as a user runs it from the repository root. It lives in the last tool's
@@ -41,6 +43,19 @@ class QuickstartIT {
         // Everything it started is stopped: the address is free for a new emulator.
         try (var again = HubEmulator.builder().address("127.0.0.28").start()) {
             assertEquals("127.0.0.28", again.hostName());
+        }
+    }
+
+    /** The 2018 edition of the tutorial receives the patch over AMQP. */
+    @ParameterizedTest
+    @ValueSource(strings = {"amqps", "amqps-ws"})
+    void runsTheTutorialWithTheReceiverOverAmqp(String protocol) throws Exception {
+        try (JarRun run = quickstart(Map.of("QUICKSTART_ADDRESS", "127.0.0.31", "QUICKSTART_PROTOCOL", protocol))) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+            String out = run.out().toString();
+            assertTrue(out.contains("Connecting to 127.0.0.31 as module myFirstDevice/myFirstModule over " + protocol), out);
+            assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":122}"), out);
+            assertTrue(out.strip().endsWith("quickstart: OK - the module received the desired-property patch."), out);
         }
     }
 
