@@ -1,9 +1,9 @@
 package dev.iothub.bench;
 
+import dev.iothub.emulator.internal.amqp.ProtonBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.ByteBuffer;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
@@ -52,13 +52,7 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf bytes = (ByteBuf) message;
         try {
-            while (bytes.isReadable() && transport.capacity() > 0) {
-                ByteBuffer tail = transport.tail();
-                int length = Math.min(tail.remaining(), bytes.readableBytes());
-                bytes.readBytes(tail.slice().limit(length));
-                tail.position(tail.position() + length);
-                transport.process();
-            }
+            ProtonBytes.feed(transport, bytes);
         } catch (TransportException e) {
             module.failed(); // the engine has closed itself, with the error it sends the hub
         } finally {
@@ -74,16 +68,13 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
                 module.handle(event);
                 collector.pop();
             }
-            int pending = transport.pending();
-            if (pending <= 0) {
-                if (pending < 0) {
+            ByteBuf out = ProtonBytes.take(transport, ctx.alloc(), Integer.MAX_VALUE);
+            if (out == null) {
+                if (transport.pending() < 0) {
                     ctx.close(); // the engine has said all it will
                 }
                 return;
             }
-            ByteBuf out = ctx.alloc().buffer(pending);
-            out.writeBytes(transport.head().slice().limit(pending));
-            transport.pop(pending);
             ctx.writeAndFlush(out);
         }
     }

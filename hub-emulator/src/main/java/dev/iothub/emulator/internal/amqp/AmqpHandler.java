@@ -6,7 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.engine.Collector;
@@ -87,12 +86,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             return;
         }
         try {
-            while (!inputFailed && bytes.isReadable() && transport.capacity() > 0) {
-                ByteBuffer tail = transport.tail();
-                int length = Math.min(tail.remaining(), bytes.readableBytes());
-                bytes.readBytes(tail.slice().limit(length));
-                tail.position(tail.position() + length);
-                transport.process();
+            if (!inputFailed) {
+                ProtonBytes.feed(transport, bytes);
             }
         } catch (TransportException e) {
             // the engine has closed itself with the error it will send (a framing or decode error)
@@ -131,17 +126,12 @@ public final class AmqpHandler extends ChannelDuplexHandler {
                 connection.handle(event);
                 collector.pop();
             }
-            int pending = transport.pending();
-            if (pending > 0) {
-                ByteBuffer head = transport.head();
-                int length = Math.min(pending, MAX_WRITE);
-                ByteBuf out = ctx.alloc().buffer(length);
-                out.writeBytes(head.slice().limit(length));
-                transport.pop(length);
+            ByteBuf out = ProtonBytes.take(transport, ctx.alloc(), MAX_WRITE);
+            if (out != null) {
                 ctx.writeAndFlush(out);
             } else {
                 boolean awaitingClientClose = closeRequested != null && engine.getRemoteState() != EndpointState.CLOSED;
-                if (pending < 0 && !closing && !awaitingClientClose) {
+                if (transport.pending() < 0 && !closing && !awaitingClientClose) {
                     closing = true; // the engine has said all it will: the connection ends once that is sent
                     ChannelPromise closed = closeRequested != null ? closeRequested : ctx.newPromise();
                     ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(written -> ctx.close(closed));
