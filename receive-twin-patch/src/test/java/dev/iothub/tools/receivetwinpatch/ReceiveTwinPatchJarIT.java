@@ -1,7 +1,9 @@
 package dev.iothub.tools.receivetwinpatch;
 
 import static dev.iothub.tools.common.testing.Output.WAIT;
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.junit.HubEmulatorExtension;
@@ -33,6 +35,20 @@ class ReceiveTwinPatchJarIT {
             assertTrue(receiver.out().toString().contains("Connection status: DISCONNECTED (CLIENT_CLOSE)"), receiver.toString());
             assertTrue(receiver.out().toString().strip().endsWith("Closed the connection."), receiver.toString());
             assertEquals("", receiver.err().toString(), receiver.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void aWrongKeyExits1(String protocol) throws Exception {
+        String module = ServiceSide.createModule(EMULATOR.hub(), "wrong-key-" + protocol, "jar-module")
+                .replaceFirst("SharedAccessKey=.*$", "SharedAccessKey=" + BOGUS_KEY);
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                "--ca-cert", EMULATOR.hub().caCertificatePem().toString(), "--protocol", protocol)) {
+            assertEquals(1, receiver.exitCode(WAIT), receiver.toString());
+            assertTrue(receiver.err().toString().contains("receive-twin-patch: the hub refused the connection: unauthorized"),
+                    receiver.toString());
+            assertFalse(receiver.toString().contains(BOGUS_KEY), receiver.toString());
         }
     }
 }

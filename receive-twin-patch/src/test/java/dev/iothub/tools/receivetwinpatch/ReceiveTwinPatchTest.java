@@ -97,12 +97,10 @@ class ReceiveTwinPatchTest {
         assertTrue(receiver.out().toString().contains("Connection status: DISCONNECTED (CLIENT_CLOSE)"), receiver.toString());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
-    void aWrongKeyIsRefusedWithExit1AndTheKeyIsNeverPrinted(String protocol) {
+    @Test
+    void aWrongKeyIsRefusedWithExit1AndTheKeyIsNeverPrinted() {
         String wrongKey = moduleConnectionString.replaceFirst("SharedAccessKey=.*$", "SharedAccessKey=" + BOGUS_KEY);
-        Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()),
-                withHub(wrongKey, EMULATOR.hub(), "--protocol", protocol));
+        Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()), withHub(wrongKey, EMULATOR.hub()));
         assertFailure(receiver, 1, "the hub refused the connection: unauthorized");
     }
 

@@ -1,0 +1,71 @@
+package dev.iothub.tools.receivetwinpatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.iothub.emulator.HubEmulator;
+import dev.iothub.tools.common.testing.JarRun;
+import dev.iothub.tools.common.testing.ServiceSide;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The receiver's jar, as a user runs it, across a restart of the hub on the same data directory, over each protocol. The change is made while the
+ * receiver cannot connect: the hub at the receiver's address is down, and the same data directory is
+ * served for that one write by an emulator on another address (a fresh server certificate, the same
+ * CA, keys and twins). The hub keeps no notifications for disconnected clients, so the receiver only
+ * learns of the change by reading the twin after it reconnects; it must print it exactly once.
+ */
+class ReceiveTwinPatchReconnectIT {
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final String RECEIVERS_HUB = "127.0.0.25";
+    static final String OTHER_ADDRESS = "127.0.0.26";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void aChangeMadeWhileDisconnectedIsPrintedOnceAfterTheReconnect(String protocol, @TempDir Path data)
+            throws Exception {
+        HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).dataDirectory(data).start();
+        String module;
+        try {
+            module = ServiceSide.createModule(hub, "restart-device", "restart-module");
+        } catch (Exception e) {
+            hub.close();
+            throw e;
+        }
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                "--ca-cert", hub.caCertificatePem().toString(), "--protocol", protocol, "--count", "2",
+                "--timeout", "120")) {
+            try {
+                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
+                int live = ServiceSide.patchDesired(hub, "restart-device", "restart-module", "telemetryInterval", 10);
+                receiver.out().awaitContaining("Desired property patch ($version " + live + ")", WAIT);
+            } finally {
+                hub.close();
+            }
+            receiver.out().awaitContaining("Connection status: DISCONNECTED_RETRYING", WAIT);
+
+            int missed;
+            try (HubEmulator elsewhere = HubEmulator.builder().address(OTHER_ADDRESS).dataDirectory(data).start()) {
+                missed = ServiceSide.patchDesired(elsewhere, "restart-device", "restart-module", "telemetryInterval", 20);
+            }
+
+            try (HubEmulator restarted = HubEmulator.builder().address(RECEIVERS_HUB).dataDirectory(data).start()) {
+                assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
+            }
+            String out = receiver.out().toString();
+            assertTrue(out.contains("Desired properties changed while disconnected, now ($version " + missed
+                    + "): {\"telemetryInterval\":20}"), out);
+            assertEquals(1, Pattern.compile("\\$version " + missed + "\\)").matcher(out).results().count(), out);
+            assertFalse(out.contains("Desired property patch ($version " + missed + ")"), out);
+            assertTrue(out.indexOf("Connection status: CONNECTED") < out.lastIndexOf("Connection status: CONNECTED"),
+                    "connected twice\n" + out);
+        }
+    }
+}
