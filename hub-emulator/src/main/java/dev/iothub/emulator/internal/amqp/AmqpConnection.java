@@ -1,17 +1,11 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
-import dev.iothub.emulator.internal.device.DeviceRefusal;
-import dev.iothub.emulator.internal.model.IdentityId;
 import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -30,32 +24,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * IoT Hub's device endpoint over one AMQP connection, translated to the device side of the hub: sessions and
- * links opened as the client asks, identities authenticated by put-token on {@code $cbs}, and each link to a
- * device address ({@code /devices/{d}[/modules/{m}]/twin}, {@code .../messages/events}, ...) given to the
- * identity that owns it, or refused.
+ * links opened as the client asks, identities authenticated by put-token on {@code $cbs} ({@link CbsNode}), and
+ * each link to a device address ({@code /devices/{d}[/modules/{m}]/twin}, {@code .../messages/events}, ...)
+ * given to the identity that owns it, or refused.
  */
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final String CBS = "$cbs";
     private static final String UNAUTHORIZED = "amqp:unauthorized-access";
-    private static final String NOT_FOUND = "amqp:not-found";
+    static final String NOT_FOUND = "amqp:not-found";
     static final String ILLEGAL_STATE = "amqp:illegal-state";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
     /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
     private static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
 
-    private final DeviceHub devices;
-    private final AmqpHandler handler;
     private final SocketAddress remote;
-    private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
-    private final OutgoingLink cbsAnswers = new OutgoingLink();
-    private String hubName = "";
+    private final CbsNode cbs;
 
     AmqpConnection(DeviceHub devices, AmqpHandler handler, SocketAddress remote) {
-        this.devices = devices;
-        this.handler = handler;
         this.remote = remote;
+        this.cbs = new CbsNode(devices, handler, remote);
     }
 
     void handle(Event event) {
@@ -81,7 +70,7 @@ final class AmqpConnection {
 
     private void open(Connection connection) {
         String host = connection.getRemoteHostname();
-        hubName = host == null ? "" : host;
+        cbs.hubName(host);
         connection.setContainer("DeviceGateway_" + UUID.randomUUID().toString().replace("-", ""));
         connection.open();
         log.info("AMQP connection from {} opened (host {})", remote, host);
@@ -107,8 +96,8 @@ final class AmqpConnection {
         boolean receiving = link instanceof Receiver;
         String address = address(receiving ? link.getRemoteTarget() : link.getRemoteSource());
         if (CBS.equals(address)) {
-            accept(link, receiving ? Attached.receiving(this::putToken, () -> { })
-                    : Attached.sending(cbsAnswers, cbsAnswers::detach));
+            accept(link, receiving ? Attached.receiving(cbs::putToken, () -> { })
+                    : Attached.sending(cbs.answers(), cbs.answers()::detach));
             return;
         }
         LinkAddress parsed = LinkAddress.parse(address);
@@ -116,8 +105,7 @@ final class AmqpConnection {
             refuse(link, NOT_FOUND, address, "The link address did not match any of the expected formats.");
             return;
         }
-        AmqpIdentity owner = identities.values().stream()
-                .filter(identity -> identity.session().owns(parsed.owner())).findFirst().orElse(null);
+        AmqpIdentity owner = cbs.identityOwning(parsed.owner());
         if (owner == null) {
             refuse(link, UNAUTHORIZED, address, AmqpMessages.errorBody(401002, "Unauthorized access", Instant.now()).toString());
             return;
@@ -224,56 +212,9 @@ final class AmqpConnection {
         }
     }
 
-    /** A put-token on {@code $cbs}: the token's {@code sr} names the identity, which it authenticates (or renews). */
-    private void putToken(Message request) {
-        Object requestId = AmqpMessages.messageId(request);
-        Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
-        String type = String.valueOf(AmqpMessages.applicationProperty(request, "type"));
-        if (!"put-token".equals(AmqpMessages.applicationProperty(request, "operation"))
-                || !type.endsWith(":sastoken") || !(token instanceof String sasToken)) {
-            log.info("AMQP CBS request from {} refused (400): not a put-token of a SAS token", remote);
-            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, 400,
-                    "The request is not a put-token of a SharedAccessSignature (type servicebus.windows.net:sastoken)."));
-            return;
-        }
-        IdentityId id = null;
-        try {
-            id = devices.identityOf(sasToken);
-            AmqpIdentity known = identities.get(id);
-            if (known != null) {
-                devices.authenticate(id, sasToken); // a renewal: the links stay as they are
-            } else {
-                AmqpIdentity identity = new AmqpIdentity(id, handler);
-                identity.session(devices.connect(id, sasToken, identity));
-                identities.put(id, identity);
-                log.info("AMQP {} connected from {}", id, remote);
-            }
-            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
-        } catch (DeviceRefusal refusal) {
-            boolean notFound = refusal.reason() == DeviceRefusal.Reason.NOT_FOUND;
-            log.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
-            cbsAnswers.send(AmqpMessages.cbsResponse(requestId, notFound ? 404 : 401, notFound
-                    ? "Device " + id + " at IotHub " + hubName + " not registered."
-                    : "Unauthorized: " + refusal.getMessage() + "."));
-        }
-    }
-
-    /** The hub dropped {@code identity} (deleted): its links are detached, the connection's others go on. */
-    void forget(AmqpIdentity identity, String why) {
-        if (identities.remove(identity.id(), identity)) {
-            identity.detachAll(NOT_FOUND, why);
-            identity.session().close();
-            log.info("AMQP {} disconnected: {}", identity.id(), why);
-        }
-    }
-
     /** The network connection is gone: every identity on it is disconnected. */
     void closed() {
-        for (AmqpIdentity identity : List.copyOf(identities.values())) {
-            identity.session().close();
-            log.info("AMQP {} disconnected", identity.id());
-        }
-        identities.clear();
+        cbs.closed();
         log.info("AMQP connection from {} closed", remote);
     }
 

@@ -105,10 +105,6 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         pump();
     }
 
-    AmqpConnection connection() {
-        return connection;
-    }
-
     /** Runs {@code work} on this connection's thread, then sends what it made the engine say. */
     void execute(Runnable work) {
         ctx.executor().execute(() -> {

@@ -25,13 +25,15 @@ final class AmqpIdentity implements DeviceConnection {
 
     private final IdentityId id;
     private final AmqpHandler handler;
+    private final CbsNode cbs;
     private final OutgoingLink twinAnswers = new OutgoingLink();
     private final List<Link> links = new ArrayList<>();
     private DeviceSession session;
 
-    AmqpIdentity(IdentityId id, AmqpHandler handler) {
+    AmqpIdentity(IdentityId id, AmqpHandler handler, CbsNode cbs) {
         this.id = id;
         this.handler = handler;
+        this.cbs = cbs;
     }
 
     IdentityId id() {
@@ -102,7 +104,7 @@ final class AmqpIdentity implements DeviceConnection {
     /** The hub ends this identity's links (it was deleted); other identities on the connection go on. */
     @Override
     public void close(String why) {
-        handler.execute(() -> handler.connection().forget(this, why));
+        handler.execute(() -> cbs.forget(this, why));
     }
 
     /** Detaches every link of this identity with {@code condition}. */

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.amqp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
@@ -36,7 +37,7 @@ final class OutgoingLink {
     void flush() {
         while (sender != null && sender.getCredit() > 0 && !waiting.isEmpty()) {
             byte[] message = waiting.remove();
-            Delivery delivery = sender.delivery(Long.toString(nextTag++).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Delivery delivery = sender.delivery(Long.toString(nextTag++).getBytes(StandardCharsets.US_ASCII));
             sender.send(message, 0, message.length);
             sender.advance();
             if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {

@@ -1,0 +1,106 @@
+package dev.iothub.emulator.internal.amqp;
+
+import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.device.DeviceRefusal;
+import dev.iothub.emulator.internal.model.IdentityId;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code $cbs} node of one AMQP connection: each put-token authenticates (or renews) the identity its
+ * token's {@code sr} names, and the identities let in so far are the ones this connection's links may serve.
+ * A failed put-token leaves the connection open, as on the hub: the client decides what to do.
+ */
+final class CbsNode {
+    private static final Logger log = LoggerFactory.getLogger(CbsNode.class);
+
+    private final DeviceHub devices;
+    private final AmqpHandler handler;
+    private final SocketAddress remote;
+    private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
+    private final OutgoingLink answers = new OutgoingLink();
+    private String hubName = "";
+
+    CbsNode(DeviceHub devices, AmqpHandler handler, SocketAddress remote) {
+        this.devices = devices;
+        this.handler = handler;
+        this.remote = remote;
+    }
+
+    /** The hub's name in answers: the host the client said it called, in its Open. */
+    void hubName(String name) {
+        this.hubName = name == null ? "" : name;
+    }
+
+    /** The client's link that takes this node's answers. */
+    OutgoingLink answers() {
+        return answers;
+    }
+
+    /** A put-token request: answered with 200, 401 or 404 (400 for anything else), as an AMQP int. */
+    void putToken(Message request) {
+        Object requestId = AmqpMessages.messageId(request);
+        Object token = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
+        String type = String.valueOf(AmqpMessages.applicationProperty(request, "type"));
+        if (!"put-token".equals(AmqpMessages.applicationProperty(request, "operation"))
+                || !type.endsWith(":sastoken") || !(token instanceof String sasToken)) {
+            log.info("AMQP CBS request from {} refused (400): not a put-token of a SAS token", remote);
+            answers.send(AmqpMessages.cbsResponse(requestId, 400,
+                    "The request is not a put-token of a SharedAccessSignature (type servicebus.windows.net:sastoken)."));
+            return;
+        }
+        IdentityId id = null;
+        try {
+            id = devices.identityOf(sasToken);
+            if (identities.containsKey(id)) {
+                devices.authenticate(id, sasToken); // a renewal: the links stay as they are
+            } else {
+                AmqpIdentity identity = new AmqpIdentity(id, handler, this);
+                identity.session(devices.connect(id, sasToken, identity));
+                identities.put(id, identity);
+                log.info("AMQP {} connected from {}", id, remote);
+            }
+            answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+        } catch (DeviceRefusal refusal) {
+            boolean notFound = refusal.reason() == DeviceRefusal.Reason.NOT_FOUND;
+            log.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
+            answers.send(AmqpMessages.cbsResponse(requestId, notFound ? 404 : 401, notFound
+                    ? "Device " + id + " at IotHub " + hubName + " not registered."
+                    : "Unauthorized: " + refusal.getMessage() + "."));
+        }
+    }
+
+    /** The identity let in on this connection whose resources {@code owner}'s are, or null: no identity reaches another's. */
+    AmqpIdentity identityOwning(IdentityId owner) {
+        for (AmqpIdentity identity : identities.values()) {
+            if (identity.session().owns(owner)) {
+                return identity;
+            }
+        }
+        return null;
+    }
+
+    /** The hub dropped {@code identity} (it was deleted): its links are detached, the connection's others go on. */
+    void forget(AmqpIdentity identity, String why) {
+        if (identities.remove(identity.id(), identity)) {
+            identity.detachAll(AmqpConnection.NOT_FOUND, why);
+            identity.session().close();
+            log.info("AMQP {} disconnected: {}", identity.id(), why);
+        }
+    }
+
+    /** The network connection is gone: every identity on it is disconnected. */
+    void closed() {
+        for (AmqpIdentity identity : List.copyOf(identities.values())) {
+            identity.session().close();
+            log.info("AMQP {} disconnected", identity.id());
+        }
+        identities.clear();
+    }
+}
