@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.ReportedPropertiesUpdateResponse;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
@@ -185,6 +186,23 @@ class DeviceSdkTest {
         client.open(false);
 
         client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("{\"temperature\":21}"), 10_000);
+    }
+
+    /** The hub ends a deleted identity's connection (and lets it in no more, so the SDK retries in vain). */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void deletingTheIdentityEndsItsConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = "deleted-" + kind + "-" + protocol;
+        client = kind.client(deviceId, kind.create(deviceId), protocol);
+        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+        client.open(false);
+        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+
+        registry().removeDevice(deviceId);
+
+        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
+        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
+                "the connection did not end: " + status);
     }
 
     @ParameterizedTest(name = "{1} over {0}")
