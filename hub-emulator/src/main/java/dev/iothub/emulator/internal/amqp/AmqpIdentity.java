@@ -48,7 +48,7 @@ final class AmqpIdentity implements DeviceConnection {
         this.session = opened;
     }
 
-    /** What a link of this identity to {@code endpoint} is for; {@code receiving} is the hub's end of a client sender. */
+    /** What a link of this identity to {@code address} ({@code addressText} as the client wrote it) is for. */
     Attached attach(Link link, LinkAddress address, String addressText) {
         links.add(link);
         boolean receiving = link instanceof Receiver;
@@ -64,8 +64,8 @@ final class AmqpIdentity implements DeviceConnection {
             // telemetry and method responses are taken and dropped; the hub sends nothing on the others
             case TELEMETRY, METHODS -> receiving
                     ? Attached.receiving(message -> session.messageReceived(addressText), forget)
-                    : new Attached(null, null, forget);
-            case CLOUD_TO_DEVICE -> new Attached(null, null, forget);
+                    : Attached.silent(forget);
+            case CLOUD_TO_DEVICE -> Attached.silent(forget);
         };
     }
 

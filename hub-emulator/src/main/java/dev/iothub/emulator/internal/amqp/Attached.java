@@ -18,7 +18,7 @@ record Attached(Consumer<Message> received, OutgoingLink outgoing, Runnable deta
     }
 
     /** A link the hub accepts and never sends on (cloud-to-device, methods: not emulated). */
-    static Attached silent() {
-        return new Attached(null, null, () -> { });
+    static Attached silent(Runnable detached) {
+        return new Attached(null, null, detached);
     }
 }

@@ -24,10 +24,6 @@ final class OutgoingLink {
         flush();
     }
 
-    boolean isAttached() {
-        return sender != null;
-    }
-
     void send(Message message) {
         waiting.add(AmqpMessages.encode(message));
         flush();
