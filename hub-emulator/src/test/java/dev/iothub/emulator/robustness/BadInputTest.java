@@ -1,15 +1,15 @@
 package dev.iothub.emulator.robustness;
 
+import static dev.iothub.emulator.testing.RawRest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
-import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.RawRest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -25,13 +25,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -42,12 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BadInputTest {
     @RegisterExtension
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.6");
-    private static final String API = "?api-version=2021-04-12";
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .sslContext(emulator.hub().clientSslContext())
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final String API = RawRest.API;
 
     @AfterEach
     void theEmulatorStillServes() throws Exception {
@@ -199,33 +189,17 @@ class BadInputTest {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String body, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + emulator.hub().hostName() + path))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json; charset=utf-8")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> send(String method, String path, String body, String authorization)
+            throws Exception {
+        return new RawRest(emulator.hub()).send(method, path, body, authorization);
     }
 
     private static String token() {
-        String connectionString = emulator.hub().serviceConnectionString();
-        String key = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
-        return SharedAccessSignature.sign(emulator.hub().hostName(), key, "iothubowner", Instant.now().plusSeconds(300));
+        return new RawRest(emulator.hub()).ownerToken();
     }
 
     private static void assertNotEmulated(HttpResponse<String> response, String feature) throws IOException {
         assertError(response, 501, "NotImplemented");
         assertTrue(response.body().contains("does not emulate " + feature), response.body());
-    }
-
-    private static void assertError(HttpResponse<String> response, int status, String errorCode) throws IOException {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals(errorCode, response.headers().firstValue("iothub-errorcode").orElse(null));
-        JsonNode body = Json.MAPPER.readTree(response.body());
-        assertTrue(body.path("Message").asText().startsWith("ErrorCode:" + errorCode + ";"), response.body());
-        assertTrue(body.path("ExceptionMessage").asText().startsWith("Tracking ID:"), response.body());
     }
 }

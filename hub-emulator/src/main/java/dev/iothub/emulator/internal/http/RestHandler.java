@@ -49,13 +49,15 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
             answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
                     clock.instant());
         } else {
-            QueryStringDecoder target = new QueryStringDecoder(http.uri());
-            List<String> versions = target.parameters().get("api-version");
-            RestRequest request = RestRequest.of(http.method().name(), target.rawPath(),
-                    versions == null ? null : versions.get(0), http.headers()::get, ByteBufUtil.getBytes(http.content()));
-            path = request.path();
-            method = request.method();
-            answer = routes.answer(request);
+            RestRequest request = read(http);
+            if (request == null) {
+                answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid,
+                        "The request target is malformed (a percent-escape that is not one)."), clock.instant());
+            } else {
+                path = request.path();
+                method = request.method();
+                answer = routes.answer(request);
+            }
         }
         FullHttpResponse response = toHttp(answer);
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
@@ -67,6 +69,18 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
         log.info("{} {} {} {} ms", method, path, answer.status(), elapsedMillis);
+    }
+
+    /** The request as the service surface reads it, or null if its target cannot be decoded. */
+    private static RestRequest read(FullHttpRequest http) {
+        try {
+            QueryStringDecoder target = new QueryStringDecoder(http.uri());
+            List<String> versions = target.parameters().get("api-version");
+            return RestRequest.of(http.method().name(), target.rawPath(), versions == null ? null : versions.get(0),
+                    http.headers()::get, ByteBufUtil.getBytes(http.content()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static FullHttpResponse toHttp(RestResponse answer) {

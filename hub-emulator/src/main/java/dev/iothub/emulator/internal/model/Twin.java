@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 
-/** A twin's stored state. Treated as immutable: {@link TwinUpdates} makes the changed copies. */
+/** A twin's stored state. Treated as immutable: the twin package's {@code TwinUpdates} makes the changed copies. */
 public record Twin(ObjectNode tags, TwinProperties desired, TwinProperties reported, long version) {
 
-    public static Twin empty() {
-        return new Twin(JsonNodeFactory.instance.objectNode(), TwinProperties.empty(), TwinProperties.empty(), 1);
+    /**
+     * A new identity's twin: no tags and no properties, both sides stamped with the time it was made
+     * ({@code $lastUpdated}, in the hub's format), as the hub's are from the start.
+     */
+    public static Twin created(String lastUpdated) {
+        return new Twin(JsonNodeFactory.instance.objectNode(), TwinProperties.created(lastUpdated),
+                TwinProperties.created(lastUpdated), 1);
     }
 
     /** The hub's twin etag is the base64 of the twin version as eight big-endian bytes ({@code AAAAAAAAAAE=} for 1). */

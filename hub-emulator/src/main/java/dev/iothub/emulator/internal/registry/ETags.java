@@ -20,13 +20,13 @@ public final class ETags {
     }
 
     /**
-     * Checks If-Match against the current etag: {@code *} or no header matches anything; {@code "x"}
-     * and {@code W/"x"} compare x. An unquoted value is compared too when {@code enforceUnquoted}: the
-     * registry does, while the hub was seen not to enforce an unquoted If-Match on twins
-     * (azure-iot-sdk-java issue 574).
+     * Checks If-Match against the current etag: {@code *}, {@code "*"} (as the Node and C# service SDKs send
+     * it) or no header matches anything; {@code "x"} and {@code W/"x"} compare x. An unquoted value is compared
+     * too when {@code enforceUnquoted}: the registry does, while the hub was seen not to enforce an unquoted
+     * If-Match on twins (azure-iot-sdk-java issue 574).
      */
     public static void checkIfMatch(String ifMatch, String current, boolean enforceUnquoted) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*") || ifMatch.trim().equals("\"*\"")) {
             return;
         }
         String value = ifMatch.trim();

@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.registry;
 import dev.iothub.emulator.internal.auth.Keys;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Authentication;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -10,9 +11,11 @@ import dev.iothub.emulator.internal.model.Twin;
 import dev.iothub.emulator.internal.store.HubStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -74,9 +77,10 @@ public final class IdentityRegistry {
             if (draft.id().isModule() && store.find(draft.id().deviceOnly()).isEmpty()) {
                 throw notFound(draft.id().deviceOnly());
             }
+            Instant now = clock.instant();
             created = new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
-                    draft.statusReason(), clock.instant(), withKeys(draft.authentication()), draft.managedBy(),
-                    draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.empty());
+                    draft.statusReason(), now, withKeys(draft.authentication()), draft.managedBy(),
+                    draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.created(Json.timestamp(now)));
             written = store.putPending(created);
         }
         written.awaitDurable();
@@ -115,10 +119,10 @@ public final class IdentityRegistry {
 
     /**
      * Changes a twin under the write lock and returns once the change is durable. {@code whenDurable} then
-     * gets the changed identity, in the order of the changes: a device never hears of a change that a crash
-     * could take back, and hears of a twin's versions in order.
+     * gets the identity before and after the change, in the order of the changes: a device never hears of a
+     * change that a crash could take back, and hears of a twin's versions in order.
      */
-    public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, Consumer<Identity> whenDurable) {
+    public Identity updateTwin(IdentityId id, UnaryOperator<Twin> change, BiConsumer<Identity, Identity> whenDurable) {
         IdentityIds.check(id);
         Identity updated;
         HubStore.Pending written;
@@ -127,7 +131,7 @@ public final class IdentityRegistry {
             Identity current = store.find(id).orElseThrow(() -> notFound(id));
             Identity changed = current.withTwin(change.apply(current.twin()));
             written = store.putPending(changed);
-            ticket = afterDurable.add(() -> whenDurable.accept(changed));
+            ticket = afterDurable.add(() -> whenDurable.accept(current, changed));
             updated = changed;
         }
         written.awaitDurable();

@@ -105,6 +105,19 @@ public final class TwinJson {
         return propertiesPatch("properties.desired", (ObjectNode) desired);
     }
 
+    /** Whether a service PATCH's body removes every desired property: {@code "properties":{"desired":null}}. */
+    public static boolean removesDesired(ObjectNode body) {
+        JsonNode properties = body.get("properties");
+        return properties != null && properties.isObject() && properties.has("desired") && properties.get("desired").isNull();
+    }
+
+    /** The patch that removes each of {@code values}: every key set to null. */
+    public static ObjectNode removing(ObjectNode values) {
+        ObjectNode patch = Json.object();
+        values.fieldNames().forEachRemaining(patch::putNull);
+        return patch;
+    }
+
     /**
      * A patch of one property side, without the {@code $version} and {@code $metadata} a client may
      * send back from a twin it read: the hub keeps those itself.

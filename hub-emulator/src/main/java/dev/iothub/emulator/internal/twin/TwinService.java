@@ -38,16 +38,23 @@ public final class TwinService {
         return registry.get(id);
     }
 
-    /** A service PATCH: merges the body's tags and desired properties. */
+    /**
+     * A service PATCH: merges the body's tags and desired properties. A null {@code properties.desired} removes
+     * every desired property, and the device hears of it as a patch setting each of them to null.
+     */
     public Identity patch(IdentityId id, ObjectNode body, String ifMatch) {
         ObjectNode tags = TwinJson.tags(body);
         ObjectNode desired = TwinJson.desired(body);
+        boolean removeDesired = TwinJson.removesDesired(body);
         return registry.updateTwin(id, twin -> {
             ETags.checkIfMatch(ifMatch, twin.etag(), false);
-            return checked(TwinUpdates.patch(twin, tags, desired, clock.instant()), tags != null, desired != null, false);
-        }, updated -> {
-            if (desired != null) {
-                notifyDesired(id, TwinJson.withVersion(desired, updated.twin().desired().version()));
+            ObjectNode desiredPatch = removeDesired ? TwinJson.removing(twin.desired().values()) : desired;
+            return checked(TwinUpdates.patch(twin, tags, desiredPatch, clock.instant()), tags != null,
+                    desiredPatch != null, false);
+        }, (before, after) -> {
+            ObjectNode applied = removeDesired ? TwinJson.removing(before.twin().desired().values()) : desired;
+            if (applied != null) {
+                notifyDesired(id, TwinJson.withVersion(applied, after.twin().desired().version()));
             }
         });
     }
@@ -60,8 +67,8 @@ public final class TwinService {
             ETags.checkIfMatch(ifMatch, twin.etag(), false);
             return checked(TwinUpdates.replace(twin, tags == null ? Json.object() : tags,
                     desired == null ? Json.object() : desired, clock.instant()), true, true, false);
-        }, updated -> notifyDesired(id,
-                TwinJson.withVersion(updated.twin().desired().values(), updated.twin().desired().version())));
+        }, (before, after) -> notifyDesired(id,
+                TwinJson.withVersion(after.twin().desired().values(), after.twin().desired().version())));
     }
 
     /** A device's reported-properties patch; answers the new reported {@code $version}. */
@@ -69,7 +76,7 @@ public final class TwinService {
         ObjectNode reported = TwinJson.propertiesPatch("properties.reported", patch);
         Identity updated = registry.updateTwin(id,
                 twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant()), false, false, true),
-                durable -> { });
+                (before, after) -> { });
         return updated.twin().reported().version();
     }
 

@@ -33,7 +33,7 @@ final class SampleIdentities {
         ObjectNode desired = Json.object().put("interval", 30);
         desired.putObject("limits").put("max", 100).putArray("modes").add("eco").add("fast");
         ObjectNode reported = Json.object().put("firmware", "1.2.3").putNull("gone");
-        Twin twin = TwinUpdates.patch(Twin.empty(), tags, desired, NOW);
+        Twin twin = TwinUpdates.patch(Twin.created("2026-01-01T00:00:00.0000000Z"), tags, desired, NOW);
         twin = TwinUpdates.patchReported(twin, reported, NOW.plusSeconds(1));
         return new Identity(id, "gen-" + id, "etag-" + id, Identity.ENABLED, null, null,
                 Authentication.sas("primary-" + id, "secondary-" + id), null, false, null, List.of(), twin);
@@ -47,6 +47,6 @@ final class SampleIdentities {
     static Identity edgeDevice(String deviceId) {
         return new Identity(IdentityId.device(deviceId), "gen", "etag", "disabled", "maintenance", NOW,
                 new Authentication("selfSigned", null, null, "AB12", "CD34"), "operator", true,
-                "ms-azure-iot-edge://" + deviceId + "-1", List.of("ms-azure-iot-edge://parent-2"), Twin.empty());
+                "ms-azure-iot-edge://" + deviceId + "-1", List.of("ms-azure-iot-edge://parent-2"), Twin.created("2026-01-01T00:00:00.0000000Z"));
     }
 }

@@ -81,6 +81,6 @@ class DesiredNotificationTest {
 
     private static Identity draft(IdentityId id) {
         return new Identity(id, null, null, Identity.ENABLED, null, null, Authentication.sas(null, null), null, false,
-                null, List.of(), Twin.empty());
+                null, List.of(), Twin.created("2026-01-01T00:00:00.0000000Z"));
     }
 }

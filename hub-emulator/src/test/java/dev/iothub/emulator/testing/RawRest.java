@@ -1,0 +1,61 @@
+package dev.iothub.emulator.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.iothub.emulator.HubEmulator;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+/** REST calls to the emulator as any client may send them, headers and all, for what the Java SDK never sends. */
+public final class RawRest {
+    public static final String API = "?api-version=2021-04-12";
+
+    private final HubEmulator hub;
+    private final HttpClient http;
+
+    public RawRest(HubEmulator hub) {
+        this.hub = hub;
+        this.http = HttpClient.newBuilder().sslContext(hub.clientSslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Sends {@code body} (or none) with the given Authorization (or none) and further {@code headers}, name then value. */
+    public HttpResponse<String> send(String method, String path, String body, String authorization, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + hub.hostName() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A token of iothubowner, valid for five minutes. */
+    public String ownerToken() {
+        String connectionString = hub.serviceConnectionString();
+        String key = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
+        return SharedAccessSignature.sign(hub.hostName(), key, "iothubowner", Instant.now().plusSeconds(300));
+    }
+
+    /** The hub's error: the status, the {@code iothub-errorcode} header, and the body that names the code again. */
+    public static void assertError(HttpResponse<String> response, int status, String errorCode) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(errorCode, response.headers().firstValue("iothub-errorcode").orElse(null));
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        assertTrue(body.path("Message").asText().startsWith("ErrorCode:" + errorCode + ";"), response.body());
+        assertTrue(body.path("ExceptionMessage").asText().startsWith("Tracking ID:"), response.body());
+    }
+}
