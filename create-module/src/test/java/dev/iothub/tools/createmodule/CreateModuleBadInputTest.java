@@ -55,6 +55,14 @@ class CreateModuleBadInputTest {
         assertBadInput(run("-c", SERVICE, "--device-id", ""), "is empty");
     }
 
+    /** IoT Hub allows these, but the service SDK would send them in URLs unencoded: refused before sending. */
+    @Test
+    void idsTheServiceSdkCannotCarry() {
+        assertBadInput(run("-c", SERVICE, "--device-id", "x%y"), "the id 'x%y' has a '%': IoT Hub allows it");
+        assertBadInput(run("-c", SERVICE, "--device-id", "x#y"), "has a '#'");
+        assertBadInput(run("-c", SERVICE, "--module-id", "m?1"), "has a '?'");
+    }
+
     @Test
     void caCertificateThatIsMissingOrNotPem(@TempDir Path dir) throws Exception {
         assertBadInput(run("-c", SERVICE, "--ca-cert", dir.resolve("missing.pem").toString()), "no such file");

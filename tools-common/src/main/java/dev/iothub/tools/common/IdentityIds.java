@@ -27,11 +27,28 @@ public final class IdentityIds {
         return id;
     }
 
-    /** picocli converter for {@code --device-id} and {@code --module-id}. */
+    /**
+     * Returns the id if IoT Hub accepts it and the service SDK can carry it: iot-service-client 2.1.9 puts ids
+     * into request URLs as they are, so a {@code %}, {@code #} or {@code ?} in one would reach the hub as another
+     * request. Otherwise throws IllegalArgumentException saying so.
+     */
+    public static String checkForServiceSdk(String what, String id) {
+        check(what, id);
+        for (char c : new char[] {'%', '#', '?'}) {
+            if (id.indexOf(c) >= 0) {
+                throw new IllegalArgumentException(what + " '" + id + "' has a '" + c + "': IoT Hub allows it, but the"
+                        + " Azure IoT service SDK these tools use puts ids into URLs unencoded, so the hub would"
+                        + " read another request; manage this identity with the Azure CLI or the REST API");
+            }
+        }
+        return id;
+    }
+
+    /** picocli converter for {@code --device-id} and {@code --module-id}, which the service SDK sends. */
     public static final class Converter extends CheckingConverter<String> {
         @Override
         protected String parse(String value) {
-            return check("the id", value);
+            return checkForServiceSdk("the id", value);
         }
     }
 }

@@ -46,5 +46,6 @@ class UpdateModuleTwinBadInputTest {
         assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=%%%"),
                 "not a valid base64 key");
         assertBadInput(run("-c", SERVICE, "--module-id", "a/b"), "is not a valid IoT Hub id");
+        assertBadInput(run("-c", SERVICE, "--device-id", "x#y"), "the id 'x#y' has a '#': IoT Hub allows it");
     }
 }
