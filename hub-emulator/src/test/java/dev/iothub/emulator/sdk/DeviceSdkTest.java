@@ -205,6 +205,31 @@ class DeviceSdkTest {
                 "the connection did not end: " + status);
     }
 
+    /** The hub keeps one connection per identity: a second one, over any protocol, ends the first. */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void aSecondConnectionOfTheSameIdentityEndsTheFirst(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = "twice-" + kind + "-" + protocol;
+        String key = kind.create(deviceId);
+        client = kind.client(deviceId, key, protocol);
+        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+        client.open(false);
+        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        IotHubClientProtocol other = protocol == IotHubClientProtocol.MQTT ? IotHubClientProtocol.AMQPS : IotHubClientProtocol.MQTT;
+        InternalClient second = kind.client(deviceId, key, other);
+        try {
+            second.open(false);
+
+            IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
+            assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
+                    "the first connection did not end: " + status);
+        } finally {
+            client.close(); // before the second: the two would take each other's place as long as both retry
+            client = null;
+            second.close();
+        }
+    }
+
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void aWrongKeyIsUnauthorized(IotHubClientProtocol protocol, Kind kind) throws Exception {

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.amqp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.device.DeviceConnection;
+import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -101,9 +102,9 @@ final class AmqpIdentity implements DeviceConnection {
         handler.execute(() -> twinAnswers.send(AmqpMessages.desiredChange(patch)));
     }
 
-    /** The hub ends this identity's links (it was deleted); other identities on the connection go on. */
+    /** The hub ends this identity's links (deleted, or connected anew elsewhere); other identities on the connection go on. */
     @Override
-    public void close(String why) {
+    public void close(Ending why) {
         handler.execute(() -> cbs.forget(this, why));
     }
 

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
+import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
@@ -86,10 +87,15 @@ final class CbsNode {
         return null;
     }
 
-    /** The hub dropped {@code identity} (it was deleted): its links are detached, the connection's others go on. */
-    void forget(AmqpIdentity identity, String why) {
+    /**
+     * The hub ended {@code identity}'s session: its links are detached, {@code amqp:not-found} if it was deleted,
+     * {@code amqp:link:stolen} if a newer connection of it took its place, as the hub does; the connection's
+     * other identities go on.
+     */
+    void forget(AmqpIdentity identity, Ending why) {
         if (identities.remove(identity.id(), identity)) {
-            identity.detachAll(AmqpConnection.NOT_FOUND, why);
+            identity.detachAll(why == Ending.REPLACED ? "amqp:link:stolen" : AmqpConnection.NOT_FOUND, "The hub "
+                    + "ended the links of " + identity.id() + ": " + why + ".");
             identity.session().close();
             log.info("AMQP {} disconnected: {}", identity.id(), why);
         }

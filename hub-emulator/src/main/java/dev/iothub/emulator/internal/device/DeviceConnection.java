@@ -12,6 +12,6 @@ public interface DeviceConnection {
     /** A desired-properties change, with {@code $version} set: only after a subscription, in version order. */
     void desiredChanged(ObjectNode patch);
 
-    /** The hub ends the connection, e.g. because its identity was deleted; {@code why} is for the log. */
-    void close(String why);
+    /** The hub ends the connection, for the reason given. */
+    void close(Ending why);
 }

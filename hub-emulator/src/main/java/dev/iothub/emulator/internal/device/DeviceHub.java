@@ -12,7 +12,6 @@ import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,7 +25,8 @@ public final class DeviceHub {
     private final TwinService twins;
     private final DeviceAuthenticator authenticator;
     private final HubNames names;
-    private final Map<IdentityId, Set<DeviceSession>> sessions = new ConcurrentHashMap<>();
+    /** The open session of each identity connected: one at most. */
+    private final Map<IdentityId, DeviceSession> sessions = new ConcurrentHashMap<>();
 
     public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names) {
         this.registry = registry;
@@ -84,20 +84,24 @@ public final class DeviceHub {
         return identity;
     }
 
-    /** Authenticates {@code id} and opens its session on {@code connection}. */
+    /**
+     * Authenticates {@code id} and opens its session on {@code connection}. A session the identity already had,
+     * over any protocol, ends: the hub keeps one connection per identity.
+     */
     public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection) throws DeviceRefusal {
         authenticate(id, sasToken);
         DeviceSession session = new DeviceSession(this, id, connection);
-        sessions.computeIfAbsent(id, key -> ConcurrentHashMap.newKeySet()).add(session);
         states().connected(id);
+        DeviceSession older = sessions.put(id, session);
+        if (older != null) {
+            older.close();
+            older.connection().close(Ending.REPLACED);
+        }
         return session;
     }
 
     void closed(DeviceSession session) {
-        sessions.computeIfPresent(session.identity(), (key, open) -> {
-            open.remove(session);
-            return open.isEmpty() ? null : open;
-        });
+        sessions.remove(session.identity(), session);
         states().disconnected(session.identity());
     }
 
@@ -111,17 +115,17 @@ public final class DeviceHub {
 
     /** Runs once the change is durable, in version order: the connections keep that order. */
     private void desiredChanged(IdentityId id, ObjectNode patch) {
-        Set<DeviceSession> open = sessions.get(id);
-        if (open != null) {
-            open.forEach(session -> session.desiredChanged(patch));
+        DeviceSession session = sessions.get(id);
+        if (session != null) {
+            session.desiredChanged(patch);
         }
     }
 
     /** The hub drops the connections of a deleted identity, and of a deleted device's modules. */
     private void identityDeleted(IdentityId deleted) {
-        sessions.forEach((id, open) -> {
+        sessions.forEach((id, session) -> {
             if (IdentityId.isWithin(id, deleted)) {
-                open.forEach(session -> session.connection().close(id + " was deleted"));
+                session.connection().close(Ending.IDENTITY_DELETED);
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.mqtt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.device.DeviceConnection;
+import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.json.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,7 +42,7 @@ final class MqttDeviceConnection implements DeviceConnection {
     }
 
     @Override
-    public void close(String why) {
+    public void close(Ending why) {
         log.info("MQTT connection from {} closed: {}", channel.remoteAddress(), why);
         channel.close();
     }

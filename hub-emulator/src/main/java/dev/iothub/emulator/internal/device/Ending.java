@@ -1,0 +1,23 @@
+package dev.iothub.emulator.internal.device;
+
+/** Why the hub ends a device's connection; each protocol says it in its own terms. */
+public enum Ending {
+    /** The identity (or, for a module, its device) was deleted. */
+    IDENTITY_DELETED("the identity was deleted"),
+    /**
+     * A newer connection of the same identity took its place: the hub keeps one per identity, as an MQTT
+     * server keeps one per client id (MQTT 3.1.1, 3.1.4).
+     */
+    REPLACED("a newer connection of the same identity took its place");
+
+    private final String description;
+
+    Ending(String description) {
+        this.description = description;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
