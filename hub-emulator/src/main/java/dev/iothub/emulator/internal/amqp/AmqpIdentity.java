@@ -60,7 +60,7 @@ final class AmqpIdentity implements DeviceConnection {
                     : Attached.sending(twinAnswers, () -> {
                         forget.run();
                         twinAnswers.detach();
-                        session.subscribeToDesired(false);
+                        session.unsubscribeFromDesired();
                     });
             // telemetry and method responses are taken and dropped; the hub sends nothing on the others
             case TELEMETRY, METHODS -> receiving
@@ -83,7 +83,11 @@ final class AmqpIdentity implements DeviceConnection {
                 long version = session.patchReported(AmqpMessages.body(request));
                 answer = AmqpMessages.response(correlationId, 204, version, null);
             } else if (("PUT".equals(operation) || "DELETE".equals(operation)) && DESIRED_NOTIFICATIONS.equals(resource)) {
-                session.subscribeToDesired("PUT".equals(operation));
+                if ("PUT".equals(operation)) {
+                    session.subscribeToDesired(0);
+                } else {
+                    session.unsubscribeFromDesired();
+                }
                 answer = AmqpMessages.response(correlationId, 200, null, null);
             } else {
                 throw HubException.badFormat("The twin operation '" + operation + "' on '" + resource

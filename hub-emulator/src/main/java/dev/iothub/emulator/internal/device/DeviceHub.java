@@ -89,8 +89,14 @@ public final class DeviceHub {
      * over any protocol, ends: the hub keeps one connection per identity.
      */
     public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection) throws DeviceRefusal {
+        return connect(id, sasToken, connection, SessionKeeping.NONE);
+    }
+
+    /** As {@link #connect(IdentityId, String, DeviceConnection)}, resuming or forgetting a kept session as asked. */
+    public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection, SessionKeeping keeping)
+            throws DeviceRefusal {
         authenticate(id, sasToken);
-        DeviceSession session = new DeviceSession(this, id, connection);
+        DeviceSession session = new DeviceSession(this, id, connection, keeping, kept(id, keeping));
         states().connected(id);
         DeviceSession older = sessions.put(id, session);
         if (older != null) {
@@ -98,6 +104,23 @@ public final class DeviceHub {
             older.connection().close(Ending.REPLACED);
         }
         return session;
+    }
+
+    /** The state kept for {@code id} that a session resumes: none, unless {@code keeping} is PERSISTENT. */
+    private KeptSession kept(IdentityId id, SessionKeeping keeping) {
+        if (keeping == SessionKeeping.NONE) {
+            return null;
+        }
+        KeptSession kept = registry.keptSession(id).map(KeptSession::parse).orElse(null);
+        if (keeping == SessionKeeping.CLEAN && kept != null) {
+            registry.keepSession(id, null);
+        }
+        return keeping == SessionKeeping.PERSISTENT ? kept : null;
+    }
+
+    /** Keeps what a persistent session has now, for when it is resumed. */
+    void keep(IdentityId id, KeptSession kept) {
+        registry.keepSession(id, kept.toJson());
     }
 
     void closed(DeviceSession session) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinJson;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +21,19 @@ public final class DeviceSession {
     private final IdentityId identity;
     private final DeviceConnection connection;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean desiredSubscribed;
+    private final SessionKeeping keeping;
+    private final boolean resumed;
+    /** The delivery level of the subscription to desired changes, or null while there is none. */
+    private volatile Integer desiredQos;
 
-    DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection) {
+    DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection, SessionKeeping keeping,
+                  KeptSession kept) {
         this.hub = hub;
         this.identity = identity;
         this.connection = connection;
+        this.keeping = keeping;
+        this.resumed = kept != null;
+        this.desiredQos = kept == null ? null : kept.desiredQos();
     }
 
     public IdentityId identity() {
@@ -52,9 +60,36 @@ public final class DeviceSession {
         return hub.twins().patchReported(identity, Json.parseObject(body));
     }
 
-    /** From now on (or no longer), the connection hears of every desired change. */
-    public void subscribeToDesired(boolean subscribed) {
-        desiredSubscribed = subscribed;
+    /** Whether this session resumes one the hub kept (MQTT's CONNACK then says the session is present). */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** The delivery level of the subscription to desired changes, if there is one (a resumed session may have). */
+    public OptionalInt desiredSubscription() {
+        Integer qos = desiredQos;
+        return qos == null ? OptionalInt.empty() : OptionalInt.of(qos);
+    }
+
+    /**
+     * From now on the connection hears of every desired change; {@code qos} is the delivery level the protocol
+     * granted (MQTT's QoS; 0 where it has none), which a persistent session keeps.
+     */
+    public void subscribeToDesired(int qos) {
+        desiredQos = qos;
+        keep();
+    }
+
+    /** The connection no longer hears of desired changes. */
+    public void unsubscribeFromDesired() {
+        desiredQos = null;
+        keep();
+    }
+
+    private void keep() {
+        if (keeping == SessionKeeping.PERSISTENT) {
+            hub.keep(identity, new KeptSession(desiredQos));
+        }
     }
 
     /** A message the hub takes but does not route (telemetry, a method response): accepted and dropped. */
@@ -75,7 +110,7 @@ public final class DeviceSession {
     }
 
     void desiredChanged(ObjectNode patch) {
-        if (desiredSubscribed) {
+        if (desiredQos != null) {
             connection.desiredChanged(patch);
         }
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceSession;
+import dev.iothub.emulator.internal.device.SessionKeeping;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -106,18 +107,20 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         connection = new MqttDeviceConnection(ctx.channel());
         try {
             session = devices.connect(id, password == null ? null : new String(password, StandardCharsets.UTF_8),
-                    connection);
+                    connection, connect.variableHeader().isCleanSession() ? SessionKeeping.CLEAN : SessionKeeping.PERSISTENT);
         } catch (DeviceRefusal refusal) {
             refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, refusal.getMessage());
             return;
         }
+        // a resumed session's subscription goes on without a SUBSCRIBE, as the Node SDK expects
+        session.desiredSubscription().ifPresent(qos -> connection.desiredPatchesQos(MqttQoS.valueOf(qos)));
         int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
         if (keepAlive > 0) {
             // MQTT 3.1.1 section 3.1.2.10: one and a half keep-alive periods without a packet end the connection.
             ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
                     new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
         }
-        ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED));
+        ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
     }
 
@@ -156,7 +159,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             MqttQoS qos = subscription.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
             if (filter.equals(TwinTopics.DESIRED_PATCHES)) {
                 connection.desiredPatchesQos(qos);
-                session.subscribeToDesired(true);
+                session.subscribeToDesired(qos.value());
             }
             granted.add(qos.value());
         }
@@ -168,7 +171,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
 
     private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
         if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
-            session.subscribeToDesired(false);
+            session.unsubscribeFromDesired();
         }
         ctx.writeAndFlush(MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build());
     }
@@ -223,13 +226,13 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
                 .build());
     }
 
-    private static MqttConnAckMessage connAck(MqttConnectReturnCode code) {
-        return MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+    private static MqttConnAckMessage connAck(MqttConnectReturnCode code, boolean sessionPresent) {
+        return MqttMessageBuilders.connAck().returnCode(code).sessionPresent(sessionPresent).build();
     }
 
     private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
         log.info("MQTT connection from {} refused ({}): {}", ctx.channel().remoteAddress(), code, why);
-        ctx.writeAndFlush(connAck(code)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(connAck(code, false)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static void close(ChannelHandlerContext ctx, String why) {

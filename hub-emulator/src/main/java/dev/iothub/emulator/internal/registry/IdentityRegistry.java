@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -115,6 +116,23 @@ public final class IdentityRegistry {
             connections.forget(id);
         }
         deletionListeners.forEach(listener -> listener.accept(id));
+    }
+
+    /** What is kept of {@code id}'s persistent session while it is away (the device side decides what), if any. */
+    public Optional<String> keptSession(IdentityId id) {
+        return store.session(id);
+    }
+
+    /**
+     * Keeps {@code session} for {@code id}, or forgets what was kept (null); returns once durable. Nothing is kept
+     * for an identity that is gone: its session went with it, and a new identity of its id starts afresh.
+     */
+    public void keepSession(IdentityId id, String session) {
+        synchronized (writeLock) { // a session write is rare (a subscription), so it need not share commits
+            if (store.find(id).isPresent()) {
+                store.putSession(id, session);
+            }
+        }
     }
 
     /**

@@ -41,8 +41,17 @@ public interface HubStore extends AutoCloseable {
         void awaitDurable();
     }
 
-    /** Removes an identity; a device takes its modules along, in one step. */
+    /** Removes an identity, and its kept session; a device takes its modules along, in one step. */
     void delete(IdentityId id);
+
+    /** What the hub keeps of an identity's persistent session (MQTT's cleanSession=0) while it is away, if any. */
+    Optional<String> session(IdentityId id);
+
+    /**
+     * Keeps {@code session} for an identity, or forgets it (null); durable when it returns. The caller makes
+     * sure the identity exists: a kept session goes when its identity does.
+     */
+    void putSession(IdentityId id, String session);
 
     /** Small named values the hub keeps for itself, such as the shared access policies' keys. */
     Optional<String> setting(String name);

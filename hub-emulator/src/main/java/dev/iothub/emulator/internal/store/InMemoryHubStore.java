@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryHubStore implements HubStore {
     private final ConcurrentSkipListMap<String, Identity> identities = new ConcurrentSkipListMap<>();
     private final Map<String, String> settings = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, String> sessions = new ConcurrentSkipListMap<>();
 
     @Override
     public Optional<Identity> find(IdentityId id) {
@@ -36,9 +37,25 @@ public final class InMemoryHubStore implements HubStore {
 
     @Override
     public void delete(IdentityId id) {
-        identities.remove(StoreKeys.of(id));
-        if (!id.isModule()) {
-            identities.subMap(StoreKeys.modulesFrom(id.deviceId()), StoreKeys.modulesTo(id.deviceId())).clear();
+        for (ConcurrentSkipListMap<String, ?> map : List.of(identities, sessions)) {
+            map.remove(StoreKeys.of(id));
+            if (!id.isModule()) {
+                map.subMap(StoreKeys.modulesFrom(id.deviceId()), StoreKeys.modulesTo(id.deviceId())).clear();
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> session(IdentityId id) {
+        return Optional.ofNullable(sessions.get(StoreKeys.of(id)));
+    }
+
+    @Override
+    public void putSession(IdentityId id, String session) {
+        if (session == null) {
+            sessions.remove(StoreKeys.of(id));
+        } else {
+            sessions.put(StoreKeys.of(id), session);
         }
     }
 
@@ -56,5 +73,6 @@ public final class InMemoryHubStore implements HubStore {
     public void close() {
         identities.clear();
         settings.clear();
+        sessions.clear();
     }
 }

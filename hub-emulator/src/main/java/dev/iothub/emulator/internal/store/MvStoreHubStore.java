@@ -46,6 +46,7 @@ public final class MvStoreHubStore implements HubStore {
     private final MVStore store;
     private final MVMap<String, byte[]> identities;
     private final MVMap<String, String> settings;
+    private final MVMap<String, String> sessions;
     private final ChunkCompactor compactor;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
     private final Object changes = new Object();
@@ -60,6 +61,8 @@ public final class MvStoreHubStore implements HubStore {
         this.identities = store.openMap("identities",
                 new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.settings = store.openMap("settings",
+                new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
+        this.sessions = store.openMap("sessions",
                 new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
         this.compactor = new ChunkCompactor(store);
     }
@@ -112,11 +115,27 @@ public final class MvStoreHubStore implements HubStore {
     @Override
     public void delete(IdentityId id) {
         write(() -> {
-            identities.remove(StoreKeys.of(id));
-            if (!id.isModule()) {
-                List<String> moduleKeys = new ArrayList<>();
-                forEachModule(id.deviceId(), (key, json) -> moduleKeys.add(key));
-                moduleKeys.forEach(identities::remove);
+            for (MVMap<String, ?> map : List.of(identities, sessions)) {
+                map.remove(StoreKeys.of(id));
+                if (!id.isModule()) {
+                    moduleKeys(map, id.deviceId()).forEach(map::remove);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> session(IdentityId id) {
+        return Optional.ofNullable(read(() -> sessions.get(StoreKeys.of(id))));
+    }
+
+    @Override
+    public void putSession(IdentityId id, String session) {
+        write(() -> {
+            if (session == null) {
+                sessions.remove(StoreKeys.of(id));
+            } else {
+                sessions.put(StoreKeys.of(id), session);
             }
         });
     }
@@ -176,12 +195,21 @@ public final class MvStoreHubStore implements HubStore {
     }
 
     private void forEachModule(String deviceId, BiConsumer<String, byte[]> action) {
-        String to = StoreKeys.modulesTo(deviceId);
-        // a cursor's upper bound is inclusive, and modulesTo may be a device's own key: stop before it
-        Cursor<String, byte[]> cursor = identities.cursor(StoreKeys.modulesFrom(deviceId));
-        while (cursor.hasNext() && cursor.next().compareTo(to) < 0) {
-            action.accept(cursor.getKey(), cursor.getValue());
+        for (String key : moduleKeys(identities, deviceId)) {
+            action.accept(key, identities.get(key));
         }
+    }
+
+    /** The keys of a device's modules in {@code map}: from {@code d/} up to, not including, {@code d0}. */
+    private static List<String> moduleKeys(MVMap<String, ?> map, String deviceId) {
+        String to = StoreKeys.modulesTo(deviceId);
+        List<String> keys = new ArrayList<>();
+        // a cursor's upper bound is inclusive, and modulesTo may be a device's own key: stop before it
+        Cursor<String, ?> cursor = map.cursor(StoreKeys.modulesFrom(deviceId));
+        while (cursor.hasNext() && cursor.next().compareTo(to) < 0) {
+            keys.add(cursor.getKey());
+        }
+        return keys;
     }
 
     @Override

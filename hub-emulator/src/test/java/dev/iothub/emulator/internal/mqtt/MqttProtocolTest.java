@@ -11,9 +11,7 @@ import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
-import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
-import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -21,9 +19,7 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -113,20 +109,8 @@ class MqttProtocolTest {
     }
 
     private RawMqttClient connected(int keepAliveSeconds) throws Exception {
-        String host = emulator.hub().hostName();
-        String clientId = deviceId + "/m";
-        String password = SharedAccessSignature.sign(host + "/devices/" + deviceId + "/modules/m", moduleKey, null,
-                Instant.now().plusSeconds(600));
-        RawMqttClient client = new RawMqttClient(emulator.hub().clientSslContext(), host);
-        client.send(MqttMessageBuilders.connect()
-                .clientId(clientId)
-                .protocolVersion(MqttVersion.MQTT_3_1_1)
-                .username(host + "/" + clientId + "/?api-version=2021-04-12")
-                .password(password.getBytes(StandardCharsets.UTF_8))
-                .keepAlive(keepAliveSeconds)
-                .build());
-        MqttConnAckMessage connAck = (MqttConnAckMessage) client.receive();
-        assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, connAck.variableHeader().connectReturnCode());
+        RawMqttClient client = RawMqttClient.connect(emulator.hub(), deviceId, "m", moduleKey, keepAliveSeconds, false);
+        assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, client.connAck().variableHeader().connectReturnCode());
         return client;
     }
 }

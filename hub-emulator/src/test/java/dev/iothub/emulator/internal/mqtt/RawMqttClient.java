@@ -1,14 +1,21 @@
 package dev.iothub.emulator.internal.mqtt;
 
+import dev.iothub.emulator.HubEmulator;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -18,11 +25,40 @@ final class RawMqttClient implements AutoCloseable {
     private final SSLSocket socket;
     private final EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
     private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
+    private MqttConnAckMessage connAck;
+
+    /**
+     * A client connected as module {@code deviceId/moduleId} with its key, and the hub's CONNACK, whatever it
+     * says; {@code cleanSession} false asks for a persistent session, as the SDKs do.
+     */
+    static RawMqttClient connect(HubEmulator hub, String deviceId, String moduleId, String key, int keepAliveSeconds,
+                                 boolean cleanSession) throws IOException {
+        String host = hub.hostName();
+        String clientId = deviceId + "/" + moduleId;
+        String password = SharedAccessSignature.sign(host + "/devices/" + deviceId + "/modules/" + moduleId, key, null,
+                Instant.now().plusSeconds(600));
+        RawMqttClient client = new RawMqttClient(hub.clientSslContext(), host);
+        client.send(MqttMessageBuilders.connect()
+                .clientId(clientId)
+                .protocolVersion(MqttVersion.MQTT_3_1_1)
+                .username(host + "/" + clientId + "/?api-version=2021-04-12")
+                .password(password.getBytes(StandardCharsets.UTF_8))
+                .keepAlive(keepAliveSeconds)
+                .cleanSession(cleanSession)
+                .build());
+        client.connAck = (MqttConnAckMessage) client.receive();
+        return client;
+    }
 
     RawMqttClient(SSLContext context, String host) throws IOException {
         socket = (SSLSocket) context.getSocketFactory().createSocket(host, 8883);
         socket.setSoTimeout(10_000);
         socket.startHandshake();
+    }
+
+    /** The hub's answer to {@link #connect}'s CONNECT. */
+    MqttConnAckMessage connAck() {
+        return connAck;
     }
 
     void send(MqttMessage message) throws IOException {

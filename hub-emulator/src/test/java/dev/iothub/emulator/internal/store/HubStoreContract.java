@@ -48,6 +48,21 @@ abstract class HubStoreContract {
     }
 
     @Test
+    void keepsASessionUntilItIsForgottenOrItsIdentityGoes() {
+        store.put(SampleIdentities.device("d"));
+        store.put(SampleIdentities.module("d", "m"));
+        store.put(SampleIdentities.device("e"));
+        store.putSession(IdentityId.module("d", "m"), "{\"desired\":1}");
+        store.putSession(IdentityId.device("e"), "{}");
+
+        assertEquals(Optional.of("{\"desired\":1}"), store.session(IdentityId.module("d", "m")));
+        store.putSession(IdentityId.device("e"), null);
+        assertEquals(Optional.empty(), store.session(IdentityId.device("e")));
+        store.delete(IdentityId.device("d"));
+        assertEquals(Optional.empty(), store.session(IdentityId.module("d", "m")), "gone with the device");
+    }
+
+    @Test
     void findsWhatWasPut() {
         Identity device = SampleIdentities.device("d");
         Identity module = SampleIdentities.module("d", "m");

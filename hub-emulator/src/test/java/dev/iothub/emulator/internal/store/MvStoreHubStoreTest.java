@@ -41,6 +41,7 @@ class MvStoreHubStoreTest extends HubStoreContract {
         store.put(SampleIdentities.module("gone", "m"));
         store.delete(IdentityId.device("gone"));
         store.putSetting("policies", "keys");
+        store.putSession(IdentityId.module("d", "m"), "{\"desired\":1}");
 
         reopen();
 
@@ -50,6 +51,7 @@ class MvStoreHubStoreTest extends HubStoreContract {
         assertEquals(Optional.empty(), store.find(IdentityId.device("gone")));
         assertEquals(List.of(), store.modules("gone"));
         assertEquals(Optional.of("keys"), store.setting("policies"));
+        assertEquals(Optional.of("{\"desired\":1}"), store.session(IdentityId.module("d", "m")));
         assertEquals(2, store.deviceCount());
     }
 

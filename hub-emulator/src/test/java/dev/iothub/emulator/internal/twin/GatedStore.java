@@ -90,6 +90,16 @@ final class GatedStore implements HubStore {
     }
 
     @Override
+    public Optional<String> session(IdentityId id) {
+        return stored.session(id);
+    }
+
+    @Override
+    public void putSession(IdentityId id, String session) {
+        stored.putSession(id, session);
+    }
+
+    @Override
     public Optional<String> setting(String name) {
         return stored.setting(name);
     }
