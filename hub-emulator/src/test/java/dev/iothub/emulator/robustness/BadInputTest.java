@@ -82,8 +82,6 @@ class BadInputTest {
 
     @Test
     void aRouteOfTheHubThatIsNotEmulatedAnswers501NamingTheFeature() throws Exception {
-        assertNotEmulated(send("GET", "/devices" + API, null, token()), "listing devices");
-        assertNotEmulated(send("POST", "/devices" + API, "[]", token()), "bulk registry operations");
         assertNotEmulated(send("POST", "/devices/query" + API, "{\"query\":\"SELECT * FROM devices\"}", token()),
                 "queries");
         assertNotEmulated(send("POST", "/twins/d1/methods" + API, "{}", token()), "direct methods");

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,77 @@ class OtherSdkFamiliesWireTest {
             JsonNode metadata = properties.path(side).path("$metadata");
             assertTrue(metadata.path("$lastUpdated").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), properties.toString());
         }
+    }
+
+    /** C#'s GetDevicesAsync(maxCount) sends {@code /devices/?top=N}; Node's Registry.list sends no top (1000). */
+    @Test
+    void listsTheFirstDevicesInIdOrderWithoutModules() throws Exception {
+        for (String id : new String[] {"list-c", "list-a", "list-b"}) {
+            json(send("PUT", "/devices/" + id + API, "{\"deviceId\":\"" + id + "\"}"));
+        }
+        json(send("PUT", "/devices/list-a/modules/m" + API, "{\"deviceId\":\"list-a\",\"moduleId\":\"m\"}"));
+
+        JsonNode all = json(send("GET", "/devices" + API, null));
+        List<String> ids = new ArrayList<>();
+        all.forEach(device -> ids.add(device.path("deviceId").asText()));
+        assertTrue(ids.containsAll(List.of("list-a", "list-b", "list-c")), ids.toString());
+        assertEquals(ids.stream().sorted().toList(), ids, "in id order");
+        all.forEach(device -> assertFalse(device.has("moduleId"), device.toString()));
+        assertTrue(all.get(0).path("authentication").path("symmetricKey").has("primaryKey"), all.get(0).toString());
+
+        JsonNode two = json(send("GET", "/devices/" + API + "&top=2", null));
+        assertEquals(2, two.size());
+        assertEquals(ids.subList(0, 2), List.of(two.get(0).path("deviceId").asText(), two.get(1).path("deviceId").asText()));
+        assertEquals(all.size(), json(send("GET", "/devices" + API + "&top=0", null)).size(), "0 means 1000");
+        assertError(send("GET", "/devices" + API + "&top=some", null), 400, "ArgumentInvalid");
+    }
+
+    /** Node's addDevices, updateDevices and removeDevices: each item applied on its own, failures listed in a 200. */
+    @Test
+    void bulkOperationsApplyEachDeviceAndListTheFailures() throws Exception {
+        String created = "[{\"id\":\"bulk-1\",\"importMode\":\"create\",\"status\":\"enabled\","
+                + "\"authentication\":{\"symmetricKey\":{\"primaryKey\":\"\",\"secondaryKey\":\"\"}}},"
+                + "{\"id\":\"bulk-2\",\"importMode\":\"create\"}]";
+        JsonNode result = json(send("POST", "/devices" + API, created));
+        assertTrue(result.path("isSuccessful").asBoolean(), result.toString());
+        assertEquals(0, result.path("errors").size());
+        String etag = json(send("GET", "/devices/bulk-1" + API, null)).path("etag").asText();
+        assertTrue(json(send("GET", "/devices/bulk-2" + API, null)).path("authentication").path("symmetricKey")
+                .path("primaryKey").asText().length() > 20, "keys made as for a PUT");
+
+        assertError(send("POST", "/devices" + API, "[{\"id\":\"x\",\"importMode\":\"create\"},"
+                + "{\"id\":\"x\",\"importMode\":\"delete\"}]"), 400, "DeviceDefinedMultipleTimes");
+
+        result = json(send("POST", "/devices/" + API, "[{\"id\":\"bulk-1\",\"importMode\":\"create\"},"
+                + "{\"id\":\"bulk-3\",\"importMode\":\"create\"},"
+                + "{\"id\":\"bulk-2\",\"importMode\":\"UpdateIfMatchETag\",\"eTag\":\"stale\",\"status\":\"disabled\"}]"));
+        assertFalse(result.path("isSuccessful").asBoolean(), result.toString());
+        assertEquals(List.of("bulk-1:DeviceAlreadyExists", "bulk-2:PreconditionFailed"), failures(result));
+        json(send("GET", "/devices/bulk-3" + API, null)); // the others applied
+        assertEquals("enabled", json(send("GET", "/devices/bulk-2" + API, null)).path("status").asText());
+
+        result = json(send("POST", "/devices" + API, "[{\"id\":\"bulk-1\",\"importMode\":\"Update\","
+                + "\"status\":\"disabled\"},{\"id\":\"bulk-2\",\"importMode\":\"DeleteIfMatchETag\","
+                + "\"eTag\":\"" + etag + "\"},{\"id\":\"bulk-3\",\"importMode\":\"Delete\"}]"));
+        assertEquals(List.of("bulk-2:PreconditionFailed"), failures(result), "bulk-2's etag is not bulk-1's");
+        assertEquals("disabled", json(send("GET", "/devices/bulk-1" + API, null)).path("status").asText());
+        assertError(send("GET", "/devices/bulk-3" + API, null), 404, "DeviceNotFound");
+    }
+
+    @Test
+    void aBulkOperationTakesAtMostAHundredDevices() throws Exception {
+        StringBuilder items = new StringBuilder("[");
+        for (int i = 0; i <= 100; i++) {
+            items.append(i == 0 ? "" : ",").append("{\"id\":\"many-").append(i).append("\",\"importMode\":\"create\"}");
+        }
+        assertError(send("POST", "/devices" + API, items.append("]").toString()), 413, "TooManyDevices");
+        assertError(send("GET", "/devices/many-0" + API, null), 404, "DeviceNotFound");
+    }
+
+    private static List<String> failures(JsonNode result) {
+        List<String> failures = new ArrayList<>();
+        result.path("errors").forEach(error -> failures.add(error.path("deviceId").asText() + ":" + error.path("errorCode").asText()));
+        return failures;
     }
 
     /** A request target the hub cannot read (a broken percent-escape) gets its 400, not a closed connection. */

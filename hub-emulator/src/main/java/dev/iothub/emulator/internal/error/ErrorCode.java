@@ -9,6 +9,7 @@ package dev.iothub.emulator.internal.error;
 public enum ErrorCode {
     ArgumentInvalid(400, 400004),
     InvalidProtocolVersion(400, 400001),
+    DeviceDefinedMultipleTimes(400, 400000),
     IotHubUnauthorizedAccess(401, 401002),
     DeviceNotFound(404, 404001),
     ModuleNotFound(404, 404010),
@@ -17,6 +18,7 @@ public enum ErrorCode {
     DeviceAlreadyExists(409, 409001),
     ModuleAlreadyExistsOnDevice(409, 409301),
     PreconditionFailed(412, 412001),
+    TooManyDevices(413, 413002),
     ServerError(500, 500001),
     NotImplemented(501, 501000);
 

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,11 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static RestRequest read(FullHttpRequest http) {
         try {
             QueryStringDecoder target = new QueryStringDecoder(http.uri());
-            List<String> versions = target.parameters().get("api-version");
-            return RestRequest.of(http.method().name(), target.rawPath(), versions == null ? null : versions.get(0),
-                    http.headers()::get, ByteBufUtil.getBytes(http.content()));
+            Map<String, List<String>> parameters = target.parameters();
+            return RestRequest.of(http.method().name(), target.rawPath(), name -> {
+                List<String> values = parameters.get(name);
+                return values == null ? null : values.get(0);
+            }, http.headers()::get, ByteBufUtil.getBytes(http.content()));
         } catch (IllegalArgumentException e) {
             return null;
         }

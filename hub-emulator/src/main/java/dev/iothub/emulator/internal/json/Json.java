@@ -41,16 +41,25 @@ public final class Json {
 
     /** Parses a request body that must be one JSON object; anything else is the hub's 400. */
     public static ObjectNode parseObject(byte[] body) {
+        JsonNode node = parse(body);
+        if (!node.isObject()) {
+            throw HubException.badFormat("The request body must be a JSON object.");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Parses a request body that must be JSON; anything else, an empty body too, is the hub's 400. */
+    public static JsonNode parse(byte[] body) {
         JsonNode node;
         try {
             node = MAPPER.readTree(body);
         } catch (IOException e) {
             throw HubException.badFormat("The request body is not valid JSON.");
         }
-        if (node == null || !node.isObject()) {
-            throw HubException.badFormat("The request body must be a JSON object.");
+        if (node == null || node.isMissingNode()) {
+            throw HubException.badFormat("The request body is empty.");
         }
-        return (ObjectNode) node;
+        return node;
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -43,8 +43,18 @@ public final class IdentityRegistry {
     }
 
     public Identity get(IdentityId id) {
+        return find(id).orElseThrow(() -> notFound(id));
+    }
+
+    /** The identity of {@code id}, if there is one. */
+    public Optional<Identity> find(IdentityId id) {
         IdentityIds.check(id);
-        return store.find(id).orElseThrow(() -> notFound(id));
+        return store.find(id);
+    }
+
+    /** The first {@code max} devices, in id order. */
+    public List<Identity> devices(int max) {
+        return store.devices(max);
     }
 
     public List<Identity> modules(String deviceId) {

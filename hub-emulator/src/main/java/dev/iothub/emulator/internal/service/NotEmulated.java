@@ -14,9 +14,7 @@ final class NotEmulated {
     }
 
     static void addTo(Routes routes) {
-        routes.notEmulated("GET", "/devices", "listing devices")
-                .notEmulated("POST", "/devices", "bulk registry operations")
-                .notEmulated("POST", "/devices/query", "queries")
+        routes.notEmulated("POST", "/devices/query", "queries")
                 .notEmulated("GET", "/statistics/devices", "registry statistics")
                 .notEmulated("GET", "/statistics/service", "service statistics")
                 .notEmulated("POST", "/twins/{deviceId}/methods", "direct methods")

@@ -13,14 +13,15 @@ import java.util.function.Function;
  * One REST call as the service surface sees it, whatever carried it: the method (with
  * {@code X-HTTP-Method-Override} applied, as the hub does for the SDK's POST-as-PATCH), the decoded path
  * segments and, joined again, the path (no query string, so no secrets: the request log shows it), the
- * api-version, the headers, the body, and once routed the values of its route's path parameters.
+ * query parameters (each name's first value), the headers, the body, and once routed the values of its route's
+ * path parameters.
  */
-public record RestRequest(String method, List<String> segments, String path, String apiVersion,
+public record RestRequest(String method, List<String> segments, String path, Function<String, String> query,
                           Function<String, String> headers, byte[] body, Map<String, String> parameters) {
 
     /** A request for {@code rawPath}, the path of the target as sent (percent-encoded, no query). */
-    public static RestRequest of(String method, String rawPath, String apiVersion, Function<String, String> headers,
-                                 byte[] body) {
+    public static RestRequest of(String method, String rawPath, Function<String, String> query,
+                                 Function<String, String> headers, byte[] body) {
         List<String> segments = new ArrayList<>();
         for (String segment : rawPath.split("/")) {
             if (!segment.isEmpty()) {
@@ -30,7 +31,7 @@ public record RestRequest(String method, List<String> segments, String path, Str
         String override = headers.apply("X-HTTP-Method-Override");
         String effective = method.equals("POST") && override != null ? override.trim().toUpperCase(Locale.ROOT) : method;
         return new RestRequest(effective, Collections.unmodifiableList(segments), "/" + String.join("/", segments),
-                apiVersion, headers, body, Map.of());
+                query, headers, body, Map.of());
     }
 
     /** A path segment percent-decoded; a {@code +} in a path is itself, not a space. */
@@ -40,7 +41,7 @@ public record RestRequest(String method, List<String> segments, String path, Str
 
     /** This request with the values its route's path template gave names to. */
     RestRequest withParameters(Map<String, String> values) {
-        return new RestRequest(method, segments, path, apiVersion, headers, body, Map.copyOf(values));
+        return new RestRequest(method, segments, path, query, headers, body, Map.copyOf(values));
     }
 
     /** The value of the path parameter {@code name} of the route that serves the request, e.g. {@code deviceId}. */
@@ -50,6 +51,11 @@ public record RestRequest(String method, List<String> segments, String path, Str
             throw new IllegalArgumentException("no path parameter " + name + " in the route of " + path);
         }
         return value;
+    }
+
+    /** The api-version the client asked for, or null. */
+    public String apiVersion() {
+        return query.apply("api-version");
     }
 
     public String header(String name) {

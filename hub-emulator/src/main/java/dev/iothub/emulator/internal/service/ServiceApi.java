@@ -15,6 +15,7 @@ public final class ServiceApi {
         Routes routes = new Routes(clock);
         new RegistryApi(registry, authenticator).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator).addTo(routes);
+        new BulkRegistryApi(registry, twins, authenticator).addTo(routes);
         NotEmulated.addTo(routes);
         return routes;
     }

@@ -17,8 +17,9 @@ public interface HubStore extends AutoCloseable {
     /** The modules of a device, in id order. */
     List<Identity> modules(String deviceId);
 
-    /** The number of device identities (modules not counted). */
-    long deviceCount();
+    /** The first {@code max} device identities in id order; modules are not among them. */
+    List<Identity> devices(int max);
+
 
     /** Puts an identity; durable when it returns. */
     default void put(Identity identity) {

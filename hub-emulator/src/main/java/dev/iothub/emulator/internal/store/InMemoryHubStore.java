@@ -25,9 +25,10 @@ public final class InMemoryHubStore implements HubStore {
     }
 
     @Override
-    public long deviceCount() {
-        return identities.values().stream().filter(identity -> !identity.id().isModule()).count();
+    public List<Identity> devices(int max) {
+        return identities.values().stream().filter(identity -> !identity.id().isModule()).limit(max).toList();
     }
+
 
     @Override
     public Pending putPending(Identity identity) {

@@ -101,9 +101,11 @@ public final class MvStoreHubStore implements HubStore {
     }
 
     @Override
-    public long deviceCount() {
-        return read(() -> identities.keySet().stream().filter(key -> key.indexOf('/') < 0).count());
+    public List<Identity> devices(int max) {
+        return read(() -> identities.entrySet().stream().filter(entry -> entry.getKey().indexOf('/') < 0).limit(max)
+                .map(entry -> IdentityCodec.decode(entry.getValue())).toList());
     }
+
 
     @Override
     public Pending putPending(Identity identity) {

@@ -8,10 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RestRequestTest {
+    private static final Map<String, String> API_VERSION = Map.of("api-version", "2021-04-12");
+
 
     @Test
     void aPlusInThePathIsAPlusEncodedOrNot() {
-        RestRequest request = RestRequest.of("GET", "/devices/a+b/modules/c%2Bd%20e", "2021-04-12", name -> null,
+        RestRequest request = RestRequest.of("GET", "/devices/a+b/modules/c%2Bd%20e", API_VERSION::get, name -> null,
                 new byte[0]);
 
         assertEquals(List.of("devices", "a+b", "modules", "c+d e"), request.segments());
@@ -21,7 +23,7 @@ class RestRequestTest {
     @Test
     void postWithAMethodOverrideIsThatMethod() {
         Map<String, String> headers = Map.of("X-HTTP-Method-Override", "patch");
-        RestRequest request = RestRequest.of("POST", "/twins/d%2Bx/modules/m", "2021-04-12", headers::get, new byte[0]);
+        RestRequest request = RestRequest.of("POST", "/twins/d%2Bx/modules/m", API_VERSION::get, headers::get, new byte[0]);
 
         assertEquals("PATCH", request.method());
         assertEquals(List.of("twins", "d+x", "modules", "m"), request.segments());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import java.time.Clock;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoutesTest {
+    private static final Map<String, String> API_VERSION = Map.of("api-version", "2021-04-12");
     private final Routes routes = new Routes(Clock.systemUTC())
             .add("GET", "/devices/{deviceId}", request -> answer("device " + request.parameter("deviceId")))
             .add("GET", "/jobs/v2/{id}", request -> answer("job " + request.parameter("id")))
@@ -48,14 +50,14 @@ class RoutesTest {
 
     @Test
     void aKnownPathWithoutApiVersionIs400() {
-        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", null, name -> null, new byte[0]));
+        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", name -> null, name -> null, new byte[0]));
 
         assertEquals(ErrorCode.InvalidProtocolVersion, response.errorCode());
         assertEquals(400, response.status());
     }
 
     private RestResponse get(String method, String path) {
-        return routes.answer(RestRequest.of(method, path, "2021-04-12", name -> null, new byte[0]));
+        return routes.answer(RestRequest.of(method, path, API_VERSION::get, name -> null, new byte[0]));
     }
 
     private static RestResponse answer(String text) {

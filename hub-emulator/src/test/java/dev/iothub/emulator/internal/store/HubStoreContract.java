@@ -48,6 +48,17 @@ abstract class HubStoreContract {
     }
 
     @Test
+    void listsDevicesInIdOrderWithoutModules() {
+        for (String id : List.of("c", "a", "b")) {
+            store.put(SampleIdentities.device(id));
+            store.put(SampleIdentities.module(id, "m"));
+        }
+
+        assertEquals(List.of("a", "b", "c"), store.devices(10).stream().map(d -> d.id().deviceId()).toList());
+        assertEquals(List.of("a", "b"), store.devices(2).stream().map(d -> d.id().deviceId()).toList());
+    }
+
+    @Test
     void keepsASessionUntilItIsForgottenOrItsIdentityGoes() {
         store.put(SampleIdentities.device("d"));
         store.put(SampleIdentities.module("d", "m"));
@@ -82,7 +93,7 @@ abstract class HubStoreContract {
         store.put(edge);
 
         assertEquals(stored(edge), stored(store.find(IdentityId.device("d"))));
-        assertEquals(1, store.deviceCount());
+        assertEquals(1, store.devices(Integer.MAX_VALUE).size());
     }
 
     @Test
@@ -137,21 +148,21 @@ abstract class HubStoreContract {
         store.delete(IdentityId.device("nothing"));
         store.delete(IdentityId.module("nothing", "m"));
 
-        assertEquals(0, store.deviceCount());
+        assertEquals(0, store.devices(Integer.MAX_VALUE).size());
     }
 
     @Test
     void countsDevicesNotModules() {
-        assertEquals(0, store.deviceCount());
+        assertEquals(0, store.devices(Integer.MAX_VALUE).size());
         store.put(SampleIdentities.device("a"));
         store.put(SampleIdentities.device("b"));
         store.put(SampleIdentities.module("a", "m1"));
         store.put(SampleIdentities.module("a", "m2"));
 
-        assertEquals(2, store.deviceCount());
+        assertEquals(2, store.devices(Integer.MAX_VALUE).size());
 
         store.delete(IdentityId.device("a"));
-        assertEquals(1, store.deviceCount());
+        assertEquals(1, store.devices(Integer.MAX_VALUE).size());
     }
 
     @Test

@@ -80,9 +80,10 @@ final class GatedStore implements HubStore {
     }
 
     @Override
-    public long deviceCount() {
-        return stored.deviceCount();
+    public List<Identity> devices(int max) {
+        return stored.devices(max);
     }
+
 
     @Override
     public void delete(IdentityId id) {
