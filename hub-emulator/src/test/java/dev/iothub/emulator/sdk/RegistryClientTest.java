@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
@@ -14,7 +15,7 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,5 +129,34 @@ class RegistryClientTest {
         assertThrows(IotHubPreconditionFailedException.class, () -> registry.removeDevice(added), "stale etag");
         registry.removeDevice(updated);
         assertThrows(IotHubNotFoundException.class, () -> registry.getDevice(deviceId));
+    }
+
+    /** IoT Edge scopes, as the SDKs' end-to-end tests see them on the hub (e.g. the C# SDK's DeviceScope tests). */
+    @Test
+    void anEdgeDeviceGetsItsOwnScopeAndALeafTakesItsParentsScope() throws Exception {
+        Device edge = new Device(deviceId + "-edge", AuthenticationType.SAS);
+        DeviceCapabilities capabilities = new DeviceCapabilities();
+        capabilities.setIotEdge(true);
+        edge.setCapabilities(capabilities);
+        edge = registry.addDevice(edge);
+        String scope = edge.getScope();
+        assertEquals("ms-azure-iot-edge://" + edge.getDeviceId() + "-" + edge.getGenerationId(), scope);
+        assertEquals(List.of(), edge.getParentScopes());
+
+        edge.setScope("ms-azure-iot-edge://something-else-1");
+        assertEquals(scope, registry.updateDevice(edge).getScope(), "an edge device's scope does not change");
+
+        Device leaf = new Device(deviceId + "-leaf", AuthenticationType.SAS);
+        leaf.setScope(scope);
+        leaf = registry.addDevice(leaf);
+        assertEquals(scope, leaf.getScope());
+        assertEquals(List.of(scope), leaf.getParentScopes());
+
+        Device orphan = new Device(deviceId + "-orphan", AuthenticationType.SAS);
+        orphan.setScope("ms-azure-iot-edge://" + deviceId + "-nosuchedge-1234");
+        assertThrows(IotHubBadFormatException.class, () -> registry.addDevice(orphan), "a scope no edge device has");
+        leaf.setScope(registry.getDevice(deviceId + "-leaf").getScope() + "x");
+        Device changed = leaf;
+        assertThrows(IotHubBadFormatException.class, () -> registry.updateDevice(changed));
     }
 }

@@ -31,6 +31,11 @@ public record Identity(
         return ENABLED.equals(status);
     }
 
+    public Identity withScopes(String newDeviceScope, List<String> newParentScopes) {
+        return new Identity(id, generationId, etag, status, statusReason, statusUpdatedTime, authentication,
+                managedBy, iotEdge, newDeviceScope, newParentScopes, twin);
+    }
+
     public Identity withTwin(Twin newTwin) {
         return new Identity(id, generationId, etag, status, statusReason, statusUpdatedTime, authentication,
                 managedBy, iotEdge, deviceScope, parentScopes, newTwin);

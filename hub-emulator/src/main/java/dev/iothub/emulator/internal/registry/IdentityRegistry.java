@@ -89,9 +89,9 @@ public final class IdentityRegistry {
                 throw notFound(draft.id().deviceOnly());
             }
             Instant now = clock.instant();
-            created = new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
+            created = DeviceScopes.settled(new Identity(draft.id(), newGenerationId(), ETags.next(), draft.status(),
                     draft.statusReason(), now, withKeys(draft.authentication()), draft.managedBy(),
-                    draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.created(Json.timestamp(now)));
+                    draft.iotEdge(), draft.deviceScope(), draft.parentScopes(), Twin.created(Json.timestamp(now))), null);
             written = store.putPending(created);
         }
         written.awaitDurable();
@@ -107,10 +107,10 @@ public final class IdentityRegistry {
             Identity current = store.find(draft.id()).orElseThrow(() -> notFound(draft.id()));
             ETags.checkIfMatch(ifMatch, current.etag(), true);
             boolean statusChanged = !Objects.equals(current.status(), draft.status());
-            updated = new Identity(current.id(), current.generationId(), ETags.next(), draft.status(),
-                    draft.statusReason(), statusChanged ? clock.instant() : current.statusUpdatedTime(),
+            updated = DeviceScopes.settled(new Identity(current.id(), current.generationId(), ETags.next(),
+                    draft.status(), draft.statusReason(), statusChanged ? clock.instant() : current.statusUpdatedTime(),
                     withKeys(draft.authentication()), draft.managedBy(), draft.iotEdge(), draft.deviceScope(),
-                    draft.parentScopes(), current.twin());
+                    draft.parentScopes(), current.twin()), current);
             written = store.putPending(updated);
         }
         written.awaitDurable();
@@ -126,6 +126,23 @@ public final class IdentityRegistry {
             connections.forget(id);
         }
         deletionListeners.forEach(listener -> listener.accept(id));
+    }
+
+    /**
+     * Refuses scopes that name no IoT Edge device of this hub: a leaf's {@code deviceScope}, an edge device's
+     * {@code parentScopes}. The hub checks a PUT so; a bulk import takes scopes as given.
+     */
+    public void checkScopes(Identity draft) {
+        List<String> named = draft.iotEdge() ? draft.parentScopes()
+                : draft.deviceScope() == null || draft.deviceScope().isEmpty() ? List.of() : List.of(draft.deviceScope());
+        for (String scope : named) {
+            String edge = DeviceScopes.edgeDeviceOf(scope);
+            boolean known = edge != null && IdentityId.isValidId(edge) && store.find(IdentityId.device(edge))
+                    .filter(device -> device.iotEdge() && scope.equals(device.deviceScope())).isPresent();
+            if (!known) {
+                throw HubException.badFormat("The scope '" + scope + "' is not the scope of an IoT Edge device of this hub.");
+            }
+        }
     }
 
     /** What is kept of {@code id}'s persistent session while it is away (the device side decides what), if any. */

@@ -40,6 +40,7 @@ final class RegistryApi {
         routes.add("PUT", template, request -> {
             authorize(request, Permission.RegistryWrite);
             Identity draft = IdentityJson.read(Json.parseObject(request.body()), id.apply(request));
+            registry.checkScopes(draft);
             return written(request.ifMatch() == null
                     ? registry.create(draft)
                     : registry.update(draft, request.ifMatch()));
