@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Binds the hub's real ports on one address: 443 (HTTPS, and MQTT and AMQP over WebSocket), 8883 (MQTT over
@@ -32,6 +34,9 @@ public final class HubServer implements AutoCloseable {
     public static final int HTTPS_PORT = 443;
     public static final int MQTTS_PORT = 8883;
     public static final int AMQPS_PORT = 5671;
+
+    /** How long the threads must have had nothing to do before they stop. */
+    private static final long QUIET_MILLIS = 50;
 
     private final EventLoopGroup bossGroup = new NioEventLoopGroup(1);
     private final EventLoopGroup workerGroup = new NioEventLoopGroup();
@@ -111,9 +116,12 @@ public final class HubServer implements AutoCloseable {
     public void close() {
         listeners.forEach(Channel::close);
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        // Event loops first: once they are gone no connection event can be handed to a stopped handler thread.
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        handlerExecutor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // A closed connection's pipeline is torn down after, by tasks that hop between its event loop and its
+        // handler thread: the event loops and the handler threads stop together, once all have been quiet a
+        // moment, so that no hop finds the other side stopped (Netty would warn of a rejected task).
+        List<Future<?>> stopped = Stream.of(bossGroup, workerGroup, handlerExecutor)
+                .<Future<?>>map(group -> group.shutdownGracefully(QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS))
+                .toList();
+        stopped.forEach(Future::syncUninterruptibly);
     }
 }
