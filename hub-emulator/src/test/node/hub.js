@@ -5,6 +5,7 @@
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const https = require('node:https');
 const { Registry } = require('azure-iothub');
 const { Client, ModuleClient, Message } = require('azure-iot-device');
 const { Mqtt, MqttWs } = require('azure-iot-device-mqtt');
@@ -29,8 +30,30 @@ function hostName(connectionString = serviceConnectionString()) {
   return ConnectionString.parse(connectionString).HostName;
 }
 
-function registry(connectionString = serviceConnectionString()) {
-  return Registry.fromConnectionString(connectionString);
+// ca: the PEM of a CA to trust beyond Node's (for an emulator the test started itself, which
+// NODE_EXTRA_CA_CERTS, read once at start, cannot cover). Registry has no public option for it: its
+// constructor gives its REST client a keep-alive agent and nothing else, and that client's Http passes
+// options.ca to every request, so the same setOptions call is made again with ca added.
+function registry(connectionString = serviceConnectionString(), ca = null) {
+  const reg = Registry.fromConnectionString(connectionString);
+  if (ca) reg._restApiClient.setOptions({ ca, http: { agent: new https.Agent({ keepAlive: true }) } });
+  return reg;
+}
+
+// Runs fn when the test t ends, in the reverse order of registration (node:test runs t.after hooks in
+// the order they were added): a client closes before its identity is deleted, an identity is deleted
+// before the hub it lives on stops.
+const endings = new WeakMap();
+function onEnd(t, fn) {
+  let stack = endings.get(t);
+  if (!stack) {
+    stack = [];
+    endings.set(t, stack);
+    t.after(async () => {
+      while (stack.length) await Promise.resolve().then(stack.pop()).catch(() => {});
+    });
+  }
+  stack.push(fn);
 }
 
 // The CA PEM the device clients are given. NODE_EXTRA_CA_CERTS already makes Node trust it, but
@@ -55,7 +78,7 @@ function deviceConnectionString(host, deviceId, key, moduleId) {
 async function createDevice(t, reg = registry(), prefix = 'dev') {
   const deviceId = uniqueId(prefix);
   const { responseBody: device } = await reg.create({ deviceId });
-  t.after(() => reg.delete(deviceId).catch(() => {}));
+  onEnd(t, () => reg.delete(deviceId));
   const key = device.authentication.symmetricKey.primaryKey;
   return { deviceId, key, device, connectionString: deviceConnectionString(hostName(), deviceId, key) };
 }
@@ -65,7 +88,7 @@ async function createModule(t, reg = registry(), host = hostName()) {
   const deviceId = uniqueId('mdev');
   const moduleId = 'mod';
   await reg.create({ deviceId });
-  t.after(() => reg.delete(deviceId).catch(() => {}));
+  onEnd(t, () => reg.delete(deviceId));
   const { responseBody: module } = await reg.addModule({ deviceId, moduleId });
   const key = module.authentication.symmetricKey.primaryKey;
   return { deviceId, moduleId, key, module, connectionString: deviceConnectionString(host, deviceId, key, moduleId) };
@@ -77,7 +100,7 @@ async function deviceSideClient(t, connectionString, Transport, ca = caPem()) {
   const isModule = /;ModuleId=/.test(connectionString);
   const client = (isModule ? ModuleClient : Client).fromConnectionString(connectionString, Transport);
   if (ca) await client.setOptions({ ca });
-  t.after(() => client.close().catch(() => {}));
+  onEnd(t, () => client.close());
   return client;
 }
 
@@ -119,6 +142,7 @@ module.exports = {
   serviceConnectionString,
   hostName,
   registry,
+  onEnd,
   caPem,
   uniqueId,
   deviceConnectionString,

@@ -30,7 +30,7 @@ describe('registry: devices', () => {
     const reg = hub.registry();
     const deviceId = hub.uniqueId('crud');
     const { responseBody: created } = await reg.create({ deviceId, status: 'enabled' });
-    t.after(() => reg.delete(deviceId).catch(() => {}));
+    hub.onEnd(t, () => reg.delete(deviceId));
     assert.equal(created.deviceId, deviceId);
     assert.ok(created.etag, 'a created device has an etag');
     assert.ok(created.generationId, 'and a generation id');
@@ -64,7 +64,7 @@ describe('registry: devices', () => {
     const deviceId = hub.uniqueId('keys');
     const symmetricKey = { primaryKey: newKey(), secondaryKey: newKey() };
     const { responseBody: created } = await reg.create({ deviceId, authentication: { symmetricKey } });
-    t.after(() => reg.delete(deviceId).catch(() => {}));
+    hub.onEnd(t, () => reg.delete(deviceId));
     assert.deepEqual(created.authentication.symmetricKey, symmetricKey);
     assert.equal(created.authentication.type, 'sas');
   });
@@ -123,7 +123,7 @@ describe('registry: bulk operations', () => {
   test('addDevices, then updateDevices and removeDevices forced', async (t) => {
     const reg = hub.registry();
     const ids = [hub.uniqueId('bulka'), hub.uniqueId('bulkb')];
-    t.after(() => Promise.all(ids.map((id) => reg.delete(id).catch(() => {}))));
+    hub.onEnd(t, () => Promise.all(ids.map((id) => reg.delete(id).catch(() => {}))));
 
     const { responseBody: added } = await reg.addDevices(ids.map((deviceId) => ({ deviceId })));
     assert.equal(added.isSuccessful, true);

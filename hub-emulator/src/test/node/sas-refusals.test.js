@@ -27,7 +27,7 @@ function notAuthorized(err) {
 // a transient error (NotConnectedError, say) would be retried by the default policy for 4 minutes.
 async function refusedOpen(t, client) {
   client.setRetryPolicy(new NoRetry());
-  t.after(() => client.close().catch(() => {}));
+  hub.onEnd(t, () => client.close());
   const ca = hub.caPem();
   if (ca) await client.setOptions({ ca });
   await assert.rejects(hub.withTimeout(client.open(), WAIT_MS, 'open'), notAuthorized);
@@ -67,7 +67,7 @@ describe('service-side permissions', () => {
     assert.equal((await reader.get(deviceId)).responseBody.deviceId, deviceId, 'reading is allowed');
 
     const newId = hub.uniqueId('denied');
-    t.after(() => hub.registry().delete(newId).catch(() => {}));
+    hub.onEnd(t, () => hub.registry().delete(newId));
     await assert.rejects(reader.create({ deviceId: newId }), (err) => {
       assert.equal(err.response && err.response.statusCode, 401, `status of ${err}`);
       assert.equal(err.name, 'UnauthorizedError');
