@@ -4,13 +4,16 @@
 // draining the output afterwards (the emulator logs every request; a full pipe would stall it).
 
 const { spawn } = require('node:child_process');
+const path = require('node:path');
 const readline = require('node:readline');
 
 const START_MS = 30000;
 const STOP_MS = 15000;
+// The driver may name its JDK through JAVA_HOME; otherwise the java on the PATH.
+const JAVA = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
 function startEmulator({ jar, address, dataDir }) {
-  const child = spawn('java', ['-jar', jar, '--address', address, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(JAVA, ['-jar', jar, '--address', address, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   const recent = []; // the last lines, for a failure message
   const remember = (line) => { recent.push(line); if (recent.length > 40) recent.shift(); };
   readline.createInterface({ input: child.stderr }).on('line', remember);
@@ -27,7 +30,7 @@ function startEmulator({ jar, address, dataDir }) {
       }
     });
     exited.then((how) => reject(new Error(`hub-emulator exited (${how}) before it was ready:\n${recent.join('\n')}`)));
-    child.once('error', reject);
+    child.once('error', (err) => reject(new Error(`could not run ${JAVA} -jar ${jar}: ${err.message}`)));
   });
 
   let timer;
@@ -37,6 +40,7 @@ function startEmulator({ jar, address, dataDir }) {
 
   // SIGTERM is a clean shutdown (exit 143); SIGKILL only if that hangs, so the test never does.
   async function stop() {
+    if (child.pid === undefined) return 'never started'; // spawn failed: no 'exit' will come
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     child.kill('SIGTERM');
     let killTimer;

@@ -1,7 +1,7 @@
 'use strict';
 // Twins from the service side through azure-iothub: Registry.getTwin/updateTwin, Twin.update (which sends
-// the twin's own etag), "*", nulls, and module twins. azure-iothub 1.16.6 has no way to replace a twin
-// (no PUT /twins), so replacing is not covered here.
+// the twin's own etag), "*", nulls, and module twins. Replacing a twin (PUT /twins) is not covered:
+// azure-iothub 1.16.6 exports no way to do it (only its unexported generated layer has replaceTwin).
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
