@@ -158,9 +158,18 @@ final class BulkRegistryApi {
         return patch;
     }
 
-    /** The item's etag as If-Match compares it; required by the *IfMatchETag modes. */
+    /**
+     * The item's etag as If-Match compares it; required by the *IfMatchETag modes. The field is named without
+     * regard to case, as the hub binds it: C# sends {@code eTag}, Node the {@code etag} of the device it was given.
+     */
     private static String ifMatch(ObjectNode item, String field) {
-        String etag = item.path(field).asText("");
+        String etag = "";
+        for (var names = item.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.equalsIgnoreCase(field)) {
+                etag = item.get(name).asText("");
+            }
+        }
         if (etag.isEmpty()) {
             throw HubException.badFormat("This importMode needs the " + field + " to match.");
         }
