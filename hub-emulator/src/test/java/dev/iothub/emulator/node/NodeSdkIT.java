@@ -64,7 +64,7 @@ class NodeSdkIT {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new AssertionError(command.get(0) + " is not installed: the Node SDK suite needs Node.js 18 or "
+            throw new AssertionError(command.get(0) + " is not installed: the Node SDK suite needs Node.js 20 or "
                     + "later with npm (.ci/run installs them)", e);
         }
         if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
