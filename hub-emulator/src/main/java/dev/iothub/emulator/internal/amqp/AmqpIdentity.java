@@ -21,8 +21,8 @@ import org.apache.qpid.proton.message.Message;
  * several identities, each with its own session on the device side of the hub.
  */
 final class AmqpIdentity implements DeviceConnection {
-    static final String REPORTED = "/properties/reported";
-    static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
+    private static final String REPORTED = "/properties/reported";
+    private static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
 
     private final IdentityId id;
     private final AmqpHandler handler;

@@ -64,8 +64,8 @@ public final class DeviceHub {
         throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the token (sr) names no device or module");
     }
 
-    /** Whether {@code sasToken} lets {@code id} connect now; answers the identity, or says why not. */
-    public Identity authenticate(IdentityId id, String sasToken) throws DeviceRefusal {
+    /** Returns if {@code sasToken} lets {@code id} connect now; otherwise says why not. */
+    public void authenticate(IdentityId id, String sasToken) throws DeviceRefusal {
         Identity identity;
         try {
             identity = registry.get(id);
@@ -81,7 +81,6 @@ public final class DeviceHub {
         if (sasToken == null || !authenticator.accepts(sasToken, identity)) {
             throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the SAS token of " + id + " is invalid or expired");
         }
-        return identity;
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which identities are connected right now. Live state, never stored: after a restart every identity
- * is disconnected, as on the hub after its clients drop. An identity may hold several connections.
+ * is disconnected, as on the hub after its clients drop. Connections are counted: while a newer connection
+ * of an identity replaces an older, the identity holds both for a moment and stays connected throughout.
  */
 public final class ConnectionStates {
 
