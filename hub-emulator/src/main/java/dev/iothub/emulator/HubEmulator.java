@@ -1,11 +1,11 @@
 package dev.iothub.emulator;
 
 import dev.iothub.emulator.internal.amqp.AmqpHandler;
+import dev.iothub.emulator.internal.auth.ConnectionStringFiles;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
-import dev.iothub.emulator.internal.auth.SharedAccessPolicy;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.http.RestHandler;
 import dev.iothub.emulator.internal.mqtt.MqttHandler;
@@ -51,6 +51,7 @@ public final class HubEmulator implements AutoCloseable {
     private final CertificateAuthority certificateAuthority;
     private final SharedAccessPolicies policies;
     private final Path temporaryDirectory;
+    private final Path connectionStrings;
     private HubServer server;
     private volatile boolean closed;
 
@@ -65,6 +66,8 @@ public final class HubEmulator implements AutoCloseable {
             certificateAuthority = CertificateAuthority.loadOrCreate(directory.resolve("ca"));
             Clock clock = Clock.systemUTC();
             policies = SharedAccessPolicies.loadOrCreate(store);
+            connectionStrings = directory.resolve("connection-strings");
+            ConnectionStringFiles.write(connectionStrings, policies, names.primary());
             ConnectionStates states = new ConnectionStates(clock);
             IdentityRegistry registry = new IdentityRegistry(store, states, clock);
             TwinService twins = new TwinService(registry, clock);
@@ -99,10 +102,17 @@ public final class HubEmulator implements AutoCloseable {
 
     /** The connection string of one of the hub's shared access policies, such as {@code registryRead}. */
     public String connectionString(String policyName) {
-        SharedAccessPolicy policy = policies.find(policyName)
-                .orElseThrow(() -> new NoSuchElementException("no shared access policy named " + policyName));
-        return "HostName=" + hostName() + ";SharedAccessKeyName=" + policy.name()
-                + ";SharedAccessKey=" + policy.primaryKey();
+        return policies.find(policyName)
+                .orElseThrow(() -> new NoSuchElementException("no shared access policy named " + policyName))
+                .connectionString(hostName());
+    }
+
+    /**
+     * A directory with one file per shared access policy, named after it ({@code iothubowner}, {@code service},
+     * {@code device}, {@code registryRead}, {@code registryReadWrite}), holding its connection string.
+     */
+    public Path connectionStringsDirectory() {
+        return connectionStrings;
     }
 
     /** The CA that signs the hub's server certificate, as a PEM file to trust. */

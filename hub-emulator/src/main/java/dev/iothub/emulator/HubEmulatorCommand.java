@@ -87,6 +87,7 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
         out.println("Service connection string: " + hub.serviceConnectionString());
         out.println("CA certificate: " + hub.caCertificatePem());
+        out.println("Connection strings: " + hub.connectionStringsDirectory() + " (a file per shared access policy)");
         out.println("hub-emulator ready (Ctrl-C to stop)");
         out.flush();
         stopped.await();

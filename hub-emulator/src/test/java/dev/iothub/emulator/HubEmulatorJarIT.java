@@ -1,6 +1,7 @@
 package dev.iothub.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,12 +11,15 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.testing.EmulatorProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** hub-emulator.jar as a user runs it. */
 class HubEmulatorJarIT {
@@ -30,15 +34,35 @@ class HubEmulatorJarIT {
             assertTrue(emulator.banner().get(0).contains("listening on 127.0.0.12"), emulator.banner().get(0));
             HttpsURLConnection.setDefaultSSLSocketFactory(emulator.clientSslContext().getSocketFactory());
 
-            new RegistryClient(emulator.serviceConnectionString()).addDevice(new Device("from-the-jar", AuthenticationType.SAS));
+            assertEquals(emulator.serviceConnectionString(), emulator.connectionString("iothubowner"));
+            new RegistryClient(emulator.connectionString("registryReadWrite"))
+                    .addDevice(new Device("from-the-jar", AuthenticationType.SAS));
 
             assertTrue(emulator.nextLine().contains("PUT /devices/from-the-jar 200"), "one log line per request");
             emulator.process().destroy(); // SIGTERM
             assertTrue(emulator.process().waitFor(30, TimeUnit.SECONDS), "the emulator stops");
             assertEquals(143, emulator.process().exitValue());
             assertTrue(Files.notExists(emulator.caCertificatePem()), "an in-memory emulator leaves no CA behind");
+            assertThrows(NoSuchFileException.class, () -> emulator.connectionString("service"), "nor its keys");
         } finally {
             HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+        }
+    }
+
+    /** Scripts read a policy's connection string from its file; only the emulator's user may read it. */
+    @Test
+    void writesEveryPolicysConnectionStringToAFileOnlyItsOwnerReads(@TempDir Path data) throws Exception {
+        try (EmulatorProcess emulator = EmulatorProcess.start(
+                List.of(JAVA, "-jar", JAR.toString(), "--address", "127.0.0.12", "--data-dir", data.toString()))) {
+            Path directory = data.resolve("connection-strings");
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
+            for (String policy : List.of("iothubowner", "service", "device", "registryRead", "registryReadWrite")) {
+                Path file = directory.resolve(policy);
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), policy);
+                assertTrue(Files.readString(file).matches("HostName=127\\.0\\.0\\.12;SharedAccessKeyName=" + policy
+                        + ";SharedAccessKey=[A-Za-z0-9+/]{43}=\n"), policy);
+            }
+            assertEquals(emulator.serviceConnectionString(), emulator.connectionString("iothubowner"));
         }
     }
 

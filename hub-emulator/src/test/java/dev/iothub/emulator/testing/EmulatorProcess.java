@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,12 @@ public final class EmulatorProcess implements AutoCloseable {
 
     public String serviceConnectionString() {
         return valueAfter("Service connection string: ");
+    }
+
+    /** The connection string of a shared access policy, read from the file the emulator wrote for it. */
+    public String connectionString(String policy) throws IOException {
+        String directory = valueAfter("Connection strings: ");
+        return Files.readString(Path.of(directory.substring(0, directory.indexOf(" ("))).resolve(policy)).strip();
     }
 
     public Path caCertificatePem() {

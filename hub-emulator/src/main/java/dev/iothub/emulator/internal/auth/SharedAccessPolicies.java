@@ -6,6 +6,8 @@ import static dev.iothub.emulator.internal.auth.Permission.RegistryWrite;
 import static dev.iothub.emulator.internal.auth.Permission.ServiceConnect;
 
 import dev.iothub.emulator.internal.store.HubStore;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +54,11 @@ public final class SharedAccessPolicies {
 
     public Optional<SharedAccessPolicy> find(String name) {
         return Optional.ofNullable(policies.get(name));
+    }
+
+    /** Every policy, iothubowner first. */
+    public Collection<SharedAccessPolicy> all() {
+        return Collections.unmodifiableCollection(policies.values());
     }
 
     public SharedAccessPolicy owner() {

@@ -13,6 +13,11 @@ public record SharedAccessPolicy(String name, String primaryKey, String secondar
         return permissions.contains(permission);
     }
 
+    /** {@code HostName=…;SharedAccessKeyName=…;SharedAccessKey=…} with the primary key. */
+    public String connectionString(String hostName) {
+        return "HostName=" + hostName + ";SharedAccessKeyName=" + name + ";SharedAccessKey=" + primaryKey;
+    }
+
     @Override
     public String toString() {
         return "SharedAccessPolicy[" + name + " " + permissions + "]"; // never the keys

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.tls;
 
+import dev.iothub.emulator.internal.files.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -7,10 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -49,7 +46,7 @@ final class CaFiles {
 
     static void writeCertificate(Path file, X509Certificate certificate) throws IOException {
         try {
-            writeAtomically(file, pem(new PemObject(CERTIFICATE, certificate.getEncoded())), false);
+            AtomicFiles.write(file, pem(new PemObject(CERTIFICATE, certificate.getEncoded())), false);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encode the certificate for " + file, e);
         }
@@ -57,22 +54,7 @@ final class CaFiles {
 
     /** PKCS#8, unencrypted: the same form {@code openssl genpkey} writes. */
     static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-        writeAtomically(file, pem(new PemObject(PRIVATE_KEY, key.getEncoded())), true);
-    }
-
-    static void writeAtomically(Path file, byte[] content, boolean ownerOnly) throws IOException {
-        // Not named ca*, so a leftover from a crash is never mistaken for part of the CA.
-        Path temp = Files.createTempFile(file.getParent(), ".tmp-", null);
-        try {
-            PosixFileAttributeView posix = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
-            if (posix != null) {
-                posix.setPermissions(PosixFilePermissions.fromString(ownerOnly ? "rw-------" : "rw-r--r--"));
-            }
-            Files.write(temp, content, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE); // a rename within one directory
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, pem(new PemObject(PRIVATE_KEY, key.getEncoded())), true);
     }
 
     private static byte[] readPem(Path file, String type) throws IOException {

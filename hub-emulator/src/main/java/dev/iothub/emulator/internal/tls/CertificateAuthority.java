@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.tls;
 
+import dev.iothub.emulator.internal.files.AtomicFiles;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -141,7 +142,7 @@ public final class CertificateAuthority {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot make " + trustStore() + ": " + e.getMessage(), e);
         }
-        CaFiles.writeAtomically(trustStore(), bytes.toByteArray(), false);
+        AtomicFiles.write(trustStore(), bytes.toByteArray(), false);
     }
 
     private void checkTrustStore() throws IOException {

@@ -1,0 +1,31 @@
+package dev.iothub.emulator.internal.auth;
+
+import dev.iothub.emulator.internal.files.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * One file per shared access policy, named after it and holding its connection string, so that scripts read
+ * {@code connection-strings/service} instead of scraping a banner. They are secrets: the owner alone reads them.
+ */
+public final class ConnectionStringFiles {
+    private ConnectionStringFiles() {
+    }
+
+    /** Writes (or rewrites, as the host name may have changed) every policy's file in {@code directory}. */
+    public static void write(Path directory, SharedAccessPolicies policies, String hostName) throws IOException {
+        Files.createDirectories(directory);
+        PosixFileAttributeView posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
+        if (posix != null) {
+            posix.setPermissions(PosixFilePermissions.fromString("rwx------"));
+        }
+        for (SharedAccessPolicy policy : policies.all()) {
+            AtomicFiles.write(directory.resolve(policy.name()),
+                    (policy.connectionString(hostName) + "\n").getBytes(StandardCharsets.US_ASCII), true);
+        }
+    }
+}
