@@ -58,9 +58,9 @@ for (const { name, Transport } of hub.TRANSPORTS) {
 }
 
 describe('service-side permissions', () => {
-  const readOnly = process.env.IOTHUB_REGISTRY_READ_CONNECTION_STRING;
+  const readOnly = process.env.IOTHUB_REGISTRY_READ_POLICY_CONNECTION_STRING;
   test('registryRead may read the registry but not create a device (401)', {
-    skip: readOnly ? false : 'IOTHUB_REGISTRY_READ_CONNECTION_STRING is not set',
+    skip: readOnly ? false : 'IOTHUB_REGISTRY_READ_POLICY_CONNECTION_STRING is not set',
   }, async (t) => {
     const { deviceId } = await hub.createDevice(t, hub.registry(), 'perm');
     const reader = hub.registry(readOnly);

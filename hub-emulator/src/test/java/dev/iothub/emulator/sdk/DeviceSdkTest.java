@@ -22,8 +22,8 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
-import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.emulator.testing.Conditions;
+import dev.iothub.emulator.testing.HubUnderTest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,12 +39,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The unmodified device SDK's DeviceClient and ModuleClient against the emulator, the same flows over each
+ * The unmodified device SDK's DeviceClient and ModuleClient against the hub under test, the same flows over each
  * protocol it speaks: MQTT, MQTT over WebSocket, AMQPS and AMQPS over WebSocket.
  */
 class DeviceSdkTest {
     @RegisterExtension
-    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.5");
+    static final HubUnderTest hub = new HubUnderTest("127.0.0.5");
 
     /** A device identity, or a module identity on a device, and the SDK client for it. */
     enum Kind {
@@ -58,7 +58,7 @@ class DeviceSdkTest {
         }
 
         InternalClient client(String deviceId, String key, IotHubClientProtocol protocol) {
-            String connectionString = "HostName=" + emulator.hub().hostName() + ";DeviceId=" + deviceId
+            String connectionString = "HostName=" + hub.hostName() + ";DeviceId=" + deviceId
                     + (this == MODULE ? ";ModuleId=m" : "") + ";SharedAccessKey=" + key;
             return this == DEVICE ? new DeviceClient(connectionString, protocol, options())
                     : new ModuleClient(connectionString, protocol, options());
@@ -66,7 +66,7 @@ class DeviceSdkTest {
 
         /** A client that connects with {@code token} as it is, expired or not. */
         InternalClient clientWithToken(String deviceId, String token, IotHubClientProtocol protocol) {
-            String host = emulator.hub().hostName();
+            String host = hub.hostName();
             return this == DEVICE ? new DeviceClient(host, deviceId, token::toCharArray, protocol, options())
                     : new ModuleClient(host, deviceId, "m", token::toCharArray, protocol, options());
         }
@@ -108,7 +108,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void receivesDesiredPatchesAndReportsProperties(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "twin-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("twin-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
         BlockingQueue<com.microsoft.azure.sdk.iot.device.twin.Twin> patches = new LinkedBlockingQueue<>();
 
@@ -118,7 +118,7 @@ class DeviceSdkTest {
         assertEquals(1, initial.getDesiredProperties().getVersion());
         assertEquals(DeviceConnectionState.Connected, kind.connectionState(deviceId));
 
-        TwinClient twins = new TwinClient(emulator.hub().serviceConnectionString());
+        TwinClient twins = new TwinClient(hub.serviceConnectionString());
         Twin twin = kind.twin(twins, deviceId);
         twin.getDesiredProperties().put("telemetryInterval", 122);
         twins.patch(twin, "\"" + twin.getETag() + "\"");
@@ -155,13 +155,13 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void aBurstOfDesiredChangesArrivesInVersionOrder(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "burst-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("burst-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
         BlockingQueue<Long> versions = new LinkedBlockingQueue<>();
         client.open(false);
         client.subscribeToDesiredProperties((twin, context) -> versions.add((long) twin.getDesiredProperties().getVersion()), null);
 
-        TwinClient twins = new TwinClient(emulator.hub().serviceConnectionString());
+        TwinClient twins = new TwinClient(hub.serviceConnectionString());
         List<Long> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             Twin patch = kind.twin(twins, deviceId);
@@ -181,7 +181,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void telemetryIsAccepted(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "telemetry-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("telemetry-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
         client.open(false);
 
@@ -192,7 +192,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void deletingTheIdentityEndsItsConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "deleted-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("deleted-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
         BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
         client.open(false);
@@ -209,7 +209,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void aSecondConnectionOfTheSameIdentityEndsTheFirst(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "twice-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("twice-" + kind + "-" + protocol);
         String key = kind.create(deviceId);
         client = kind.client(deviceId, key, protocol);
         BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
@@ -233,7 +233,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void aWrongKeyIsUnauthorized(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "wrong-key-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("wrong-key-" + kind + "-" + protocol);
         kind.create(deviceId);
         client = kind.client(deviceId, Base64.getEncoder().encodeToString(new byte[32]), protocol);
 
@@ -245,9 +245,9 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void anExpiredTokenIsUnauthorized(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = "expired-" + kind + "-" + protocol;
+        String deviceId = hub.deviceId("expired-" + kind + "-" + protocol);
         String key = kind.create(deviceId);
-        String expired = SharedAccessSignature.sign(emulator.hub().hostName() + kind.path(deviceId), key, null,
+        String expired = SharedAccessSignature.sign(hub.hostName() + kind.path(deviceId), key, null,
                 Instant.now().minusSeconds(60));
         client = kind.clientWithToken(deviceId, expired, protocol);
 
@@ -259,7 +259,7 @@ class DeviceSdkTest {
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")
     void anUnknownIdentityIsRefused(IotHubClientProtocol protocol, Kind kind) {
-        client = kind.client("unknown-" + kind + "-" + protocol, Base64.getEncoder().encodeToString(new byte[32]), protocol);
+        client = kind.client(hub.deviceId("unknown-" + kind + "-" + protocol), Base64.getEncoder().encodeToString(new byte[32]), protocol);
 
         IotHubClientException refused = assertThrows(IotHubClientException.class, () -> client.open(false));
         boolean amqp = protocol == IotHubClientProtocol.AMQPS || protocol == IotHubClientProtocol.AMQPS_WS;
@@ -293,10 +293,10 @@ class DeviceSdkTest {
     }
 
     private static RegistryClient registry() {
-        return new RegistryClient(emulator.hub().serviceConnectionString());
+        return new RegistryClient(hub.serviceConnectionString());
     }
 
     private static ClientOptions options() {
-        return ClientOptions.builder().sslContext(emulator.hub().clientSslContext()).build();
+        return ClientOptions.builder().sslContext(hub.clientSslContext()).build();
     }
 }

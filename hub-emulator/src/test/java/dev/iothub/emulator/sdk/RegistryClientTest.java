@@ -16,25 +16,25 @@ import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.DeviceCapabilities;
-import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.HubUnderTest;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The unmodified service SDK's RegistryClient against the emulator. */
+/** The unmodified service SDK's RegistryClient against the hub under test. */
 class RegistryClientTest {
     @RegisterExtension
-    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.2");
+    static final HubUnderTest hub = new HubUnderTest("127.0.0.2");
 
     private RegistryClient registry;
     private String deviceId;
 
     @BeforeEach
     void setUp(TestInfo test) {
-        registry = new RegistryClient(emulator.hub().serviceConnectionString());
-        deviceId = "device-" + test.getTestMethod().orElseThrow().getName();
+        registry = new RegistryClient(hub.serviceConnectionString());
+        deviceId = hub.deviceId("device-" + test.getTestMethod().orElseThrow().getName());
     }
 
     @Test
@@ -134,7 +134,7 @@ class RegistryClientTest {
     /** IoT Edge scopes, as the SDKs' end-to-end tests see them on the hub (e.g. the C# SDK's DeviceScope tests). */
     @Test
     void anEdgeDeviceGetsItsOwnScopeAndALeafTakesItsParentsScope() throws Exception {
-        Device edge = new Device(deviceId + "-edge", AuthenticationType.SAS);
+        Device edge = new Device(hub.deviceId("edge"), AuthenticationType.SAS);
         DeviceCapabilities capabilities = new DeviceCapabilities();
         capabilities.setIotEdge(true);
         edge.setCapabilities(capabilities);
@@ -146,16 +146,16 @@ class RegistryClientTest {
         edge.setScope("ms-azure-iot-edge://something-else-1");
         assertEquals(scope, registry.updateDevice(edge).getScope(), "an edge device's scope does not change");
 
-        Device leaf = new Device(deviceId + "-leaf", AuthenticationType.SAS);
+        Device leaf = new Device(hub.deviceId("leaf"), AuthenticationType.SAS);
         leaf.setScope(scope);
         leaf = registry.addDevice(leaf);
         assertEquals(scope, leaf.getScope());
         assertEquals(List.of(scope), leaf.getParentScopes());
 
-        Device orphan = new Device(deviceId + "-orphan", AuthenticationType.SAS);
+        Device orphan = new Device(hub.deviceId("orphan"), AuthenticationType.SAS);
         orphan.setScope("ms-azure-iot-edge://" + deviceId + "-nosuchedge-1234");
         assertThrows(IotHubBadFormatException.class, () -> registry.addDevice(orphan), "a scope no edge device has");
-        leaf.setScope(registry.getDevice(deviceId + "-leaf").getScope() + "x");
+        leaf.setScope(registry.getDevice(leaf.getDeviceId()).getScope() + "x");
         Device changed = leaf;
         assertThrows(IotHubBadFormatException.class, () -> registry.updateDevice(changed));
     }

@@ -17,26 +17,26 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
-import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.HubUnderTest;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The unmodified service SDK's TwinClient against the emulator. */
+/** The unmodified service SDK's TwinClient against the hub under test. */
 class TwinClientTest {
     @RegisterExtension
-    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.3");
+    static final HubUnderTest hub = new HubUnderTest("127.0.0.3");
 
     private TwinClient twins;
     private String deviceId;
 
     @BeforeEach
     void setUp(TestInfo test) throws Exception {
-        RegistryClient registry = new RegistryClient(emulator.hub().serviceConnectionString());
-        twins = new TwinClient(emulator.hub().serviceConnectionString());
-        deviceId = "device-" + test.getTestMethod().orElseThrow().getName();
+        RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+        twins = new TwinClient(hub.serviceConnectionString());
+        deviceId = hub.deviceId("device-" + test.getTestMethod().orElseThrow().getName());
         registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
         registry.addModule(new Module(deviceId, "m", AuthenticationType.SAS));
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 /** An emulator in a process of its own, started and read as a user would: its banner gives the rest. */
@@ -16,6 +17,7 @@ public final class EmulatorProcess implements AutoCloseable {
     private final Process process;
     private final BufferedReader output;
     private final List<String> banner = new ArrayList<>();
+    private final List<String> log = new CopyOnWriteArrayList<>();
 
     private EmulatorProcess(Process process) throws IOException {
         this.process = process;
@@ -57,6 +59,30 @@ public final class EmulatorProcess implements AutoCloseable {
     /** What the emulator logs after its banner, a line at a time. */
     public String nextLine() throws IOException {
         return output.readLine();
+    }
+
+    /**
+     * Reads the rest of the emulator's output on a thread of its own, so that it never blocks on a full pipe,
+     * into {@link #log()}. Use it instead of {@link #nextLine()}.
+     */
+    public EmulatorProcess keepReading() {
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    log.add(line);
+                }
+            } catch (IOException e) {
+                log.add("(the emulator's output could not be read: " + e.getMessage() + ")");
+            }
+        }, "emulator-output");
+        reader.setDaemon(true);
+        reader.start();
+        return this;
+    }
+
+    /** The lines {@link #keepReading()} has read so far. */
+    public List<String> log() {
+        return log;
     }
 
     public Process process() {

@@ -14,23 +14,34 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLContext;
 
-/** REST calls to the emulator as any client may send them, headers and all, for what the Java SDK never sends. */
+/** REST calls to a hub as any client may send them, headers and all, for what the Java SDK never sends. */
 public final class RawRest {
     public static final String API = "?api-version=2021-04-12";
 
-    private final HubEmulator hub;
+    private final String hostName;
+    private final String serviceConnectionString;
     private final HttpClient http;
 
+    private RawRest(String hostName, String serviceConnectionString, SSLContext sslContext) {
+        this.hostName = hostName;
+        this.serviceConnectionString = serviceConnectionString;
+        this.http = HttpClient.newBuilder().sslContext(sslContext).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
     public RawRest(HubEmulator hub) {
-        this.hub = hub;
-        this.http = HttpClient.newBuilder().sslContext(hub.clientSslContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        this(hub.hostName(), hub.serviceConnectionString(), hub.clientSslContext());
+    }
+
+    public RawRest(HubUnderTest hub) {
+        this(hub.hostName(), hub.serviceConnectionString(), hub.clientSslContext());
     }
 
     /** Sends {@code body} (or none) with the given Authorization (or none) and further {@code headers}, name then value. */
     public HttpResponse<String> send(String method, String path, String body, String authorization, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + hub.hostName() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + hostName + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json; charset=utf-8")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -45,9 +56,8 @@ public final class RawRest {
 
     /** A token of iothubowner, valid for five minutes. */
     public String ownerToken() {
-        String connectionString = hub.serviceConnectionString();
-        String key = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
-        return SharedAccessSignature.sign(hub.hostName(), key, "iothubowner", Instant.now().plusSeconds(300));
+        String key = ExternalHub.valueOf(serviceConnectionString, "SharedAccessKey");
+        return SharedAccessSignature.sign(hostName, key, "iothubowner", Instant.now().plusSeconds(300));
     }
 
     /** The hub's error: the status, the {@code iothub-errorcode} header, and the body that names the code again. */
