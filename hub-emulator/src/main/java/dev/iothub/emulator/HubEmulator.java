@@ -17,6 +17,7 @@ import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import dev.iothub.emulator.internal.store.MvStoreHubStore;
 import dev.iothub.emulator.internal.tls.CertificateAuthority;
 import dev.iothub.emulator.internal.transport.HubServer;
+import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,9 +78,11 @@ public final class HubEmulator implements AutoCloseable {
                     new DeviceAuthenticator(policies, names, clock), names);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
+            Limits limits = builder.limits;
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(devices), () -> new AmqpHandler(devices));
+                    () -> new MqttHandler(devices, limits.opening()), () -> new AmqpHandler(devices, limits.opening()),
+                    limits);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -163,8 +166,27 @@ public final class HubEmulator implements AutoCloseable {
         private String address = "127.0.0.1";
         private Path dataDirectory;
         private Optional<String> hostName = Optional.empty();
+        private Limits limits = Limits.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Connections beyond this many are closed as they come, with a log line every 10 s at most. The default
+         * is 10,000, or fewer when the process may open fewer descriptors ({@code ulimit -n}).
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, not " + max);
+            }
+            this.limits = limits.withMaxConnections(max);
+            return this;
+        }
+
+        /** All the limits at once, for tests that cannot wait for the real ones. */
+        Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
         }
 
         /** The address to listen on and to be called by; each test suite takes its own 127.0.0.x. */

@@ -7,7 +7,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
 @Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
@@ -32,6 +35,20 @@ public final class HubEmulatorCommand implements Callable<Integer> {
     @Option(names = "--hostname", paramLabel = "NAME",
             description = "A further host name for the server certificate and HostName= (map it to the address in /etc/hosts).")
     private String hostName;
+
+    private Integer maxConnections;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Close connections beyond N as they come (default: 10000, or fewer under a lower ulimit -n).")
+    void setMaxConnections(int max) {
+        if (max < 1) {
+            throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1, not " + max);
+        }
+        maxConnections = max;
+    }
 
     @Option(names = "--verbose", description = "Log the emulator's internals too, and show stack traces.")
     private boolean verbose;
@@ -74,6 +91,9 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         }
         if (hostName != null) {
             builder.hostName(hostName);
+        }
+        if (maxConnections != null) {
+            builder.maxConnections(maxConnections);
         }
         HubEmulator hub = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);

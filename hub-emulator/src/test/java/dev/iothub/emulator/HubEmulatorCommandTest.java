@@ -44,13 +44,24 @@ class HubEmulatorCommandTest {
     }
 
     @Test
+    void aConnectionLimitBelowOneIsBadUsage() {
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+
+        assertEquals(2, command.execute("--max-connections", "0", "--in-memory"));
+        assertTrue(err.toString().startsWith("--max-connections must be at least 1, not 0"), err.toString());
+    }
+
+    @Test
     void helpListsTheOptionsAndExitCodes() {
         StringWriter out = new StringWriter();
         CommandLine command = HubEmulatorCommand.commandLine();
         command.setOut(new PrintWriter(out));
 
         assertEquals(0, command.execute("--help"));
-        for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "Exit codes"}) {
+        for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "--max-connections",
+                "Exit codes"}) {
             assertTrue(out.toString().contains(expected), expected);
         }
     }

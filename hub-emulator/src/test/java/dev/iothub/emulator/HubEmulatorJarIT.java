@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.EmulatorProcess;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -63,6 +69,59 @@ class HubEmulatorJarIT {
                         + ";SharedAccessKey=[A-Za-z0-9+/]{43}=\n"), policy);
             }
             assertEquals(emulator.serviceConnectionString(), emulator.connectionString("iothubowner"));
+        }
+    }
+
+    /**
+     * Under a low {@code ulimit -n}, the connection limit stays below the descriptors left: connections beyond it
+     * are closed at once with one log line per 10 s, not a stack trace per failed accept, and once they go, new
+     * clients are served again.
+     */
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnceWithOneLogLine() throws Exception {
+        SSLSocketFactory previous = HttpsURLConnection.getDefaultSSLSocketFactory();
+        String java = String.join(" ", JAVA, "-jar", JAR.toAbsolutePath().toString(), "--address", "127.0.0.19", "--in-memory");
+        List<Socket> sockets = new ArrayList<>();
+        try (EmulatorProcess emulator = EmulatorProcess.start(List.of("bash", "-c", "ulimit -n 400 && exec " + java))
+                .keepReading()) {
+            for (int i = 0; i < 300; i++) {
+                sockets.add(new Socket("127.0.0.19", 8883));
+            }
+            int closedAtOnce = 0;
+            for (Socket socket : sockets) {
+                socket.setSoTimeout(200);
+                try {
+                    closedAtOnce += socket.getInputStream().read() == -1 ? 1 : 0;
+                } catch (SocketTimeoutException e) {
+                    // held open: within the limit
+                }
+            }
+            assertEquals(300 - (400 - 256), closedAtOnce, "the limit is the descriptors less 256 kept for the rest");
+            List<String> refusals = emulator.log().stream().filter(line -> line.contains("Refusing connections")).toList();
+            assertEquals(1, refusals.size(), emulator.log().toString());
+            assertTrue(refusals.get(0).contains("144 are open, the most allowed (--max-connections)"), refusals.get(0));
+            assertTrue(emulator.log().size() < 5, "no flood: " + emulator.log());
+
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            HttpsURLConnection.setDefaultSSLSocketFactory(emulator.clientSslContext().getSocketFactory());
+            RegistryClient registry = new RegistryClient(emulator.serviceConnectionString());
+            Conditions.await("a new client is served once the others are gone", () -> {
+                try {
+                    registry.getDevice("nobody");
+                    return true;
+                } catch (IotHubNotFoundException e) {
+                    return true; // served
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } finally {
+            HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+            for (Socket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

@@ -13,10 +13,15 @@ public final class Conditions {
 
     /** Returns once {@code condition} holds; fails saying {@code what} if it does not within 10 s. */
     public static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        await(what, TIMEOUT, condition);
+    }
+
+    /** Returns once {@code condition} holds; fails saying {@code what} if it does not within {@code timeout}. */
+    public static void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT.toSeconds() + " s: " + what);
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
             }
             Thread.sleep(POLL_MILLIS);
         }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.engine.Collector;
@@ -41,6 +42,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final DeviceHub devices;
+    private final Duration openTimeout;
     private ChannelHandlerContext ctx;
     private Transport transport;
     private Connection engine;
@@ -54,8 +56,10 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
     private boolean inputFailed;
 
-    public AmqpHandler(DeviceHub devices) {
+    /** {@code openTimeout}: how long after the connection (or the WebSocket upgrade) the client's Open may come. */
+    public AmqpHandler(DeviceHub devices, Duration openTimeout) {
         this.devices = devices;
+        this.openTimeout = openTimeout;
     }
 
     /** Starts the engine when the handler joins the pipeline: on 443 that is after the WebSocket handshake. */
@@ -77,6 +81,14 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         engine.collect(collector);
         transport.bind(engine);
         connection = new AmqpConnection(devices, this, ctx.channel().remoteAddress());
+        ctx.executor().schedule(() -> {
+            if (engine.getRemoteState() == EndpointState.UNINITIALIZED && ctx.channel().isOpen()) {
+                log.info("AMQP connection from {} closed: no Open within {} s", ctx.channel().remoteAddress(),
+                        openTimeout.toSeconds());
+                closing = true; // nothing to say: the client has not opened the connection
+                ctx.close();
+            }
+        }, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -32,9 +32,11 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +52,23 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     static final String IDLE_HANDLER = "idle";
 
     private final DeviceHub devices;
+    private final Duration connectTimeout;
+    private ScheduledFuture<?> connectDeadline;
     private MqttDeviceConnection connection;
     private DeviceSession session;
 
-    public MqttHandler(DeviceHub devices) {
+    /** {@code connectTimeout}: how long after the connection (or the WebSocket upgrade) its CONNECT may come. */
+    public MqttHandler(DeviceHub devices, Duration connectTimeout) {
         this.devices = devices;
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // MQTT 3.1.1 section 3.1: a server should close a connection whose CONNECT does not come in reasonable time
+        connectDeadline = ctx.executor().schedule(
+                () -> close(ctx, "no CONNECT within " + connectTimeout.toSeconds() + " s"),
+                connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -85,6 +99,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private void connect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        connectDeadline.cancel(false);
         if (session != null) {
             close(ctx, "a second CONNECT");
             return;
@@ -251,6 +266,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        connectDeadline.cancel(false);
         if (session != null) {
             session.close();
             log.info("MQTT {} disconnected", session.identity());

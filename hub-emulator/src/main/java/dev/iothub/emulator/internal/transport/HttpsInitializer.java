@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
@@ -27,15 +26,18 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
      */
     private static final int MAX_REQUEST_BYTES = 512 * 1024;
 
-    private final SslContext sslContext;
+    private final Tls tls;
     private final ChannelHandler restHandler;
     private final ProtocolStages mqtt;
     private final ProtocolStages amqp;
     private final EventExecutorGroup handlerExecutor;
 
-    HttpsInitializer(SslContext sslContext, ChannelHandler restHandler, ProtocolStages mqtt, ProtocolStages amqp,
-                     EventExecutorGroup handlerExecutor) {
-        this.sslContext = sslContext;
+    private final Limits limits;
+
+    HttpsInitializer(Tls tls, ChannelHandler restHandler, ProtocolStages mqtt, ProtocolStages amqp,
+                     EventExecutorGroup handlerExecutor, Limits limits) {
+        this.tls = tls;
+        this.limits = limits;
         this.restHandler = restHandler;
         this.mqtt = mqtt;
         this.amqp = amqp;
@@ -44,10 +46,13 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        HttpDeadlines deadlines = new HttpDeadlines(limits);
         channel.pipeline()
-                .addLast("tls", sslContext.newHandler(channel.alloc()))
+                .addLast("tls", tls.newHandler(channel))
+                .addLast("request-start", deadlines.bytes)
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                .addLast("request-end", deadlines.requests)
                 // the SDK's AMQP upgrade sends its target in absolute form, https://host/$iothub/websocket
                 .addLast("origin-form", OriginFormTarget.INSTANCE)
                 .addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
@@ -68,6 +73,8 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 var pipeline = ctx.pipeline();
                 pipeline.remove("rest");
                 pipeline.remove("origin-form");
+                pipeline.remove("request-start");
+                pipeline.remove("request-end");
                 pipeline.remove(this);
                 pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
                 (AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt).addTo(pipeline, handlerExecutor);

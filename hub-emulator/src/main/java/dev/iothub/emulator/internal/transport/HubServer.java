@@ -3,6 +3,8 @@ package dev.iothub.emulator.internal.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -25,6 +27,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the hub's real ports on one address: 443 (HTTPS, and MQTT and AMQP over WebSocket), 8883 (MQTT over
@@ -35,6 +39,7 @@ public final class HubServer implements AutoCloseable {
     public static final int MQTTS_PORT = 8883;
     public static final int AMQPS_PORT = 5671;
 
+    private static final Logger log = LoggerFactory.getLogger(HubServer.class);
     /** How long the threads must have had nothing to do before they stop. */
     private static final long QUIET_MILLIS = 50;
 
@@ -47,21 +52,26 @@ public final class HubServer implements AutoCloseable {
     /** Every accepted connection, so that close() ends them before it stops the threads they use. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-    private HubServer() {
+    private final Limits limits;
+    private final RateLimitedLog refusals = new RateLimitedLog(log);
+
+    private HubServer(Limits limits) {
+        this.limits = limits;
     }
 
     /** Starts listening, or explains in one line why a port could not be bound. */
     public static HubServer start(String address, SslContext sslContext, ChannelHandler restHandler,
-                                  Supplier<ChannelHandler> mqttHandler, Supplier<ChannelHandler> amqpHandler)
-            throws IOException {
-        HubServer server = new HubServer();
+                                  Supplier<ChannelHandler> mqttHandler, Supplier<ChannelHandler> amqpHandler,
+                                  Limits limits) throws IOException {
+        HubServer server = new HubServer(limits);
         ProtocolStages mqtt = ProtocolStages.mqtt(mqttHandler);
         ProtocolStages amqp = ProtocolStages.amqp(amqpHandler);
+        Tls tls = new Tls(sslContext, limits.opening());
         try {
             server.bind(address, HTTPS_PORT,
-                    new HttpsInitializer(sslContext, restHandler, mqtt, amqp, server.handlerExecutor));
-            server.bind(address, MQTTS_PORT, new TlsInitializer(sslContext, mqtt, server.handlerExecutor));
-            server.bind(address, AMQPS_PORT, new TlsInitializer(sslContext, amqp, server.handlerExecutor));
+                    new HttpsInitializer(tls, restHandler, mqtt, amqp, server.handlerExecutor, limits));
+            server.bind(address, MQTTS_PORT, new TlsInitializer(tls, mqtt, server.handlerExecutor));
+            server.bind(address, AMQPS_PORT, new TlsInitializer(tls, amqp, server.handlerExecutor));
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -76,11 +86,18 @@ public final class HubServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .handler(new AcceptFailures(new RateLimitedLog(log)))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (connections.size() >= limits.maxConnections()) {
+                            refusals.warn("Refusing connections to " + address + ": " + connections.size()
+                                    + " are open, the most allowed (--max-connections)");
+                            channel.close();
+                            return;
+                        }
                         connections.add(channel);
-                        channel.pipeline().addLast(initializer);
+                        channel.pipeline().addLast(Backpressure.INSTANCE, initializer);
                     }
                 });
         try {
@@ -110,6 +127,25 @@ public final class HubServer implements AutoCloseable {
                     + ". Use a loopback address such as 127.0.0.1 to 127.255.255.254", cause);
         }
         return new IOException("Cannot listen on " + where + ": " + message, cause);
+    }
+
+    /**
+     * A failed accept, such as with no descriptor left: one log line per 10 s and a pause of a second, as
+     * Netty's acceptor would pause, instead of a stack trace for each try.
+     */
+    private static final class AcceptFailures extends ChannelInboundHandlerAdapter {
+        private final RateLimitedLog log;
+
+        AcceptFailures(RateLimitedLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("Cannot accept connections on " + ctx.channel().localAddress() + ": " + cause.getMessage());
+            ctx.channel().config().setAutoRead(false);
+            ctx.channel().eventLoop().schedule(() -> ctx.channel().config().setAutoRead(true), 1, TimeUnit.SECONDS);
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.mqtt;
+package dev.iothub.emulator.testing;
 
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
@@ -21,7 +21,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /** A bare MQTT client over TLS for the protocol cases the SDK never produces; Netty's codec does the bytes. */
-final class RawMqttClient implements AutoCloseable {
+public final class RawMqttClient implements AutoCloseable {
     private final SSLSocket socket;
     private final EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
     private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
@@ -31,7 +31,7 @@ final class RawMqttClient implements AutoCloseable {
      * A client connected as module {@code deviceId/moduleId} with its key, and the hub's CONNACK, whatever it
      * says; {@code cleanSession} false asks for a persistent session, as the SDKs do.
      */
-    static RawMqttClient connect(HubEmulator hub, String deviceId, String moduleId, String key, int keepAliveSeconds,
+    public static RawMqttClient connect(HubEmulator hub, String deviceId, String moduleId, String key, int keepAliveSeconds,
                                  boolean cleanSession) throws IOException {
         String host = hub.hostName();
         String clientId = deviceId + "/" + moduleId;
@@ -50,18 +50,18 @@ final class RawMqttClient implements AutoCloseable {
         return client;
     }
 
-    RawMqttClient(SSLContext context, String host) throws IOException {
+    public RawMqttClient(SSLContext context, String host) throws IOException {
         socket = (SSLSocket) context.getSocketFactory().createSocket(host, 8883);
         socket.setSoTimeout(10_000);
         socket.startHandshake();
     }
 
     /** The hub's answer to {@link #connect}'s CONNECT. */
-    MqttConnAckMessage connAck() {
+    public MqttConnAckMessage connAck() {
         return connAck;
     }
 
-    void send(MqttMessage message) throws IOException {
+    public void send(MqttMessage message) throws IOException {
         encoder.writeOutbound(message);
         ByteBuf bytes = encoder.readOutbound();
         try {
@@ -73,7 +73,7 @@ final class RawMqttClient implements AutoCloseable {
     }
 
     /** The next packet from the hub, or null once the hub has closed the connection. */
-    MqttMessage receive() throws IOException {
+    public MqttMessage receive() throws IOException {
         byte[] buffer = new byte[8192];
         while (true) {
             MqttMessage message = decoder.readInbound();
