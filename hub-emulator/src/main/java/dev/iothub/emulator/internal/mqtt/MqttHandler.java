@@ -35,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
     static final String IDLE_HANDLER = "idle";
+    /** The hub's cap on silence, bound by the Azure load balancer's idle timeout (the hub's MQTT support page). */
+    private static final long MAX_SILENCE_MILLIS = 1_767_000;
 
     private final DeviceHub devices;
     private final Duration connectTimeout;
@@ -129,14 +130,18 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         // a resumed session's subscription goes on without a SUBSCRIBE, as the Node SDK expects
         session.desiredSubscription().ifPresent(qos -> connection.desiredPatchesQos(MqttQoS.valueOf(qos)));
-        int keepAlive = connect.variableHeader().keepAliveTimeSeconds();
-        if (keepAlive > 0) {
-            // MQTT 3.1.1 section 3.1.2.10: one and a half keep-alive periods without a packet end the connection.
-            ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
-                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER, new IdleStateHandler(
+                silenceAllowedMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
+    }
+
+    /**
+     * How long a connection may go without a packet: one and a half keep-alive periods (MQTT 3.1.1 section
+     * 3.1.2.10), at most 1767 s, the hub's own limit, which also applies to a keep-alive of 0 (none).
+     */
+    static long silenceAllowedMillis(int keepAliveSeconds) {
+        return keepAliveSeconds == 0 ? MAX_SILENCE_MILLIS : Math.min(MAX_SILENCE_MILLIS, keepAliveSeconds * 1500L);
     }
 
     /** {@code {HostName}/{deviceId}[/{moduleId}]/?api-version=…}, with one of the hub's host names. */
@@ -192,6 +197,10 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private void publish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        if (publish.fixedHeader().qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            close(ctx, "a QoS 2 PUBLISH, which IoT Hub does not support");
+            return;
+        }
         String topic = publish.variableHeader().topicName();
         IdentityId id = session.identity();
         boolean allowed = topic.startsWith(TwinTopics.TWIN_GET) || topic.startsWith(TwinTopics.TWIN_REPORTED)
@@ -226,9 +235,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private static String requestId(String topic, String prefix) {
-        Map<String, List<String>> properties = TwinTopics.properties(topic, prefix);
-        List<String> rid = properties.get("$rid");
-        return rid == null || rid.isEmpty() ? "" : rid.get(0);
+        return TwinTopics.properties(topic, prefix).getOrDefault("$rid", "");
     }
 
     private static void respond(ChannelHandlerContext ctx, String topic, ObjectNode body) {

@@ -1,8 +1,7 @@
 package dev.iothub.emulator.internal.mqtt;
 
 import dev.iothub.emulator.internal.model.IdentityId;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The MQTT topics of IoT Hub's device API, as the hub names and checks them. */
@@ -35,9 +34,22 @@ final class TwinTopics {
                 : "devices/" + id.deviceId() + "/";
     }
 
-    /** The {@code $rid} and other properties in the query part of a twin topic. */
-    static Map<String, List<String>> properties(String topic, String prefix) {
-        return new QueryStringDecoder(topic.substring(prefix.length())).parameters();
+    /**
+     * The {@code $rid} and other properties in the query part of a twin topic, the first of each name, as sent:
+     * a request id is the client's own token, echoed back unchanged, so nothing in it is decoded.
+     */
+    static Map<String, String> properties(String topic, String prefix) {
+        String rest = topic.substring(prefix.length());
+        int query = rest.indexOf('?');
+        Map<String, String> properties = new HashMap<>();
+        if (query >= 0) {
+            for (String property : rest.substring(query + 1).split("&")) {
+                int equals = property.indexOf('=');
+                properties.putIfAbsent(equals < 0 ? property : property.substring(0, equals),
+                        equals < 0 ? "" : property.substring(equals + 1));
+            }
+        }
+        return properties;
     }
 
     static String response(int status, String rid, Long version) {

@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.emulator.testing.RawMqttClient;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -52,6 +54,15 @@ class MqttProtocolTest {
         }
     }
 
+    /** The hub caps the silence it allows at 1767 s, keep-alive 0 (none) included. */
+    @Test
+    void silenceIsCappedAt1767Seconds() {
+        assertEquals(345_000, MqttHandler.silenceAllowedMillis(230));
+        assertEquals(1_765_500, MqttHandler.silenceAllowedMillis(1177));
+        assertEquals(1_767_000, MqttHandler.silenceAllowedMillis(1178));
+        assertEquals(1_767_000, MqttHandler.silenceAllowedMillis(0));
+    }
+
     @Test
     void pingsKeepTheConnectionAlive() throws Exception {
         try (RawMqttClient client = connected(60)) {
@@ -72,8 +83,45 @@ class MqttProtocolTest {
     void aPublishToATopicTheHubDoesNotAllowClosesTheConnection() throws Exception {
         try (RawMqttClient client = connected(60)) {
             client.send(MqttMessageBuilders.publish().topicName("devices/someone-else/messages/events/")
-                    .qos(MqttQoS.AT_MOST_ONCE).payload(io.netty.buffer.Unpooled.EMPTY_BUFFER).build());
+                    .qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.EMPTY_BUFFER).build());
             assertNull(client.receive());
+        }
+    }
+
+    /** The hub's MQTT support page: "If a device app publishes a message with QoS 2, IoT Hub closes the network connection." */
+    @Test
+    void aQos2PublishClosesTheConnection() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.publish().topicName("devices/" + deviceId + "/modules/m/messages/events/")
+                    .qos(MqttQoS.EXACTLY_ONCE).messageId(3).payload(Unpooled.EMPTY_BUFFER).build());
+            assertNull(client.receive(), "no PUBREC, the connection closed");
+        }
+    }
+
+    /** The same page: a subscription asking for QoS 2 is granted QoS 1. */
+    @Test
+    void aQos2SubscriptionIsGrantedQos1() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.subscribe().messageId(4)
+                    .addSubscription(MqttQoS.EXACTLY_ONCE, "$iothub/twin/res/#").build());
+            assertEquals(List.of(1), ((MqttSubAckMessage) client.receive()).payload().grantedQoSLevels());
+        }
+    }
+
+    /** A request id is the client's to choose and is echoed as sent, escapes or not; the patch is applied. */
+    @Test
+    void aRequestIdIsEchoedAsSent() throws Exception {
+        try (RawMqttClient client = connected(60)) {
+            client.send(MqttMessageBuilders.subscribe().messageId(5)
+                    .addSubscription(MqttQoS.AT_MOST_ONCE, "$iothub/twin/res/#").build());
+            client.receive();
+            client.send(MqttMessageBuilders.publish().topicName("$iothub/twin/PATCH/properties/reported/?$rid=%zz")
+                    .qos(MqttQoS.AT_MOST_ONCE).payload(Unpooled.copiedBuffer("{\"a\":1}", StandardCharsets.UTF_8)).build());
+
+            MqttPublishMessage answer = (MqttPublishMessage) client.receive();
+            assertNotNull(answer, "answered, not closed");
+            assertEquals("$iothub/twin/res/204/?$rid=%zz&$version=2", answer.variableHeader().topicName());
+            answer.release();
         }
     }
 
