@@ -75,9 +75,24 @@ class BadInputTest {
                 "SharedAccessSignature sr=x&sig=%%%&se=notanumber&skn=iothubowner"), 401, "IotHubUnauthorizedAccess");
     }
 
+    /** The hub answers a missing or unknown api-version with 400 InvalidProtocolVersion (see README). */
     @Test
-    void aMissingApiVersionIsABadRequest() throws Exception {
-        assertEquals(400, send("GET", "/devices/d5", null, token()).statusCode());
+    void aMissingOrUnknownApiVersionIsInvalidProtocolVersion() throws Exception {
+        for (String query : new String[] {"", "?api-version=1999-01-01", "?api-version=2018-06", "?api-version=latest",
+                "?api-version=2999-01-01"}) {
+            RawRest.assertError(send("GET", "/devices/d5" + query, null, token()), 400, "InvalidProtocolVersion");
+        }
+        RawRest.assertError(send("GET", "/devices/d5?api-version=2020-05-31-preview", null, token()), 404,
+                "DeviceNotFound");
+    }
+
+    /** An empty path segment is not skipped: /twins//d1 is no route of the hub, not d1's twin. */
+    @Test
+    void anEmptyPathSegmentIsNoRoute() throws Exception {
+        send("PUT", "/devices/d6" + API, "{\"deviceId\":\"d6\"}", token());
+        for (String path : new String[] {"/twins//d6", "//devices/d6", "/devices//modules/m"}) {
+            RawRest.assertError(send("GET", path + API, null, token()), 404, "EndpointNotFound");
+        }
     }
 
     @Test

@@ -22,10 +22,16 @@ public record RestRequest(String method, List<String> segments, String path, Fun
     /** A request for {@code rawPath}, the path of the target as sent (percent-encoded, no query). */
     public static RestRequest of(String method, String rawPath, Function<String, String> query,
                                  Function<String, String> headers, byte[] body) {
+        // The leading slash, and a trailing one (C#'s SDK sends /devices/?top=N), start and end no segment;
+        // any other empty segment is kept, so that /twins//d1 is no route, as it is none of the hub's.
+        String inner = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
         List<String> segments = new ArrayList<>();
-        for (String segment : rawPath.split("/")) {
-            if (!segment.isEmpty()) {
+        if (!inner.isEmpty()) {
+            for (String segment : inner.split("/", -1)) {
                 segments.add(decoded(segment));
+            }
+            if (segments.size() > 1 && segments.get(segments.size() - 1).isEmpty()) {
+                segments.remove(segments.size() - 1);
             }
         }
         String override = headers.apply("X-HTTP-Method-Override");

@@ -37,6 +37,9 @@ public final class Routes {
             Map<String, String> values = new HashMap<>();
             for (int i = 0; i < template.length; i++) {
                 if (isParameter(template[i])) {
+                    if (segments.get(i).isEmpty()) {
+                        return null; // an id is never empty: /devices//modules/m is no route
+                    }
                     values.put(template[i].substring(1, template[i].length() - 1), segments.get(i));
                 } else if (!template[i].equalsIgnoreCase(segments.get(i))) {
                     return null;
@@ -111,8 +114,8 @@ public final class Routes {
             throw new HubException(ErrorCode.MethodNotAllowed,
                     "The method " + request.method() + " is not allowed on " + request.path() + ".");
         }
-        if (best.emulated() && request.apiVersion() == null) {
-            throw new HubException(ErrorCode.InvalidProtocolVersion, "The api-version query parameter is missing.");
+        if (best.emulated()) {
+            ApiVersions.check(request.apiVersion(), clock);
         }
         return best.handler().handle(request.withParameters(parameters));
     }

@@ -20,6 +20,15 @@ class RestRequestTest {
         assertEquals("/devices/a+b/modules/c+d e", request.path());
     }
 
+    /** An empty segment is kept, so that /twins//d1 is not d1's twin; only a trailing slash goes. */
+    @Test
+    void anEmptySegmentIsKeptButATrailingSlashIsNot() {
+        assertEquals(List.of("twins", "", "d1"), RestRequest.of("GET", "/twins//d1", API_VERSION::get, name -> null,
+                new byte[0]).segments());
+        assertEquals(List.of("devices"), RestRequest.of("GET", "/devices/", API_VERSION::get, name -> null,
+                new byte[0]).segments());
+    }
+
     @Test
     void postWithAMethodOverrideIsThatMethod() {
         Map<String, String> headers = Map.of("X-HTTP-Method-Override", "patch");
