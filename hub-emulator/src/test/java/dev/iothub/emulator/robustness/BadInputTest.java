@@ -86,6 +86,16 @@ class BadInputTest {
                 "DeviceNotFound");
     }
 
+    /** A number no double holds is refused, not stored as the string "Infinity". */
+    @Test
+    void aNumberBeyondADoubleIsRefused() throws Exception {
+        send("PUT", "/devices/d7" + API, "{\"deviceId\":\"d7\"}", token());
+        for (String number : new String[] {"1e400", "-1e400", "123456789012345678901234567890"}) {
+            RawRest.assertError(send("PATCH", "/twins/d7" + API, "{\"properties\":{\"desired\":{\"x\":" + number + "}}}",
+                    token()), 400, "ArgumentInvalid");
+        }
+    }
+
     /** An empty path segment is not skipped: /twins//d1 is no route of the hub, not d1's twin. */
     @Test
     void anEmptyPathSegmentIsNoRoute() throws Exception {

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * The hub's twin limits (IoT Hub docs, "Understand device twins"): desired and reported at most
  * 32 KB each and tags 8 KB; keys at most 1 KB of UTF-8 without '.', '$', ' ' or control characters;
- * string values at most 4 KB; at most 10 levels of nested objects.
+ * string values at most 4 KB; integers within ±2^52 and no number beyond a double; at most 10 levels of
+ * nesting, arrays counted as objects are; no null inside an array (the hub's team, azure-iot-sdk-csharp
+ * issue 1741: "by design").
  */
 public final class TwinLimits {
     public static final int MAX_PROPERTIES_BYTES = 32 * 1024;
@@ -19,6 +21,8 @@ public final class TwinLimits {
     static final int MAX_DEPTH = 10;
     static final int MAX_KEY_BYTES = 1024;
     static final int MAX_STRING_BYTES = 4 * 1024;
+    static final long MAX_INTEGER = 4503599627370495L;
+    static final long MIN_INTEGER = -4503599627370496L;
 
     private TwinLimits() {
     }
@@ -44,11 +48,33 @@ public final class TwinLimits {
         if (value.isObject()) {
             checkContent(path, value, depth + 1);
         } else if (value.isArray()) {
-            for (JsonNode element : value) {
-                checkValue(path, element, depth + 1);
-            }
+            checkArray(path, value, depth + 1);
         } else if (value.isTextual() && utf8Length(value.textValue()) > MAX_STRING_BYTES) {
             throw HubException.badFormat("String value of " + path + " exceeds " + MAX_STRING_BYTES + " bytes.");
+        } else if (value.isNumber()) {
+            checkNumber(path, value);
+        }
+    }
+
+    private static void checkArray(String path, JsonNode array, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw HubException.badFormat("Nesting depth of " + path + " exceeds the maximum of " + MAX_DEPTH + ".");
+        }
+        for (JsonNode element : array) {
+            if (element.isNull()) {
+                throw HubException.badFormat("Value of Property or Tag cannot be null. Error in an array of " + path + ".");
+            }
+            checkValue(path, element, depth);
+        }
+    }
+
+    private static void checkNumber(String path, JsonNode number) {
+        boolean fits = number.isIntegralNumber()
+                ? number.canConvertToLong() && number.longValue() >= MIN_INTEGER && number.longValue() <= MAX_INTEGER
+                : Double.isFinite(number.doubleValue());
+        if (!fits) {
+            throw HubException.badFormat("The number in " + path + " is beyond what the hub stores: integers from "
+                    + MIN_INTEGER + " to " + MAX_INTEGER + ", and doubles.");
         }
     }
 
