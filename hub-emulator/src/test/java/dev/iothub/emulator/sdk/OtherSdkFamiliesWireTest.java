@@ -110,6 +110,31 @@ class OtherSdkFamiliesWireTest {
         }
     }
 
+    /**
+     * The identity registry's property table: a status reason of at most 128 characters; one parent scope at most,
+     * since a child has one parent (IoT Edge's offline capabilities page).
+     */
+    @Test
+    void aStatusReasonIsAtMost128CharactersAndADeviceHasOneParent() throws Exception {
+        String id = hub.deviceId("reason");
+        assertError(send("PUT", "/devices/" + id + API, "{\"deviceId\":\"" + id + "\",\"statusReason\":\""
+                + "r".repeat(129) + "\"}"), 400, "ArgumentInvalid");
+        assertEquals(128, json(send("PUT", "/devices/" + id + API, "{\"deviceId\":\"" + id + "\",\"statusReason\":\""
+                + "r".repeat(128) + "\"}")).path("statusReason").asText().length());
+
+        List<String> scopes = new ArrayList<>();
+        for (String name : new String[] {"parent-a", "parent-b"}) {
+            String edge = hub.deviceId(name);
+            scopes.add("\"" + json(send("PUT", "/devices/" + edge + API, "{\"deviceId\":\"" + edge
+                    + "\",\"capabilities\":{\"iotEdge\":true}}")).path("deviceScope").asText() + "\"");
+        }
+        String child = hub.deviceId("two-parents");
+        assertError(send("PUT", "/devices/" + child + API, "{\"deviceId\":\"" + child
+                + "\",\"capabilities\":{\"iotEdge\":true},\"parentScopes\":[" + String.join(",", scopes) + "]}"),
+                400, "ArgumentInvalid");
+        assertError(send("GET", "/devices/" + child + API, null), 404, "DeviceNotFound");
+    }
+
     /** C#'s GetDevicesAsync(maxCount) sends {@code /devices/?top=N}; Node's Registry.list sends no top (1000). */
     @Test
     void listsTheFirstDevicesInIdOrderWithoutModules() throws Exception {

@@ -73,7 +73,7 @@ public final class IdentityRegistry {
 
     /** Creates an identity from {@code draft}; the hub fills in what a create leaves empty. */
     public Identity create(Identity draft) {
-        IdentityIds.check(draft.id());
+        IdentityDrafts.check(draft);
         Identity created;
         HubStore.Pending written;
         synchronized (writeLock) {
@@ -100,7 +100,7 @@ public final class IdentityRegistry {
 
     /** Updates an existing identity's settings; its generation id and twin stay. */
     public Identity update(Identity draft, String ifMatch) {
-        IdentityIds.check(draft.id());
+        IdentityDrafts.check(draft);
         Identity updated;
         HubStore.Pending written;
         synchronized (writeLock) {
