@@ -54,6 +54,7 @@ public final class HubEmulator implements AutoCloseable {
     private final Path temporaryDirectory;
     private final Path connectionStrings;
     private HubServer server;
+    private DeviceHub devices;
     private volatile boolean closed;
 
     private HubEmulator(Builder builder) throws IOException {
@@ -74,8 +75,7 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock), clock);
-            DeviceHub devices = new DeviceHub(registry, twins,
-                    new DeviceAuthenticator(policies, names, clock), names);
+            devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             Limits limits = builder.limits;
@@ -141,6 +141,9 @@ public final class HubEmulator implements AutoCloseable {
         closed = true;
         if (server != null) {
             server.close();
+        }
+        if (devices != null) {
+            devices.close();
         }
         store.close();
         if (temporaryDirectory != null) {

@@ -17,6 +17,7 @@ import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceConnectionState;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
@@ -199,6 +200,64 @@ class DeviceSdkTest {
         client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
 
         registry().removeDevice(deviceId);
+
+        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
+        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
+                "the connection did not end: " + status);
+    }
+
+    /**
+     * "If Disabled, the device can't access any device-facing endpoint" (the identity registry's page): the hub
+     * ends the connections of a device that is disabled, and of its modules.
+     */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void disablingTheDeviceEndsItsConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = hub.deviceId("disabled-" + kind + "-" + protocol);
+        client = kind.client(deviceId, kind.create(deviceId), protocol);
+        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+        client.open(false);
+        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+
+        Device device = registry().getDevice(deviceId);
+        device.setStatus(DeviceStatus.Disabled);
+        registry().updateDevice(device);
+
+        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
+        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
+                "the connection did not end: " + status);
+    }
+
+    /** A disabled device's modules may not connect either. */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void anIdentityOfADisabledDeviceIsRefused(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        String deviceId = hub.deviceId("refused-" + kind + "-" + protocol);
+        String key = kind.create(deviceId);
+        Device device = registry().getDevice(deviceId);
+        device.setStatus(DeviceStatus.Disabled);
+        registry().updateDevice(device);
+        client = kind.client(deviceId, key, protocol);
+
+        IotHubClientException refused = assertThrows(IotHubClientException.class, () -> client.open(false));
+        assertTrue(refused.getStatusCode() == IotHubStatusCode.UNAUTHORIZED
+                || refused.getStatusCode() == IotHubStatusCode.NOT_FOUND, refused.getStatusCode().toString());
+    }
+
+    /** "When the token expires, the IoT hub severs the device/module connection" (the hub's SAS page). */
+    @ParameterizedTest(name = "{1} over {0}")
+    @MethodSource("clients")
+    void aTokenThatExpiresEndsTheConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
+        hub.assumeEmulator("the hub waits 5 to 10 minutes past a token's expiry before it ends the connection");
+        String deviceId = hub.deviceId("expiring-" + kind + "-" + protocol);
+        String key = kind.create(deviceId);
+        String token = SharedAccessSignature.sign(hub.hostName() + kind.path(deviceId), key, null,
+                Instant.now().plusSeconds(3));
+        client = kind.clientWithToken(deviceId, token, protocol);
+        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        client.open(false);
+        assertEquals(IotHubConnectionStatus.CONNECTED, statuses.poll(10, TimeUnit.SECONDS));
 
         IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
         assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,

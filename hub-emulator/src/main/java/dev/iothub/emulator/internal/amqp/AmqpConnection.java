@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final String CBS = "$cbs";
-    private static final String UNAUTHORIZED = "amqp:unauthorized-access";
+    static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";
     static final String ILLEGAL_STATE = "amqp:illegal-state";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
@@ -107,7 +107,7 @@ final class AmqpConnection {
         }
         AmqpIdentity owner = cbs.identityOwning(parsed.owner());
         if (owner == null) {
-            refuse(link, UNAUTHORIZED, address, AmqpMessages.errorBody(401002, "Unauthorized access", Instant.now()).toString());
+            refuse(link, UNAUTHORIZED_ACCESS, address, AmqpMessages.errorBody(401002, "Unauthorized access", Instant.now()).toString());
             return;
         }
         accept(link, owner.attach(link, parsed, address));

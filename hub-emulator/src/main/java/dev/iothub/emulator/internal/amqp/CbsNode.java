@@ -60,7 +60,7 @@ final class CbsNode {
         try {
             id = devices.identityOf(sasToken);
             if (identities.containsKey(id)) {
-                devices.authenticate(id, sasToken); // a renewal: the links stay as they are
+                devices.renew(identities.get(id).session(), sasToken); // the links stay as they are
             } else {
                 AmqpIdentity identity = new AmqpIdentity(id, handler, this);
                 identity.session(devices.connect(id, sasToken, identity));
@@ -88,17 +88,24 @@ final class CbsNode {
     }
 
     /**
-     * The hub ended {@code identity}'s session: its links are detached, {@code amqp:not-found} if it was deleted,
-     * {@code amqp:link:stolen} if a newer connection of it took its place, as the hub does; the connection's
-     * other identities go on.
+     * The hub ended {@code identity}'s session: its links are detached with the hub's condition for why; the
+     * connection's other identities go on.
      */
     void forget(AmqpIdentity identity, Ending why) {
         if (identities.remove(identity.id(), identity)) {
-            identity.detachAll(why == Ending.REPLACED ? "amqp:link:stolen" : AmqpConnection.NOT_FOUND, "The hub "
-                    + "ended the links of " + identity.id() + ": " + why + ".");
+            identity.detachAll(conditionOf(why), "The hub ended the links of " + identity.id() + ": " + why + ".");
             identity.session().close();
             log.info("AMQP {} disconnected: {}", identity.id(), why);
         }
+    }
+
+    /** How the hub says {@code why} on a link: a newer connection stole it; a token ran out; the identity is gone. */
+    private static String conditionOf(Ending why) {
+        return switch (why) {
+            case REPLACED -> "amqp:link:stolen";
+            case TOKEN_EXPIRED -> AmqpConnection.UNAUTHORIZED_ACCESS;
+            case IDENTITY_DELETED, DISABLED -> AmqpConnection.NOT_FOUND;
+        };
     }
 
     /** The network connection is gone: every identity on it is disconnected. */

@@ -82,6 +82,11 @@ public final class SharedAccessSignature {
         return keyName;
     }
 
+    /** The {@code se}: when the token stops being valid. */
+    public Instant expiry() {
+        return Instant.ofEpochSecond(expiry);
+    }
+
     public boolean isExpired(Instant now) {
         return expiry <= now.getEpochSecond();
     }

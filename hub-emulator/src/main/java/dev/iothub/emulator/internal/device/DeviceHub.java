@@ -11,6 +11,8 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,14 +29,18 @@ public final class DeviceHub {
     private final HubNames names;
     /** The open session of each identity connected: one at most. */
     private final Map<IdentityId, DeviceSession> sessions = new ConcurrentHashMap<>();
+    private final TokenExpiries expiries;
 
-    public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names) {
+    public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names,
+                     Clock clock) {
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
         this.names = names;
+        this.expiries = new TokenExpiries(clock);
         twins.addListener(this::desiredChanged);
-        registry.addDeletionListener(this::identityDeleted);
+        registry.addDeletionListener(deleted -> end(deleted, Ending.IDENTITY_DELETED));
+        registry.addDisablingListener(disabled -> end(disabled, Ending.DISABLED));
     }
 
     /** Whether devices may call the hub {@code hostName} (case aside): its address, or the host name it was given. */
@@ -75,8 +81,8 @@ public final class DeviceHub {
             }
             throw new DeviceRefusal(DeviceRefusal.Reason.NOT_FOUND, id + " is not in the registry");
         }
-        if (!identity.enabled()) {
-            throw new DeviceRefusal(DeviceRefusal.Reason.DISABLED, id + " is disabled");
+        if (!identity.enabled() || (id.isModule() && !registry.get(id.deviceOnly()).enabled())) {
+            throw new DeviceRefusal(DeviceRefusal.Reason.DISABLED, id + (id.isModule() ? "'s device" : "") + " is disabled");
         }
         if (sasToken == null || !authenticator.accepts(sasToken, identity)) {
             throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the SAS token of " + id + " is invalid or expired");
@@ -96,13 +102,32 @@ public final class DeviceHub {
             throws DeviceRefusal {
         authenticate(id, sasToken);
         DeviceSession session = new DeviceSession(this, id, connection, keeping, kept(id, keeping));
+        session.tokenExpiry(expiryOf(sasToken));
         states().connected(id);
         DeviceSession older = sessions.put(id, session);
         if (older != null) {
             older.close();
             older.connection().close(Ending.REPLACED);
         }
+        expiries.watch(session);
         return session;
+    }
+
+    /** A new token for an open session (AMQP's CBS renewal): checked as at connect, it moves the expiry on. */
+    public void renew(DeviceSession session, String sasToken) throws DeviceRefusal {
+        authenticate(session.identity(), sasToken);
+        session.tokenExpiry(expiryOf(sasToken));
+        expiries.watch(session);
+    }
+
+    /** Stops watching tokens: the hub is stopping. */
+    public void close() {
+        expiries.close();
+    }
+
+    /** The expiry of a token {@link #authenticate} accepted, so one that parses. */
+    private static Instant expiryOf(String sasToken) {
+        return SharedAccessSignature.parse(sasToken).orElseThrow().expiry();
     }
 
     /** The state kept for {@code id} that a session resumes: none, unless {@code keeping} is PERSISTENT. */
@@ -143,11 +168,11 @@ public final class DeviceHub {
         }
     }
 
-    /** The hub drops the connections of a deleted identity, and of a deleted device's modules. */
-    private void identityDeleted(IdentityId deleted) {
+    /** The hub drops the connections of a deleted or disabled identity, and of such a device's modules. */
+    private void end(IdentityId gone, Ending why) {
         sessions.forEach((id, session) -> {
-            if (IdentityId.isWithin(id, deleted)) {
-                session.connection().close(Ending.IDENTITY_DELETED);
+            if (IdentityId.isWithin(id, gone)) {
+                session.connection().close(why);
             }
         });
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinJson;
+import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ public final class DeviceSession {
     private final boolean resumed;
     /** The delivery level of the subscription to desired changes, or null while there is none. */
     private volatile Integer desiredQos;
+    /** When the token the identity connected with, or last renewed with, expires. */
+    private volatile Instant tokenExpiry;
 
     DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection, SessionKeeping keeping,
                   KeptSession kept) {
@@ -107,6 +110,18 @@ public final class DeviceSession {
 
     DeviceConnection connection() {
         return connection;
+    }
+
+    Instant tokenExpiry() {
+        return tokenExpiry;
+    }
+
+    void tokenExpiry(Instant expiry) {
+        tokenExpiry = expiry;
+    }
+
+    boolean isClosed() {
+        return closed.get();
     }
 
     void desiredChanged(ObjectNode patch) {

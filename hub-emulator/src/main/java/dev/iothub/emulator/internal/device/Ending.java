@@ -4,6 +4,10 @@ package dev.iothub.emulator.internal.device;
 public enum Ending {
     /** The identity (or, for a module, its device) was deleted. */
     IDENTITY_DELETED("the identity was deleted"),
+    /** The device (or, for a module, its device) was disabled. */
+    DISABLED("the device was disabled"),
+    /** The SAS token the identity connected with expired, and no renewal (AMQP's CBS) came before. */
+    TOKEN_EXPIRED("its SAS token expired"),
     /**
      * A newer connection of the same identity took its place: the hub keeps one per identity, as an MQTT
      * server keeps one per client id (MQTT 3.1.1, 3.1.4).

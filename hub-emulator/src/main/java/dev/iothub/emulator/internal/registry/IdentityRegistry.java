@@ -34,6 +34,7 @@ public final class IdentityRegistry {
     private final Clock clock;
     private final Object writeLock = new Object();
     private final List<Consumer<IdentityId>> deletionListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<IdentityId>> disablingListeners = new CopyOnWriteArrayList<>();
     private final DurableOrder afterDurable = new DurableOrder();
 
     public IdentityRegistry(HubStore store, ConnectionStates connections, Clock clock) {
@@ -65,6 +66,11 @@ public final class IdentityRegistry {
     /** Hears of each deleted identity (a device's modules go with it), to drop what is connected as it. */
     public void addDeletionListener(Consumer<IdentityId> listener) {
         deletionListeners.add(listener);
+    }
+
+    /** Hears of each device disabled (its modules with it), to drop what is connected as it. */
+    public void addDisablingListener(Consumer<IdentityId> listener) {
+        disablingListeners.add(listener);
     }
 
     public ConnectionStates connections() {
@@ -101,10 +107,11 @@ public final class IdentityRegistry {
     /** Updates an existing identity's settings; its generation id and twin stay. */
     public Identity update(Identity draft, String ifMatch) {
         IdentityDrafts.check(draft);
+        Identity current;
         Identity updated;
         HubStore.Pending written;
         synchronized (writeLock) {
-            Identity current = store.find(draft.id()).orElseThrow(() -> notFound(draft.id()));
+            current = store.find(draft.id()).orElseThrow(() -> notFound(draft.id()));
             ETags.checkIfMatch(ifMatch, current.etag(), true);
             boolean statusChanged = !Objects.equals(current.status(), draft.status());
             updated = DeviceScopes.settled(new Identity(current.id(), current.generationId(), ETags.next(),
@@ -114,6 +121,9 @@ public final class IdentityRegistry {
             written = store.putPending(updated);
         }
         written.awaitDurable();
+        if (!updated.enabled() && current.enabled()) {
+            disablingListeners.forEach(listener -> listener.accept(updated.id()));
+        }
         return updated;
     }
 
