@@ -124,6 +124,27 @@ class BadInputTest {
         assertError(send("DELETE", "/twins/d1" + API, null, token()), 405, "MethodNotAllowed");
     }
 
+    /** A WebSocket upgrade must ask for mqtt or AMQPWSB10; otherwise the hub answers 400 (see README). */
+    @Test
+    void aWebSocketUpgradeWithoutTheHubsSubprotocolIs400() throws Exception {
+        for (String protocol : new String[] {null, "foo", "mqttx, chat"}) {
+            assertEquals("HTTP/1.1 400", upgrade(protocol), String.valueOf(protocol));
+        }
+        assertEquals("HTTP/1.1 101", upgrade("foo, mqtt"));
+        assertEquals("HTTP/1.1 101", upgrade("AMQPWSB10"));
+    }
+
+    /** The status line of the answer to a WebSocket upgrade on /$iothub/websocket asking for {@code protocol}. */
+    private static String upgrade(String protocol) throws IOException {
+        try (SSLSocket socket = tls(443)) {
+            socket.getOutputStream().write(("GET /$iothub/websocket HTTP/1.1\r\nHost: " + emulator.hub().hostName()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n" + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        }
+    }
+
     @Test
     void garbageBytesOnTheTlsPortsCloseTheConnection() throws Exception {
         for (int port : new int[] {443, 8883, 5671}) {

@@ -92,8 +92,8 @@ public final class SharedAccessSignature {
     }
 
     /**
-     * Whether {@code sr} names {@code target} or a path above it, compared as the hub does: host
-     * name case-insensitively, and whole path segments only.
+     * Whether {@code sr} names {@code target} or a path above it, by whole path segments, case-insensitively,
+     * as the hub's own check compares audiences (README, "Known differences", says why).
      */
     public boolean covers(String target) {
         String want = target.toLowerCase(Locale.ROOT);

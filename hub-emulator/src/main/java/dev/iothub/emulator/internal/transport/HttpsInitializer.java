@@ -55,6 +55,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("request-end", deadlines.requests)
                 // the SDK's AMQP upgrade sends its target in absolute form, https://host/$iothub/websocket
                 .addLast("origin-form", OriginFormTarget.INSTANCE)
+                .addLast("subprotocols", WebSocketSubprotocols.INSTANCE)
                 .addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath(WEBSOCKET_PATH)
                         .checkStartsWith(true)
@@ -73,6 +74,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 var pipeline = ctx.pipeline();
                 pipeline.remove("rest");
                 pipeline.remove("origin-form");
+                pipeline.remove("subprotocols");
                 pipeline.remove("request-start");
                 pipeline.remove("request-end");
                 pipeline.remove(this);
