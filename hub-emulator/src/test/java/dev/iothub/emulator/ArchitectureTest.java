@@ -55,10 +55,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theStoreDependsOnlyOnTheModel() {
+    void theStoreDependsOnlyOnTheModelAndAtomicFiles() {
         classes().that().resideInAPackage(INTERNAL + "store..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(INTERNAL + "store..", INTERNAL + "model..",
-                        "java..", "com.fasterxml.jackson..", "org.h2.mvstore..")
+                        INTERNAL + "files..", "java..", "com.fasterxml.jackson..", "org.h2.mvstore..")
                 .check(EMULATOR);
     }
 

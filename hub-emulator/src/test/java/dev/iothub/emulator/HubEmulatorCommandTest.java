@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line's promises that need no running emulator of its own. */
@@ -27,6 +32,31 @@ class HubEmulatorCommandTest {
             assertTrue(message.startsWith("hub-emulator: Cannot listen on 127.0.0.9:443: the port is in use"), message);
             assertTrue(message.contains("--address"), message);
         }
+    }
+
+    /** A data directory whose store lost its end refuses to start, keeps its keys, and says what to do. */
+    @Test
+    void aTruncatedStoreRefusesToStartInOneLine(@TempDir Path data) throws Exception {
+        String key;
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.9").dataDirectory(data).start()) {
+            key = hub.serviceConnectionString();
+        }
+        Path file = data.resolve("hub.mv.db");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() * 99 / 100);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+
+        assertEquals(1, command.execute("--address", "127.0.0.9", "--data-dir", data.toString()));
+
+        String message = err.toString().strip();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("hub-emulator: " + file + " is damaged"), message);
+        assertTrue(message.contains("restore it from a backup"), message);
+        assertEquals(key, Files.readString(data.resolve("connection-strings").resolve("iothubowner")).strip(),
+                "the keys scripts know are kept");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.iothub.emulator.internal.store;
 
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.files.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +31,14 @@ import org.h2.mvstore.type.StringDataType;
 public final class MvStoreHubStore implements HubStore {
     static final String FILE_NAME = "hub.mv.db";
     /**
+     * The store's version when it was last closed, kept beside the file: MVStore opens a file whose end is cut
+     * off at the last whole chunk before the cut, or as an empty store, without a word; a file that opens at an
+     * older version than it was closed at has lost acknowledged writes, and is refused.
+     */
+    static final String CLOSED_VERSION_FILE = "hub.mv.db.closed-version";
+    private static final String WHAT_TO_DO = "restore it from a backup, move it away to start an empty hub, "
+            + "or choose another --data-dir";
+    /**
      * While running, {@link ChunkCompactor} keeps the chunks about half live; closing rewrites the file with
      * the live data only (MVStore's full compaction, an atomic rename).
      */
@@ -48,6 +59,7 @@ public final class MvStoreHubStore implements HubStore {
     private final MVMap<String, String> settings;
     private final MVMap<String, String> sessions;
     private final ChunkCompactor compactor;
+    private final Path directory;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
     private final Object changes = new Object();
     /** Held by the one writer that commits for all changes made so far. */
@@ -55,8 +67,9 @@ public final class MvStoreHubStore implements HubStore {
     private long changed;
     private volatile long committed;
 
-    private MvStoreHubStore(MVStore store) {
+    private MvStoreHubStore(MVStore store, Path directory) {
         this.store = store;
+        this.directory = directory;
         store.setRetentionTime(RETENTION_MILLIS);
         this.identities = store.openMap("identities",
                 new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
@@ -67,22 +80,42 @@ public final class MvStoreHubStore implements HubStore {
         this.compactor = new ChunkCompactor(store);
     }
 
-    /** Opens the store in {@code directory}, creating both if missing. */
+    /** Opens the store in {@code directory}, creating both if missing; refuses a damaged one. */
     public static MvStoreHubStore open(Path directory) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(FILE_NAME);
+        Path closedVersion = directory.resolve(CLOSED_VERSION_FILE);
+        boolean existed = Files.exists(file);
+        MVStore store;
         try {
-            return new MvStoreHubStore(new MVStore.Builder()
+            store = new MVStore.Builder()
                     .fileName(file.toString())
                     .autoCommitDisabled()
                     // no commits behind our back either: a delete of a device and its modules is one commit
                     .autoCommitBufferSize(0)
-                    .open());
+                    .open();
         } catch (MVStoreException e) {
             throw new IOException(e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
                     ? file + " is in use by another hub-emulator (stop it, or choose another --data-dir)"
-                    : file + " is not a readable hub-emulator store (move it away, or choose another --data-dir): "
-                            + e.getMessage(), e);
+                    : file + " is damaged (" + e.getMessage().lines().findFirst().orElse("unreadable") + "): "
+                            + WHAT_TO_DO, e);
+        }
+        if (!existed) {
+            Files.deleteIfExists(closedVersion); // a new store: what was closed before is gone on purpose
+        } else if (Files.exists(closedVersion) && store.getCurrentVersion() < readVersion(closedVersion)) {
+            long found = store.getCurrentVersion();
+            store.closeImmediately();
+            throw new IOException(file + " is damaged: it ends before what it held when last closed (version "
+                    + readVersion(closedVersion) + ", found " + found + "): " + WHAT_TO_DO);
+        }
+        return new MvStoreHubStore(store, directory);
+    }
+
+    private static long readVersion(Path file) throws IOException {
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " is damaged (not a version number): delete it to open the store as it is", e);
         }
     }
 
@@ -217,10 +250,18 @@ public final class MvStoreHubStore implements HubStore {
     @Override
     public void close() {
         compactor.close();
+        long version;
         synchronized (commits) {
             synchronized (changes) {
+                version = store.getCurrentVersion();
                 store.close(FULL_COMPACTION);
             }
+        }
+        try {
+            AtomicFiles.write(directory.resolve(CLOSED_VERSION_FILE),
+                    (version + "\n").getBytes(StandardCharsets.US_ASCII), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the version " + directory.resolve(FILE_NAME) + " was closed at", e);
         }
     }
 }

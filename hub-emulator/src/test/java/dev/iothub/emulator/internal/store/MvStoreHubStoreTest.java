@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MvStoreHubStoreTest extends HubStoreContract {
     @Override
@@ -105,6 +109,31 @@ class MvStoreHubStoreTest extends HubStoreContract {
         assertTrue(refused.getMessage().startsWith(file.toString()), refused.getMessage());
         assertTrue(refused.getMessage().contains("--data-dir"), refused.getMessage());
         assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+    }
+
+    /**
+     * A store file cut short (a copy that stopped, a disk that filled) is refused, naming the file and what to
+     * do, however much is cut: never opened as an empty hub that makes new keys.
+     */
+    @ParameterizedTest(name = "{0}% cut off")
+    @ValueSource(ints = {1, 10, 50, 90})
+    void aTruncatedStoreIsRefusedNotOpenedEmpty(int percent) throws IOException {
+        for (int i = 0; i < 2000; i++) {
+            store.put(SampleIdentities.device("device-" + i));
+        }
+        store.putSetting("policies", "keys");
+        store.close();
+        Path file = directory.resolve(MvStoreHubStore.FILE_NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() * (100 - percent) / 100);
+        }
+
+        IOException refused = assertThrows(IOException.class, () -> store = MvStoreHubStore.open(directory));
+
+        assertTrue(refused.getMessage().startsWith(file + " is damaged"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("--data-dir"), refused.getMessage());
+        assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
+        store = MvStoreHubStore.open(directory.resolve("elsewhere")); // for the contract's tear-down
     }
 
     @Test
