@@ -55,10 +55,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void theStoreDependsOnlyOnTheModelAndAtomicFiles() {
+    void theStoreDependsOnlyOnTheModelAndTheSupportPackages() {
         classes().that().resideInAPackage(INTERNAL + "store..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(INTERNAL + "store..", INTERNAL + "model..",
-                        INTERNAL + "files..", "java..", "com.fasterxml.jackson..", "org.h2.mvstore..")
+                        INTERNAL + "files..", INTERNAL + "error..", "java..", "com.fasterxml.jackson..",
+                        "org.h2.mvstore..", "org.slf4j..")
                 .check(EMULATOR);
     }
 

@@ -20,7 +20,8 @@ public enum ErrorCode {
     PreconditionFailed(412, 412001),
     TooManyDevices(413, 413002),
     ServerError(500, 500001),
-    NotImplemented(501, 501000);
+    NotImplemented(501, 501000),
+    ServiceUnavailable(503, 503001);
 
     private final int status;
     private final int number;

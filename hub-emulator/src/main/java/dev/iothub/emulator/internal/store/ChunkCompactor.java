@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.store;
 
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * Keeps an MVStore file near the size of its live data while writes go on, on a daemon thread of its own:
@@ -57,7 +58,11 @@ final class ChunkCompactor implements AutoCloseable {
                 }
                 seen = commits;
             }
-            store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+            try {
+                store.compact(TARGET_FILL_RATE, WRITE_LIMIT);
+            } catch (MVStoreException e) {
+                return; // the store failed and closed itself (a full disk): the store that replaces it has its own
+            }
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.iothub.emulator.internal.store;
 
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.files.AtomicFiles;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
-import dev.iothub.emulator.internal.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
@@ -20,6 +22,8 @@ import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.StringDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store in one H2 MVStore file, {@code hub.mv.db} in the data directory. Auto-commit is off; a write
@@ -29,6 +33,7 @@ import org.h2.mvstore.type.StringDataType;
  * share the next. Reads go straight to the maps.
  */
 public final class MvStoreHubStore implements HubStore {
+    private static final Logger log = LoggerFactory.getLogger(MvStoreHubStore.class);
     static final String FILE_NAME = "hub.mv.db";
     /**
      * The store's version when it was last closed, kept beside the file: MVStore opens a file whose end is cut
@@ -54,30 +59,47 @@ public final class MvStoreHubStore implements HubStore {
      */
     private static final int RETENTION_MILLIS = 0;
 
-    private final MVStore store;
-    private final MVMap<String, byte[]> identities;
-    private final MVMap<String, String> settings;
-    private final MVMap<String, String> sessions;
-    private final ChunkCompactor compactor;
     private final Path directory;
+    /** The open file; replaced when a failed commit made MVStore close it (its "panic"), as on a full disk. */
+    private volatile Opened opened;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
     private final Object changes = new Object();
     /** Held by the one writer that commits for all changes made so far. */
     private final Object commits = new Object();
-    private long changed;
-    private volatile long committed;
+    /** The changes made since the last commit, which the next one decides; guarded by {@link #changes}. */
+    private List<Change> uncommitted = new ArrayList<>();
+
+    /** An MVStore and what runs on it: its maps and its compactor. */
+    private record Opened(MVStore store, MVMap<String, byte[]> identities, MVMap<String, String> settings,
+                          MVMap<String, String> sessions, ChunkCompactor compactor) {
+        static Opened of(MVStore store) {
+            store.setRetentionTime(RETENTION_MILLIS);
+            return new Opened(store,
+                    store.openMap("identities", new MVMap.Builder<String, byte[]>()
+                            .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)),
+                    store.openMap("settings", new MVMap.Builder<String, String>()
+                            .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE)),
+                    store.openMap("sessions", new MVMap.Builder<String, String>()
+                            .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE)),
+                    store.isReadOnly() ? null : new ChunkCompactor(store));
+        }
+
+        void close() {
+            if (compactor != null) {
+                compactor.close();
+            }
+            store.closeImmediately();
+        }
+    }
+
+    /** One change, and what the commit that took it decided: null until then. */
+    private static final class Change {
+        private volatile Boolean durable;
+    }
 
     private MvStoreHubStore(MVStore store, Path directory) {
-        this.store = store;
         this.directory = directory;
-        store.setRetentionTime(RETENTION_MILLIS);
-        this.identities = store.openMap("identities",
-                new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
-        this.settings = store.openMap("settings",
-                new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
-        this.sessions = store.openMap("sessions",
-                new MVMap.Builder<String, String>().keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE));
-        this.compactor = new ChunkCompactor(store);
+        this.opened = Opened.of(store);
     }
 
     /** Opens the store in {@code directory}, creating both if missing; refuses a damaged one. */
@@ -88,12 +110,7 @@ public final class MvStoreHubStore implements HubStore {
         boolean existed = Files.exists(file);
         MVStore store;
         try {
-            store = new MVStore.Builder()
-                    .fileName(file.toString())
-                    .autoCommitDisabled()
-                    // no commits behind our back either: a delete of a device and its modules is one commit
-                    .autoCommitBufferSize(0)
-                    .open();
+            store = builder(file).open();
         } catch (MVStoreException e) {
             throw new IOException(e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
                     ? file + " is in use by another hub-emulator (stop it, or choose another --data-dir)"
@@ -111,6 +128,14 @@ public final class MvStoreHubStore implements HubStore {
         return new MvStoreHubStore(store, directory);
     }
 
+    private static MVStore.Builder builder(Path file) {
+        return new MVStore.Builder()
+                .fileName(file.toString())
+                .autoCommitDisabled()
+                // no commits behind our back either: a delete of a device and its modules is one commit
+                .autoCommitBufferSize(0);
+    }
+
     private static long readVersion(Path file) throws IOException {
         try {
             return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
@@ -121,21 +146,23 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public Optional<Identity> find(IdentityId id) {
-        return Optional.ofNullable(read(() -> identities.get(StoreKeys.of(id)))).map(IdentityCodec::decode);
+        return Optional.ofNullable(read(o -> o.identities().get(StoreKeys.of(id)))).map(IdentityCodec::decode);
     }
 
     @Override
     public List<Identity> modules(String deviceId) {
-        return read(() -> {
+        return read(o -> {
             List<Identity> modules = new ArrayList<>();
-            forEachModule(deviceId, (key, json) -> modules.add(IdentityCodec.decode(json)));
+            for (String key : moduleKeys(o.identities(), deviceId)) {
+                modules.add(IdentityCodec.decode(o.identities().get(key)));
+            }
             return modules;
         });
     }
 
     @Override
     public List<Identity> devices(int max) {
-        return read(() -> identities.entrySet().stream().filter(entry -> entry.getKey().indexOf('/') < 0).limit(max)
+        return read(o -> o.identities().entrySet().stream().filter(entry -> entry.getKey().indexOf('/') < 0).limit(max)
                 .map(entry -> IdentityCodec.decode(entry.getValue())).toList());
     }
 
@@ -143,14 +170,14 @@ public final class MvStoreHubStore implements HubStore {
     @Override
     public Pending putPending(Identity identity) {
         byte[] json = IdentityCodec.encode(identity);
-        long change = change(() -> identities.put(StoreKeys.of(identity.id()), json));
+        Change change = change(o -> o.identities().put(StoreKeys.of(identity.id()), json));
         return () -> awaitCommitted(change);
     }
 
     @Override
     public void delete(IdentityId id) {
-        write(() -> {
-            for (MVMap<String, ?> map : List.of(identities, sessions)) {
+        write(o -> {
+            for (MVMap<String, ?> map : List.of(o.identities(), o.sessions())) {
                 map.remove(StoreKeys.of(id));
                 if (!id.isModule()) {
                     moduleKeys(map, id.deviceId()).forEach(map::remove);
@@ -161,78 +188,139 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public Optional<String> session(IdentityId id) {
-        return Optional.ofNullable(read(() -> sessions.get(StoreKeys.of(id))));
+        return Optional.ofNullable(read(o -> o.sessions().get(StoreKeys.of(id))));
     }
 
     @Override
     public void putSession(IdentityId id, String session) {
-        write(() -> {
+        write(o -> {
             if (session == null) {
-                sessions.remove(StoreKeys.of(id));
+                o.sessions().remove(StoreKeys.of(id));
             } else {
-                sessions.put(StoreKeys.of(id), session);
+                o.sessions().put(StoreKeys.of(id), session);
             }
         });
     }
 
     @Override
     public Optional<String> setting(String name) {
-        return Optional.ofNullable(read(() -> settings.get(name)));
+        return Optional.ofNullable(read(o -> o.settings().get(name)));
     }
 
     @Override
     public void putSetting(String name, String value) {
-        write(() -> settings.put(name, value));
+        write(o -> o.settings().put(name, value));
     }
 
     /**
      * Reads with the store's current version registered as in use, so that MVStore reuses no chunk the read may
      * still need until it ends (MVStore's own means; with no retention time nothing else protects a read).
-     * Changes need not: chunks are freed only by a commit, and commits wait for {@link #changes}.
+     * Changes need not: chunks are freed only by a commit, and commits wait for {@link #changes}. A read that
+     * meets a store closed by a failed commit reads again from the one that replaced it.
      */
-    private <T> T read(Supplier<T> read) {
-        MVStore.TxCounter version = store.registerVersionUsage();
-        try {
-            return read.get();
-        } finally {
-            store.deregisterVersionUsage(version);
+    private <T> T read(Function<Opened, T> read) {
+        for (int attempt = 0; ; attempt++) {
+            Opened o = opened;
+            try {
+                MVStore.TxCounter version = o.store().registerVersionUsage();
+                try {
+                    return read.apply(o);
+                } finally {
+                    o.store().deregisterVersionUsage(version);
+                }
+            } catch (MVStoreException e) {
+                if (attempt > 0 || opened == o) {
+                    throw unavailable(e);
+                }
+            }
         }
     }
 
     /** Makes a change and returns once a commit holds it. */
-    private void write(Runnable change) {
+    private void write(Consumer<Opened> change) {
         awaitCommitted(change(change));
     }
 
-    /** Makes a change, visible to reads at once; answers its number, for {@link #awaitCommitted}. */
-    private long change(Runnable change) {
+    /** Makes a change, visible to reads at once; answers it, for {@link #awaitCommitted}. */
+    private Change change(Consumer<Opened> change) {
         synchronized (changes) {
-            change.run();
-            return ++changed;
+            if (opened.store().isClosed() || opened.store().isReadOnly()) {
+                reopen(); // after a failed commit: the disk may have room again
+            }
+            try {
+                change.accept(opened);
+            } catch (MVStoreException e) {
+                throw unavailable(e);
+            }
+            Change made = new Change();
+            uncommitted.add(made);
+            return made;
         }
     }
 
     /**
-     * Returns once a commit holds change number {@code mine}. While one writer commits, the others make their
-     * changes and queue for the next commit, which the first of them writes for all.
+     * Returns once a commit holds {@code change}, or throws the hub's 503 if the commit failed. While one writer
+     * commits, the others make their changes and queue for the next commit, which the first of them writes for
+     * all. A failed commit (a full disk) fails every change it held; MVStore has then closed the file, which is
+     * opened again as it was before them, and writes resume when there is room.
      */
-    private void awaitCommitted(long mine) {
+    private void awaitCommitted(Change change) {
         synchronized (commits) {
-            if (committed >= mine) {
-                return;
-            }
-            synchronized (changes) {
-                store.commit();
-                committed = changed;
+            if (change.durable == null) {
+                synchronized (changes) {
+                    List<Change> batch = uncommitted;
+                    uncommitted = new ArrayList<>();
+                    try {
+                        opened.store().commit();
+                        batch.forEach(made -> made.durable = true);
+                    } catch (MVStoreException e) {
+                        batch.forEach(made -> made.durable = false);
+                        log.warn("A write to {} failed, and with it {} changes not yet stored: {}",
+                                directory.resolve(FILE_NAME), batch.size(), causeOf(e));
+                        reopen();
+                    }
+                }
             }
         }
-        compactor.committed();
+        if (!change.durable) {
+            throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change: a write to its "
+                    + "data directory failed. It stores changes again once the disk has room.");
+        }
+        Opened o = opened;
+        if (o.compactor() != null) {
+            o.compactor().committed();
+        }
     }
 
-    private void forEachModule(String deviceId, BiConsumer<String, byte[]> action) {
-        for (String key : moduleKeys(identities, deviceId)) {
-            action.accept(key, identities.get(key));
+    /** Opens the file again, as its last commit left it: read-write if possible, else read-only, to serve reads. */
+    private void reopen() {
+        Opened old = opened;
+        old.close();
+        Path file = directory.resolve(FILE_NAME);
+        try {
+            opened = Opened.of(builder(file).open());
+            log.info("{} opened again", file);
+        } catch (MVStoreException writable) {
+            try {
+                opened = Opened.of(builder(file).readOnly().open());
+            } catch (MVStoreException readOnly) {
+                log.error("{} cannot be opened again: {}", file, causeOf(readOnly));
+            }
         }
+    }
+
+    private HubException unavailable(MVStoreException e) {
+        return new HubException(ErrorCode.ServiceUnavailable, "The hub cannot reach its store right now ("
+                + causeOf(e) + ").");
+    }
+
+    /** The innermost cause's message: "No space left on device", rather than MVStore's wrapping. */
+    private static String causeOf(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
     }
 
     /** The keys of a device's modules in {@code map}: from {@code d/} up to, not including, {@code d0}. */
@@ -249,12 +337,19 @@ public final class MvStoreHubStore implements HubStore {
 
     @Override
     public void close() {
-        compactor.close();
+        Opened o = opened;
+        if (o.compactor() != null) {
+            o.compactor().close();
+        }
         long version;
         synchronized (commits) {
             synchronized (changes) {
-                version = store.getCurrentVersion();
-                store.close(FULL_COMPACTION);
+                if (o.store().isClosed() || o.store().isReadOnly()) {
+                    o.close(); // nothing new to keep: every change since the last failed write failed too
+                    return;
+                }
+                version = o.store().getCurrentVersion();
+                o.store().close(FULL_COMPACTION);
             }
         }
         try {
