@@ -7,6 +7,7 @@ import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.http.RestHandler;
 import dev.iothub.emulator.internal.mqtt.MqttHandler;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
@@ -61,7 +62,9 @@ public final class HubEmulator implements AutoCloseable {
         List<String> hostNames = new ArrayList<>(List.of(builder.address));
         builder.hostName.ifPresent(hostNames::add);
         names = new HubNames(hostNames);
-        temporaryDirectory = builder.dataDirectory == null ? Files.createTempDirectory("hub-emulator-") : null;
+        // in memory, the CA still goes to a file, in a directory any user may read (the keys' is the owner's)
+        temporaryDirectory = builder.dataDirectory == null
+                ? Directories.create(Files.createTempDirectory("hub-emulator-"), Directories.PUBLIC) : null;
         Path directory = builder.dataDirectory == null ? temporaryDirectory : builder.dataDirectory;
         store = builder.dataDirectory == null ? new InMemoryHubStore() : MvStoreHubStore.open(directory);
         try {

@@ -69,7 +69,36 @@ class HubEmulatorJarIT {
                         + ";SharedAccessKey=[A-Za-z0-9+/]{43}=\n"), policy);
             }
             assertEquals(emulator.serviceConnectionString(), emulator.connectionString("iothubowner"));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    data.resolve("hub.mv.db"))), "the store holds every key");
         }
+    }
+
+    /**
+     * Run by root in memory, the emulator's CA is still readable by any user, whose tools must trust it; the
+     * connection strings and the CA's key are not.
+     */
+    @Test
+    void anyUserReadsTheCaButNotTheKeys() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become another user");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        try (EmulatorProcess emulator = EmulatorProcess.start(
+                List.of(JAVA, "-jar", JAR.toString(), "--address", "127.0.0.12", "--in-memory"))) {
+            Path ca = emulator.caCertificatePem();
+            assertEquals(0, asNobody("cat", ca.toString()), "another user reads " + ca);
+            assertTrue(asNobody("cat", ca.resolveSibling("ca-key.pem").toString()) != 0, "nor the CA's key");
+            assertTrue(asNobody("cat", ca.getParent().resolveSibling("connection-strings").resolve("service").toString()) != 0,
+                    "nor a connection string");
+        }
+    }
+
+    private static int asNobody(String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return process.exitValue();
     }
 
     /**

@@ -1,12 +1,10 @@
 package dev.iothub.emulator.internal.auth;
 
 import dev.iothub.emulator.internal.files.AtomicFiles;
+import dev.iothub.emulator.internal.files.Directories;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * One file per shared access policy, named after it and holding its connection string, so that scripts read
@@ -18,11 +16,7 @@ public final class ConnectionStringFiles {
 
     /** Writes (or rewrites, as the host name may have changed) every policy's file in {@code directory}. */
     public static void write(Path directory, SharedAccessPolicies policies, String hostName) throws IOException {
-        Files.createDirectories(directory);
-        PosixFileAttributeView posix = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
-        if (posix != null) {
-            posix.setPermissions(PosixFilePermissions.fromString("rwx------"));
-        }
+        Directories.create(directory, Directories.OWNER_ONLY);
         for (SharedAccessPolicy policy : policies.all()) {
             AtomicFiles.write(directory.resolve(policy.name()),
                     (policy.connectionString(hostName) + "\n").getBytes(StandardCharsets.US_ASCII), true);

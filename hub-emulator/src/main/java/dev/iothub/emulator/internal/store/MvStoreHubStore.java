@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.store;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.files.AtomicFiles;
+import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
@@ -104,7 +105,9 @@ public final class MvStoreHubStore implements HubStore {
 
     /** Opens the store in {@code directory}, creating both if missing; refuses a damaged one. */
     public static MvStoreHubStore open(Path directory) throws IOException {
-        Files.createDirectories(directory);
+        if (!Files.isDirectory(directory)) {
+            Directories.create(directory, Directories.PUBLIC); // others may reach the CA in it; never the store
+        }
         Path file = directory.resolve(FILE_NAME);
         Path closedVersion = directory.resolve(CLOSED_VERSION_FILE);
         boolean existed = Files.exists(file);
@@ -125,6 +128,7 @@ public final class MvStoreHubStore implements HubStore {
             throw new IOException(file + " is damaged: it ends before what it held when last closed (version "
                     + readVersion(closedVersion) + ", found " + found + "): " + WHAT_TO_DO);
         }
+        Directories.restrict(file, "rw-------"); // it holds every key
         return new MvStoreHubStore(store, directory);
     }
 

@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.tls;
 
 import dev.iothub.emulator.internal.files.AtomicFiles;
+import dev.iothub.emulator.internal.files.Directories;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -54,7 +55,7 @@ public final class CertificateAuthority {
      * use. Creates the directory if missing.
      */
     public static CertificateAuthority loadOrCreate(Path directory) throws IOException {
-        Files.createDirectories(directory);
+        Directories.create(directory, Directories.PUBLIC); // the CA is public; its key file is the owner's alone
         // Two emulators starting on one empty directory must not each write half of a CA: the file lock
         // serialises processes, the monitor serialises threads (a JVM may not hold one file lock twice).
         synchronized (CertificateAuthority.class) {
