@@ -114,9 +114,10 @@ public final class HubServer implements AutoCloseable {
         String where = address + ":" + port;
         String message = String.valueOf(cause.getMessage());
         if (message.contains("Permission denied")) {
+            // not setcap on java: a binary with file capabilities ignores $ORIGIN, and java then cannot find libjli.so
             return new IOException("Cannot listen on " + where + ": ports below 1024 need privileges. Run as root, "
-                    + "or once: sudo setcap cap_net_bind_service=+ep \"$(readlink -f \"$(command -v java)\")\", "
-                    + "or: sudo sysctl net.ipv4.ip_unprivileged_port_start=443", cause);
+                    + "or let every user bind from 443 on: sudo sysctl net.ipv4.ip_unprivileged_port_start=443 "
+                    + "(put that setting in /etc/sysctl.d/ to keep it)", cause);
         }
         if (cause instanceof BindException || message.contains("in use")) {
             return new IOException("Cannot listen on " + where + ": the port is in use (another hub-emulator?). "
