@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
@@ -48,6 +49,8 @@ import javax.net.ssl.SSLContext;
  * Clients must trust {@link #caCertificatePem()}, e.g. through {@link #clientSslContext()}.
  */
 public final class HubEmulator implements AutoCloseable {
+    /** IPv4 dotted, or IPv6 (hex, colons, maybe a dotted tail): never a name, which would need a lookup. */
+    private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private final HubNames names;
     private final HubStore store;
     private final CertificateAuthority certificateAuthority;
@@ -159,6 +162,10 @@ public final class HubEmulator implements AutoCloseable {
         return "HubEmulator[" + hostName() + (closed ? ", closed" : ", listening on 443, 8883 and 5671") + "]";
     }
 
+    static boolean isIpAddress(String address) {
+        return IP_ADDRESS.matcher(address).matches();
+    }
+
     private static void deleteRecursively(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -197,7 +204,11 @@ public final class HubEmulator implements AutoCloseable {
 
         /** The address to listen on and to be called by; each test suite takes its own 127.0.0.x. */
         public Builder address(String loopbackAddress) {
-            this.address = Objects.requireNonNull(loopbackAddress, "address");
+            if (!isIpAddress(Objects.requireNonNull(loopbackAddress, "address"))) {
+                throw new IllegalArgumentException("the address must be an IP address such as 127.0.0.2, not '"
+                        + loopbackAddress + "' (hostName(...) adds a host name)");
+            }
+            this.address = loopbackAddress;
             return this;
         }
 

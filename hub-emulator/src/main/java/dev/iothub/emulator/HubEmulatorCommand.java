@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
 @Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
@@ -21,9 +21,17 @@ import picocli.CommandLine.Spec;
                 "2:bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class HubEmulatorCommand implements Callable<Integer> {
 
+    private String address;
+
     @Option(names = "--address", defaultValue = "127.0.0.1", paramLabel = "IP",
             description = "Loopback address to listen on; it is also the hub's HostName (default: ${DEFAULT-VALUE}).")
-    private String address;
+    void setAddress(String ip) {
+        if (!HubEmulator.isIpAddress(ip)) {
+            throw new ParameterException(spec.commandLine(), "--address takes an IP address such as 127.0.0.1, not '"
+                    + ip + "' (--hostname adds a host name)");
+        }
+        address = ip;
+    }
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.hub-emulator",
             description = "Where identities, keys, twins and the CA are kept (default: ${DEFAULT-VALUE}).")

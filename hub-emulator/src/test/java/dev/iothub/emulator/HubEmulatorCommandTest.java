@@ -69,7 +69,9 @@ class HubEmulatorCommandTest {
 
         assertEquals(1, exitCode);
         assertEquals(1, err.toString().strip().lines().count(), err.toString());
-        assertTrue(err.toString().contains("Cannot listen on 192.0.2.1:443"), err.toString());
+        assertTrue(err.toString().contains("Cannot listen on 192.0.2.1:443: it is not an address of this machine"),
+                err.toString());
+        assertFalse(err.toString().contains("in use"), err.toString());
         assertFalse(err.toString().contains("\tat "), "no stack trace without --verbose");
     }
 
@@ -81,6 +83,18 @@ class HubEmulatorCommandTest {
 
         assertEquals(2, command.execute("--max-connections", "0", "--in-memory"));
         assertTrue(err.toString().startsWith("--max-connections must be at least 1, not 0"), err.toString());
+    }
+
+    /** --address takes an IP address; a host name is bad usage, with the option that takes one named. */
+    @Test
+    void aHostNameForTheAddressIsBadUsage() {
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+
+        assertEquals(2, command.execute("--address", "localhost", "--in-memory"));
+        assertTrue(err.toString().startsWith("--address takes an IP address such as 127.0.0.1, not 'localhost' "
+                + "(--hostname adds a host name)"), err.toString());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
@@ -90,6 +91,30 @@ class HubEmulatorJarIT {
             assertTrue(asNobody("cat", ca.resolveSibling("ca-key.pem").toString()) != 0, "nor the CA's key");
             assertTrue(asNobody("cat", ca.getParent().resolveSibling("connection-strings").resolve("service").toString()) != 0,
                     "nor a connection string");
+        }
+    }
+
+    /** As user nobody, a data directory it cannot create or write in is one line that says so, not a path alone. */
+    @Test
+    void aDataDirectoryThisUserCannotUseIsOneTrueLine(@TempDir Path rootOwned) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to become another user");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Files.setPosixFilePermissions(rootOwned, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> expected = Map.of(
+                "/nonexistent/x", "hub-emulator: Cannot create the data directory /nonexistent/x: this user may not "
+                        + "create /nonexistent. Choose another --data-dir",
+                rootOwned.toString(), "hub-emulator: Cannot use the data directory " + rootOwned
+                        + ": this user may not write in it. Choose another --data-dir");
+        for (Map.Entry<String, String> dataDir : expected.entrySet()) {
+            Process emulator = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    JAVA, "-jar", JAR.toAbsolutePath().toString(), "--address", "127.0.0.13", "--data-dir", dataDir.getKey())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(emulator.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+
+            assertTrue(emulator.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, emulator.exitValue(), err);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith(dataDir.getValue()), err);
         }
     }
 

@@ -9,6 +9,8 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,10 +107,12 @@ public final class MvStoreHubStore implements HubStore {
 
     /** Opens the store in {@code directory}, creating both if missing; refuses a damaged one. */
     public static MvStoreHubStore open(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Directories.create(directory, Directories.PUBLIC); // others may reach the CA in it; never the store
-        }
+        prepare(directory);
         Path file = directory.resolve(FILE_NAME);
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new IOException("Cannot use " + file + ": this user may not write it. Run as its owner, or make it "
+                    + "this user's (chown), or choose another --data-dir");
+        }
         Path closedVersion = directory.resolve(CLOSED_VERSION_FILE);
         boolean existed = Files.exists(file);
         MVStore store;
@@ -130,6 +134,25 @@ public final class MvStoreHubStore implements HubStore {
         }
         Directories.restrict(file, "rw-------"); // it holds every key
         return new MvStoreHubStore(store, directory);
+    }
+
+    /** Creates the data directory if missing, or says in one line why this user cannot use it. */
+    private static void prepare(Path directory) throws IOException {
+        try {
+            if (!Files.isDirectory(directory)) {
+                Directories.create(directory, Directories.PUBLIC); // others may reach the CA in it; never the store
+            }
+        } catch (AccessDeniedException e) {
+            throw new IOException("Cannot create the data directory " + directory + ": this user may not create "
+                    + e.getFile() + ". Choose another --data-dir, or create it for this user", e);
+        } catch (FileSystemException e) {
+            throw new IOException("Cannot create the data directory " + directory + ": " + e.getFile() + ": "
+                    + e.getReason() + ". Choose another --data-dir", e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IOException("Cannot use the data directory " + directory + ": this user may not write in it. "
+                    + "Choose another --data-dir, or make it writable for this user");
+        }
     }
 
     private static MVStore.Builder builder(Path file) {

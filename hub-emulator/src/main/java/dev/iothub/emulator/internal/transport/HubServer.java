@@ -21,7 +21,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -119,13 +118,13 @@ public final class HubServer implements AutoCloseable {
                     + "or let every user bind from 443 on: sudo sysctl net.ipv4.ip_unprivileged_port_start=443 "
                     + "(put that setting in /etc/sysctl.d/ to keep it)", cause);
         }
+        if (message.contains("assign")) { // EADDRNOTAVAIL: a BindException too, but not "in use"
+            return new IOException("Cannot listen on " + where + ": it is not an address of this machine. Use a "
+                    + "loopback address such as 127.0.0.1 to 127.255.255.254", cause);
+        }
         if (cause instanceof BindException || message.contains("in use")) {
             return new IOException("Cannot listen on " + where + ": the port is in use (another hub-emulator?). "
                     + "Stop it, or choose another loopback address with --address 127.0.0.N", cause);
-        }
-        if (cause instanceof SocketException || message.contains("assign")) {
-            return new IOException("Cannot listen on " + where + ": " + message
-                    + ". Use a loopback address such as 127.0.0.1 to 127.255.255.254", cause);
         }
         return new IOException("Cannot listen on " + where + ": " + message, cause);
     }
