@@ -73,7 +73,7 @@ public final class HubEmulator implements AutoCloseable {
         try {
             certificateAuthority = CertificateAuthority.loadOrCreate(directory.resolve("ca"));
             Clock clock = Clock.systemUTC();
-            policies = SharedAccessPolicies.loadOrCreate(store);
+            policies = SharedAccessPolicies.loadOrCreate(store, builder.wellKnownKeys);
             connectionStrings = directory.resolve("connection-strings");
             ConnectionStringFiles.write(connectionStrings, policies, names.primary());
             ConnectionStates states = new ConnectionStates(clock);
@@ -180,6 +180,7 @@ public final class HubEmulator implements AutoCloseable {
         private Path dataDirectory;
         private Optional<String> hostName = Optional.empty();
         private Limits limits = Limits.defaults();
+        private boolean wellKnownKeys;
 
         private Builder() {
         }
@@ -193,6 +194,16 @@ public final class HubEmulator implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnections must be at least 1, not " + max);
             }
             this.limits = limits.withMaxConnections(max);
+            return this;
+        }
+
+        /**
+         * Gives the shared access policies keys everyone knows, the same on every start (README lists them), as
+         * Azurite's well-known account key: one development connection string scripts can hard-code. In memory
+         * only: a data directory keeps the keys it made.
+         */
+        public Builder wellKnownKeys() {
+            this.wellKnownKeys = true;
             return this;
         }
 
@@ -225,6 +236,10 @@ public final class HubEmulator implements AutoCloseable {
         }
 
         public HubEmulator start() throws IOException {
+            if (wellKnownKeys && dataDirectory != null) {
+                throw new IllegalStateException("wellKnownKeys() is for emulators in memory: a data directory keeps "
+                        + "the keys it made");
+            }
             return new HubEmulator(this);
         }
     }

@@ -14,12 +14,14 @@ import picocli.CommandLine;
 
 /** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
 @Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
+        subcommands = ConnectionStringCommand.class,
         description = "A local Azure IoT Hub: the identity registry and twins over HTTPS (443), device twins over "
                 + "MQTT (8883), AMQP (5671), and both over WebSocket (443), for the unmodified Azure IoT SDKs.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:--help or --version", "1:could not start (port taken or privileged, data directory in use...)",
                 "2:bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class HubEmulatorCommand implements Callable<Integer> {
+    static final String DEFAULT_DATA_DIRECTORY = "${sys:user.home}/.hub-emulator";
 
     private String address;
 
@@ -33,12 +35,16 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         address = ip;
     }
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.hub-emulator",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = DEFAULT_DATA_DIRECTORY,
             description = "Where identities, keys, twins and the CA are kept (default: ${DEFAULT-VALUE}).")
     private Path dataDirectory;
 
     @Option(names = "--in-memory", description = "Keep nothing: a fresh hub, with new keys and a new CA, on every start.")
     private boolean inMemory;
+
+    @Option(names = "--well-known-keys", description = "With --in-memory: give the shared access policies the "
+            + "well-known development keys README lists, the same on every start.")
+    private boolean wellKnownKeys;
 
     @Option(names = "--hostname", paramLabel = "NAME",
             description = "A further host name for the server certificate and HostName= (map it to the address in /etc/hosts).")
@@ -94,6 +100,13 @@ public final class HubEmulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         HubEmulator.Builder builder = HubEmulator.builder().address(address);
+        if (wellKnownKeys && !inMemory) {
+            throw new ParameterException(spec.commandLine(), "--well-known-keys is for --in-memory runs: a data "
+                    + "directory keeps the keys it made");
+        }
+        if (wellKnownKeys) {
+            builder.wellKnownKeys();
+        }
         if (!inMemory) {
             builder.dataDirectory(dataDirectory);
         }

@@ -97,6 +97,48 @@ class HubEmulatorCommandTest {
                 + "(--hostname adds a host name)"), err.toString());
     }
 
+    /** Scripts ask for a policy's connection string instead of scraping the banner. */
+    @Test
+    void connectionStringPrintsAPolicysFromTheDataDirectory(@TempDir Path data) throws Exception {
+        String service;
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.9").dataDirectory(data).start()) {
+            service = hub.connectionString("service");
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+
+        assertEquals(0, command.execute("connection-string", "--policy", "service", "--data-dir", data.toString()));
+        assertEquals(service, out.toString().strip());
+
+        assertEquals(2, command.execute("connection-string", "--policy", "nosuch", "--data-dir", data.toString()));
+        assertTrue(err.toString().contains("iothubowner, service, device, registryRead, registryReadWrite"), err.toString());
+        assertEquals(1, command.execute("connection-string", "--data-dir", data.resolve("never").toString()));
+        assertTrue(err.toString().contains("no hub-emulator has run with --data-dir " + data.resolve("never")),
+                err.toString());
+    }
+
+    /** As Azurite's well-known account key: one development connection string that scripts can hard-code. */
+    @Test
+    void wellKnownKeysAreTheSameOnEveryStart() throws Exception {
+        for (int start = 0; start < 2; start++) {
+            try (HubEmulator hub = HubEmulator.builder().address("127.0.0.9").wellKnownKeys().start()) {
+                assertEquals("HostName=127.0.0.9;SharedAccessKeyName=iothubowner;SharedAccessKey="
+                        + WELL_KNOWN_OWNER_KEY, hub.serviceConnectionString());
+            }
+        }
+        StringWriter err = new StringWriter();
+        CommandLine command = HubEmulatorCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+        assertEquals(2, command.execute("--well-known-keys", "--data-dir", "/tmp/whatever"));
+        assertTrue(err.toString().startsWith("--well-known-keys is for --in-memory runs"), err.toString());
+    }
+
+    /** The key README gives for iothubowner with --well-known-keys. */
+    private static final String WELL_KNOWN_OWNER_KEY = "AgRshJQLShNZ0+3T3GmAhYdmkBMwo7CFkTJh05KoAqw=";
+
     @Test
     void helpListsTheOptionsAndExitCodes() {
         StringWriter out = new StringWriter();

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,20 +34,24 @@ public final class SharedAccessPolicies {
     private SharedAccessPolicies() {
     }
 
-    public static SharedAccessPolicies loadOrCreate(HubStore store) {
+    /** The policies' names, iothubowner first. */
+    public static final List<String> NAMES = List.copyOf(DEFAULTS.keySet());
+
+    /** The policies with the keys {@code store} keeps, made on first start: at random, or the well-known ones. */
+    public static SharedAccessPolicies loadOrCreate(HubStore store, boolean wellKnownKeys) {
         SharedAccessPolicies loaded = new SharedAccessPolicies();
         DEFAULTS.forEach((name, permissions) -> {
-            String primary = keyOf(store, name, "primary");
-            String secondary = keyOf(store, name, "secondary");
+            String primary = keyOf(store, name, "primary", wellKnownKeys);
+            String secondary = keyOf(store, name, "secondary", wellKnownKeys);
             loaded.policies.put(name, new SharedAccessPolicy(name, primary, secondary, permissions));
         });
         return loaded;
     }
 
-    private static String keyOf(HubStore store, String policy, String which) {
+    private static String keyOf(HubStore store, String policy, String which, boolean wellKnown) {
         String setting = "policy." + policy + "." + which + "Key";
         return store.setting(setting).orElseGet(() -> {
-            String key = Keys.generate();
+            String key = wellKnown ? Keys.wellKnown(policy, which) : Keys.generate();
             store.putSetting(setting, key);
             return key;
         });

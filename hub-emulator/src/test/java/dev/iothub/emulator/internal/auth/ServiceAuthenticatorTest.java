@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ServiceAuthenticatorTest {
     private static final String HUB = "127.0.0.1";
 
-    private final SharedAccessPolicies policies = SharedAccessPolicies.loadOrCreate(new InMemoryHubStore());
+    private final SharedAccessPolicies policies = SharedAccessPolicies.loadOrCreate(new InMemoryHubStore(), false);
     private final MovableClock clock = new MovableClock(Instant.parse("2024-05-01T10:00:00Z"));
     private final ServiceAuthenticator authenticator = new ServiceAuthenticator(policies, new HubNames(List.of(HUB)), clock);
 

@@ -1,0 +1,46 @@
+package dev.iothub.emulator;
+
+import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hub-emulator connection-string}: a policy's connection string, from the data directory's files. */
+@Command(name = "connection-string", mixinStandardHelpOptions = true,
+        description = "Print a shared access policy's connection string, from the data directory an emulator ran on.")
+final class ConnectionStringCommand implements Callable<Integer> {
+    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "iothubowner",
+            description = "iothubowner (the default), service, device, registryRead or registryReadWrite.")
+    private String policy;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = HubEmulatorCommand.DEFAULT_DATA_DIRECTORY,
+            description = "The emulator's data directory (default: ${DEFAULT-VALUE}).")
+    private Path dataDirectory;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!SharedAccessPolicies.NAMES.contains(policy)) {
+            throw new ParameterException(spec.commandLine(), "--policy is one of "
+                    + String.join(", ", SharedAccessPolicies.NAMES) + ", not '" + policy + "'");
+        }
+        Path file = dataDirectory.resolve("connection-strings").resolve(policy);
+        try {
+            spec.commandLine().getOut().println(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException e) {
+            throw new IOException("no hub-emulator has run with --data-dir " + dataDirectory + " (no " + file + ")", e);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
