@@ -3,8 +3,7 @@ package dev.iothub.emulator.junit;
 import dev.iothub.emulator.HubEmulator;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
+import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,13 +12,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Starts a {@link HubEmulator} before a test class and closes it after:
  * <pre>{@code @RegisterExtension static final HubEmulatorExtension hub = new HubEmulatorExtension("127.0.0.2");}</pre>
  * While it runs, {@code HttpsURLConnection}'s default socket factory trusts the emulator, because the
- * service SDK uses that default and takes no SSLContext of its own; the previous default comes back after.
+ * service SDK uses that default and takes no SSLContext of its own. That default is one for the whole JVM, so
+ * it is set once, to trust every running emulator's CA and what the JVM trusts anyway: test classes that run
+ * in parallel, each with its own emulator, do not undo each other's trust.
  */
 public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCallback {
     private final String address;
     private final Path dataDirectory;
     private HubEmulator hub;
-    private SSLSocketFactory previousDefault;
+    private X509Certificate trusted;
 
     /** An in-memory emulator on {@code address}: give each test class its own 127.0.0.x. */
     public HubEmulatorExtension(String address) {
@@ -39,13 +40,12 @@ public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCa
             builder.dataDirectory(dataDirectory);
         }
         hub = builder.start();
-        previousDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(hub.clientSslContext().getSocketFactory());
+        trusted = EmulatorTrust.add(hub.caCertificatePem());
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previousDefault);
+        EmulatorTrust.remove(trusted);
         hub.close();
     }
 
