@@ -9,10 +9,14 @@ import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.http.RestHandler;
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.mqtt.MqttHandler;
+import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.service.ServiceApi;
+import dev.iothub.emulator.internal.service.ServiceFaults;
 import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import dev.iothub.emulator.internal.store.MvStoreHubStore;
@@ -25,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,6 +64,9 @@ public final class HubEmulator implements AutoCloseable {
     private final Path connectionStrings;
     private HubServer server;
     private DeviceHub devices;
+    private IdentityRegistry registry;
+    private final ServiceFaults faults = new ServiceFaults();
+    private final ReceivedOperations received = new ReceivedOperations();
     private volatile boolean closed;
 
     private HubEmulator(Builder builder) throws IOException {
@@ -77,11 +85,12 @@ public final class HubEmulator implements AutoCloseable {
             connectionStrings = directory.resolve("connection-strings");
             ConnectionStringFiles.write(connectionStrings, policies, names.primary());
             ConnectionStates states = new ConnectionStates(clock);
-            IdentityRegistry registry = new IdentityRegistry(store, states, clock);
+            registry = new IdentityRegistry(store, states, clock);
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
-            RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock), clock);
-            devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock);
+            RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock, faults, received), clock);
+            devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
+                    received);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             Limits limits = builder.limits;
@@ -122,6 +131,69 @@ public final class HubEmulator implements AutoCloseable {
      */
     public Path connectionStringsDirectory() {
         return connectionStrings;
+    }
+
+    /**
+     * {@code HostName=…;DeviceId=…;SharedAccessKey=…} of a device, which is created first (with generated keys) if
+     * the registry has none of that id: what a device client needs, in one call.
+     */
+    public String deviceConnectionString(String deviceId) {
+        return identityConnectionString(registry.getOrCreate(IdentityId.device(deviceId)));
+    }
+
+    /** As {@link #deviceConnectionString}, for a module ({@code ;ModuleId=…}); its device is created too if missing. */
+    public String moduleConnectionString(String deviceId, String moduleId) {
+        return identityConnectionString(registry.getOrCreate(IdentityId.module(deviceId, moduleId)));
+    }
+
+    private String identityConnectionString(Identity identity) {
+        return "HostName=" + hostName() + ";DeviceId=" + identity.id().deviceId()
+                + (identity.id().isModule() ? ";ModuleId=" + identity.id().moduleId() : "")
+                + ";SharedAccessKey=" + identity.authentication().primaryKey();
+    }
+
+    /**
+     * Back to an empty registry between tests: every device and module is deleted, with their twins and kept
+     * sessions, and their connections end; the policy keys, the CA and the data directory stay.
+     */
+    public void reset() {
+        faults.clear();
+        server.refuseConnections(false);
+        registry.deleteAll();
+        received.clear();
+    }
+
+    /**
+     * What the hub was asked to do so far, in order (the last 10,000): REST calls as {@code PUT /devices/d1} (the
+     * path, never the query), device operations as {@code d1/m: connect}, {@code twin GET}, {@code reported PATCH},
+     * {@code desired subscribe}, {@code desired unsubscribe}, {@code message to <topic or address>},
+     * {@code disconnect}. {@link #reset()} clears it.
+     */
+    public List<String> receivedOperations() {
+        return received.snapshot();
+    }
+
+    /** Ends the connections of a device and of its modules, as the hub does now and then; the SDKs reconnect. */
+    public void dropConnections(String deviceId) {
+        devices.drop(IdentityId.device(deviceId));
+    }
+
+    /**
+     * Answers the next {@code count} REST requests with {@code status}, in the hub's words: 429
+     * ({@code ThrottlingException}), 500 ({@code ServerError}) or 503 ({@code ServiceUnavailable}).
+     */
+    public void failNextRequests(int count, int status) {
+        faults.failNext(count, status);
+    }
+
+    /** Holds back every REST answer this long ({@link Duration#ZERO} to stop), as a slow or distant hub would. */
+    public void delayAnswers(Duration delay) {
+        faults.delay(Objects.requireNonNull(delay, "delay"));
+    }
+
+    /** While {@code refuse}, new connections on every port are closed as they come; open ones go on. */
+    public void refuseConnections(boolean refuse) {
+        server.refuseConnections(refuse);
     }
 
     /** The CA that signs the hub's server certificate, as a PEM file to trust. */

@@ -103,6 +103,7 @@ final class CbsNode {
     private static String conditionOf(Ending why) {
         return switch (why) {
             case REPLACED -> "amqp:link:stolen";
+            case DROPPED -> "amqp:link:detach-forced";
             case TOKEN_EXPIRED -> AmqpConnection.UNAUTHORIZED_ACCESS;
             case IDENTITY_DELETED, DISABLED -> AmqpConnection.NOT_FOUND;
         };

@@ -8,6 +8,7 @@ import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
@@ -31,8 +32,11 @@ public final class DeviceHub {
     private final Map<IdentityId, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final TokenExpiries expiries;
 
+    private final ReceivedOperations received;
+
     public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names,
-                     Clock clock) {
+                     Clock clock, ReceivedOperations received) {
+        this.received = received;
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
@@ -100,6 +104,7 @@ public final class DeviceHub {
     /** As {@link #connect(IdentityId, String, DeviceConnection)}, resuming or forgetting a kept session as asked. */
     public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection, SessionKeeping keeping)
             throws DeviceRefusal {
+        received(id, "connect");
         authenticate(id, sasToken);
         DeviceSession session = new DeviceSession(this, id, connection, keeping, kept(id, keeping));
         session.tokenExpiry(expiryOf(sasToken));
@@ -118,6 +123,15 @@ public final class DeviceHub {
         authenticate(session.identity(), sasToken);
         session.tokenExpiry(expiryOf(sasToken));
         expiries.watch(session);
+    }
+
+    /** Ends the connections of {@code id} (a device's modules' too), as a test asks: the SDKs reconnect. */
+    public void drop(IdentityId id) {
+        end(id, Ending.DROPPED);
+    }
+
+    void received(IdentityId id, String operation) {
+        received.add(id + ": " + operation);
     }
 
     /** Stops watching tokens: the hub is stopping. */
@@ -148,6 +162,7 @@ public final class DeviceHub {
     }
 
     void closed(DeviceSession session) {
+        received(session.identity(), "disconnect");
         sessions.remove(session.identity(), session);
         states().disconnected(session.identity());
     }

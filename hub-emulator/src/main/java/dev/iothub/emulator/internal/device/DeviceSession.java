@@ -50,6 +50,7 @@ public final class DeviceSession {
 
     /** The twin as a device reads it: both property sides with their versions, no metadata. */
     public ObjectNode twin() {
+        hub.received(identity, "twin GET");
         hub.states().active(identity);
         return TwinJson.deviceDocument(hub.twins().get(identity).twin());
     }
@@ -59,6 +60,7 @@ public final class DeviceSession {
      * durable; throws the hub's error for a patch it refuses.
      */
     public long patchReported(byte[] body) {
+        hub.received(identity, "reported PATCH");
         hub.states().active(identity);
         return hub.twins().patchReported(identity, Json.parseObject(body));
     }
@@ -79,12 +81,14 @@ public final class DeviceSession {
      * granted (MQTT's QoS; 0 where it has none), which a persistent session keeps.
      */
     public void subscribeToDesired(int qos) {
+        hub.received(identity, "desired subscribe");
         desiredQos = qos;
         keep();
     }
 
     /** The connection no longer hears of desired changes. */
     public void unsubscribeFromDesired() {
+        hub.received(identity, "desired unsubscribe");
         desiredQos = null;
         keep();
     }
@@ -97,6 +101,7 @@ public final class DeviceSession {
 
     /** A message the hub takes but does not route (telemetry, a method response): accepted and dropped. */
     public void messageReceived(String destination) {
+        hub.received(identity, "message to " + destination);
         hub.states().active(identity);
         log.info("{} sent a message to {}: accepted and dropped (messaging is not emulated)", identity, destination);
     }

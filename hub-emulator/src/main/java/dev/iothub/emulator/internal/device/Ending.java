@@ -6,6 +6,8 @@ public enum Ending {
     IDENTITY_DELETED("the identity was deleted"),
     /** The device (or, for a module, its device) was disabled. */
     DISABLED("the device was disabled"),
+    /** A test asked the emulator to drop the connection, as the hub does now and then (a fault as data). */
+    DROPPED("the emulator was asked to drop it"),
     /** The SAS token the identity connected with expired, and no renewal (AMQP's CBS) came before. */
     TOKEN_EXPIRED("its SAS token expired"),
     /**

@@ -19,6 +19,7 @@ public enum ErrorCode {
     ModuleAlreadyExistsOnDevice(409, 409301),
     PreconditionFailed(412, 412001),
     TooManyDevices(413, 413002),
+    ThrottlingException(429, 429001),
     ServerError(500, 500001),
     NotImplemented(501, 501000),
     ServiceUnavailable(503, 503001);

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +65,21 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
         HttpUtil.setKeepAlive(response, keepAlive);
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        long delay = routes.faults().delay().toMillis();
+        if (delay > 0) { // a fault a test asked for: the answer is held back, the thread is not
+            ctx.executor().schedule(() -> write(ctx, response, keepAlive), delay, TimeUnit.MILLISECONDS);
+        } else {
+            write(ctx, response, keepAlive);
+        }
+        // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
+        log.info("{} {} {} {} ms", method, path, answer.status(), elapsedMillis);
+    }
+
+    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         var written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
-        // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
-        log.info("{} {} {} {} ms", method, path, answer.status(), elapsedMillis);
     }
 
     /** The request as the service surface reads it, or null if its target cannot be decoded. */

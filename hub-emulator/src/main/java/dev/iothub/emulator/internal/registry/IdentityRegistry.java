@@ -58,6 +58,34 @@ public final class IdentityRegistry {
         return store.devices(max);
     }
 
+    /** {@code id}'s identity, created first with generated keys if there is none (a module's device too). */
+    public Identity getOrCreate(IdentityId id) {
+        if (id.isModule()) {
+            getOrCreate(id.deviceOnly());
+        }
+        Optional<Identity> found = find(id);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        try {
+            return create(new Identity(id, null, null, Identity.ENABLED, null, null, null, null, false, null,
+                    List.of(), null));
+        } catch (HubException e) {
+            return get(id); // created meanwhile by someone else; anything else is rethrown by get
+        }
+    }
+
+    /** Deletes every device, and so every module: their twins and sessions go with them, their connections end. */
+    public void deleteAll() {
+        for (Identity device : store.devices(Integer.MAX_VALUE)) {
+            try {
+                delete(device.id(), null);
+            } catch (HubException e) {
+                // deleted meanwhile
+            }
+        }
+    }
+
     public List<Identity> modules(String deviceId) {
         get(IdentityId.device(deviceId));
         return store.modules(deviceId);

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,9 +52,18 @@ public final class Routes {
 
     private final List<Route> routes = new ArrayList<>();
     private final Clock clock;
+    private final ServiceFaults faults;
+    private final ReceivedOperations received;
 
-    public Routes(Clock clock) {
+    public Routes(Clock clock, ServiceFaults faults, ReceivedOperations received) {
         this.clock = clock;
+        this.faults = faults;
+        this.received = received;
+    }
+
+    /** The faults a test asked of this API. */
+    public ServiceFaults faults() {
+        return faults;
     }
 
     /** {@code handler} answers {@code method} on paths of {@code template}. */
@@ -81,7 +91,9 @@ public final class Routes {
 
     /** The hub's answer to {@code request}: the route's, or the hub's error. */
     public RestResponse answer(RestRequest request) {
+        received.add(request.method() + " " + request.path());
         try {
+            faults.apply();
             return route(request);
         } catch (HubException e) {
             return RestResponse.error(e, clock.instant());

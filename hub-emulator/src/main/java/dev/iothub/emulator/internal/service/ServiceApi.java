@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.time.Clock;
@@ -11,8 +12,8 @@ public final class ServiceApi {
     }
 
     public static Routes routes(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator,
-                                Clock clock) {
-        Routes routes = new Routes(clock);
+                                Clock clock, ServiceFaults faults, ReceivedOperations received) {
+        Routes routes = new Routes(clock, faults, received);
         new RegistryApi(registry, authenticator).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator).addTo(routes);

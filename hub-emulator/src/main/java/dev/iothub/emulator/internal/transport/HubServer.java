@@ -53,6 +53,7 @@ public final class HubServer implements AutoCloseable {
 
     private final Limits limits;
     private final RateLimitedLog refusals = new RateLimitedLog(log);
+    private volatile boolean refusing;
 
     private HubServer(Limits limits) {
         this.limits = limits;
@@ -89,6 +90,10 @@ public final class HubServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (refusing) {
+                            channel.close(); // a fault a test asked for
+                            return;
+                        }
                         if (connections.size() >= limits.maxConnections()) {
                             refusals.warn("Refusing connections to " + address + ": " + connections.size()
                                     + " are open, the most allowed (--max-connections)");
@@ -127,6 +132,11 @@ public final class HubServer implements AutoCloseable {
                     + "Stop it, or choose another loopback address with --address 127.0.0.N", cause);
         }
         return new IOException("Cannot listen on " + where + ": " + message, cause);
+    }
+
+    /** While {@code refuse}, closes new connections as they come: a fault a test asks for. */
+    public void refuseConnections(boolean refuse) {
+        refusing = refuse;
     }
 
     /**

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoutesTest {
     private static final Map<String, String> API_VERSION = Map.of("api-version", "2021-04-12");
-    private final Routes routes = new Routes(Clock.systemUTC())
+    private final Routes routes = new Routes(Clock.systemUTC(), new ServiceFaults(), new ReceivedOperations())
             .add("GET", "/devices/{deviceId}", request -> answer("device " + request.parameter("deviceId")))
             .add("GET", "/jobs/v2/{id}", request -> answer("job " + request.parameter("id")))
             .add("GET", "/jobs/v2/query", request -> answer("query"))
