@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -28,7 +29,7 @@ final class EmulatorTrust implements X509TrustManager {
 
     private final Set<X509Certificate> emulatorCas = ConcurrentHashMap.newKeySet();
     private final X509TrustManager jvmDefault;
-    private volatile boolean installed;
+    private SSLSocketFactory factory;
 
     private EmulatorTrust() {
         try {
@@ -40,7 +41,10 @@ final class EmulatorTrust implements X509TrustManager {
         }
     }
 
-    /** Trusts the CA in {@code caCertificatePem} until {@link #remove}; installs the default factory once. */
+    /**
+     * Trusts the CA in {@code caCertificatePem} until {@link #remove}, and makes sure the default factory is
+     * this one: made once, it is put back if something else (a test of its own) replaced it since.
+     */
     static X509Certificate add(Path caCertificatePem) throws IOException {
         X509Certificate ca = read(caCertificatePem);
         INSTANCE.emulatorCas.add(ca);
@@ -53,16 +57,17 @@ final class EmulatorTrust implements X509TrustManager {
     }
 
     private synchronized void install() {
-        if (installed) {
-            return;
+        if (factory == null) {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {this}, null);
+                factory = context.getSocketFactory();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make an SSLContext", e);
+            }
         }
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {this}, null);
-            HttpsURLConnection.setDefaultSSLSocketFactory(context.getSocketFactory());
-            installed = true;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot make an SSLContext", e);
+        if (HttpsURLConnection.getDefaultSSLSocketFactory() != factory) {
+            HttpsURLConnection.setDefaultSSLSocketFactory(factory);
         }
     }
 

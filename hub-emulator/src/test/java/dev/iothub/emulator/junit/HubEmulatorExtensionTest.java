@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /** Two test classes' extensions, their lives overlapping as when JUnit runs classes in parallel. */
@@ -23,6 +25,22 @@ class HubEmulatorExtensionTest {
             assertServed(second);
         } finally {
             second.afterAll(null);
+        }
+    }
+
+    /** A test that set a default of its own, and left it, does not take the next class's trust away. */
+    @Test
+    void aDefaultLeftBehindByAnotherTestIsReplaced() throws Exception {
+        HubEmulatorExtension earlier = new HubEmulatorExtension("127.0.0.9");
+        earlier.beforeAll(null);
+        earlier.afterAll(null);
+        HttpsURLConnection.setDefaultSSLSocketFactory(SSLContext.getDefault().getSocketFactory());
+        HubEmulatorExtension extension = new HubEmulatorExtension("127.0.0.10");
+        extension.beforeAll(null);
+        try {
+            assertServed(extension);
+        } finally {
+            extension.afterAll(null);
         }
     }
 
