@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 
 /** Mixin of all three tools: --ca-cert, -o/--output, --verbose. */
 public final class CommonOptions {
+    public static final String CA_CERT_VARIABLE = "IOTHUB_CA_CERT";
+
     @Option(names = "--ca-cert", paramLabel = "FILE", converter = CaCertificate.Converter.class,
-            description = "Also trust this PEM CA certificate (hub-emulator, an IoT Edge gateway, a TLS-inspecting proxy); the system's roots stay trusted.")
+            defaultValue = "${env:" + CA_CERT_VARIABLE + "}",
+            description = "Also trust this PEM CA certificate (hub-emulator, an IoT Edge gateway, a TLS-inspecting proxy); the system's roots stay trusted. Default: the " + CA_CERT_VARIABLE + " environment variable.")
     private CaCertificate caCertificate;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",

@@ -5,6 +5,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
 import dev.iothub.tools.common.CheckingConverter;
 import dev.iothub.tools.common.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +16,10 @@ import picocli.CommandLine.ParameterException;
 record DesiredPatch(JsonObject json) {
 
     DesiredPatch {
+        if (json.size() == 0) {
+            throw new IllegalArgumentException("must set at least one desired property: {} changes nothing "
+                    + "(a property set to null is removed)");
+        }
         checkNames(json, "");
     }
 
@@ -52,6 +57,13 @@ record DesiredPatch(JsonObject json) {
         protected DesiredPatch parse(String value) {
             if (!value.startsWith("@")) {
                 return new DesiredPatch(Json.parseObject(value));
+            }
+            if (value.equals("@-")) { // as curl's -d @-: standard input
+                try {
+                    return new DesiredPatch(Json.parseObject(new String(System.in.readAllBytes(), StandardCharsets.UTF_8)));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read standard input: " + e.getMessage());
+                }
             }
             Path file = Path.of(value.substring(1));
             try {

@@ -49,7 +49,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
 
     @Option(names = "--desired", paramLabel = "JSON|@FILE", converter = DesiredPatch.Converter.class,
             defaultValue = "{\"telemetryInterval\":122}",
-            description = "Desired properties to patch: a JSON object, or @FILE to read it from a file (default: ${DEFAULT-VALUE}). Objects merge; null deletes a property.")
+            description = "Desired properties to patch: a JSON object, @FILE to read it from a file, or @- from standard input (default: ${DEFAULT-VALUE}). Objects merge; null deletes a property; a name may appear once per object.")
     private DesiredPatch desired;
 
     @Option(names = "--retry-on-conflict", paramLabel = "N",

@@ -4,6 +4,9 @@ import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
 import static dev.iothub.tools.common.testing.ToolAssertions.assertBadInput;
 
 import dev.iothub.tools.common.testing.Run;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,12 @@ class UpdateModuleTwinBadInputTest {
 
     @Test
     void desiredThatIsNotAJsonObject(@TempDir Path dir) throws Exception {
-        assertBadInput(run("-c", SERVICE, "--desired", "{telemetryInterval:1}"), "not valid JSON");
-        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1"), "not valid JSON");
+        assertBadInput(run("-c", SERVICE, "--desired", "{telemetryInterval:1}"), "not valid JSON at line 1, column 3: "
+                + "names and strings need double quotes, and JSON has no comments or trailing commas");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1,\"b\":{\"c\":1,\"c\":2}}"),
+                "the name \"c\" appears twice in one object");
+        assertBadInput(run("-c", SERVICE, "--desired", "{}"), "must set at least one desired property");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1"), "not valid JSON at line 1, column 7: it ends too soon");
         assertBadInput(run("-c", SERVICE, "--desired", "[1,2]"), "must be a JSON object");
         assertBadInput(run("-c", SERVICE, "--desired", "122"), "must be a JSON object");
         assertBadInput(run("-c", SERVICE, "--desired", "{\"has space\":1}"), "property name 'has space' is not allowed in a twin");
@@ -29,6 +36,18 @@ class UpdateModuleTwinBadInputTest {
         assertBadInput(run("-c", SERVICE, "--desired", "@" + dir.resolve("missing.json")), "no such file");
         Path notJson = Files.writeString(dir.resolve("bad.json"), "telemetryInterval=5");
         assertBadInput(run("-c", SERVICE, "--desired", "@" + notJson), "not valid JSON");
+    }
+
+    /** {@code --desired @-} reads standard input, as curl's {@code -d @-}, not a file named "-". */
+    @Test
+    void desiredFromStandardInput() {
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream("[1, 2]".getBytes(StandardCharsets.UTF_8)));
+        try {
+            assertBadInput(run("-c", SERVICE, "--desired", "@-"), "must be a JSON object");
+        } finally {
+            System.setIn(stdin);
+        }
     }
 
     @Test

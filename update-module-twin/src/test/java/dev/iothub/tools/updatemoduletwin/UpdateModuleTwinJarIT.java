@@ -30,6 +30,18 @@ class UpdateModuleTwinJarIT {
         assertEquals(9, ((Number) ServiceSide.desired(EMULATOR.hub(), "jar-device", "jar-module").get("telemetryInterval")).intValue());
     }
 
+    /** IOTHUB_CA_CERT is --ca-cert's default, as IOTHUB_CONNECTION_STRING is -c's. */
+    @Test
+    void theCaComesFromTheEnvironmentToo() throws Exception {
+        ServiceSide.createModule(EMULATOR.hub(), "ca-device", "ca-module");
+        try (JarRun run = JarRun.tool("update-module-twin",
+                Map.of("IOTHUB_CONNECTION_STRING", EMULATOR.hub().serviceConnectionString(),
+                        "IOTHUB_CA_CERT", EMULATOR.hub().caCertificatePem().toString()),
+                "--device-id", "ca-device", "--module-id", "ca-module", "--desired", "{\"telemetryInterval\":7}")) {
+            assertEquals(0, run.exitCode(WAIT), run.toString());
+        }
+    }
+
     @Test
     void helpListsTheOptionsAndExitCodes() throws Exception {
         try (JarRun help = JarRun.tool("update-module-twin", Map.of(), "--help")) {
