@@ -368,16 +368,25 @@ public final class MvStoreHubStore implements HubStore {
         if (o.compactor() != null) {
             o.compactor().close();
         }
-        long version;
         synchronized (commits) {
             synchronized (changes) {
                 if (o.store().isClosed() || o.store().isReadOnly()) {
                     o.close(); // nothing new to keep: every change since the last failed write failed too
                     return;
                 }
-                version = o.store().getCurrentVersion();
                 o.store().close(FULL_COMPACTION);
             }
+        }
+        // the version the file holds now, read back as the next open will read it: after a store was opened again
+        // (a full disk), the version counted in memory is not the one on disk
+        long version;
+        try {
+            MVStore written = builder(directory.resolve(FILE_NAME)).readOnly().open();
+            version = written.getCurrentVersion();
+            written.close();
+        } catch (MVStoreException e) {
+            log.error("{} cannot be read back after closing: {}", directory.resolve(FILE_NAME), causeOf(e));
+            return;
         }
         try {
             AtomicFiles.write(directory.resolve(CLOSED_VERSION_FILE),
