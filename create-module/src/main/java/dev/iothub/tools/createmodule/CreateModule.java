@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -21,11 +22,14 @@ import dev.iothub.tools.common.ToolFailure;
 import dev.iothub.tools.common.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Creates a device identity and a module identity on it (or finds them), and prints their keys. */
@@ -55,6 +59,10 @@ public final class CreateModule implements Callable<Integer> {
         return Tools.commandLine(tool, new ServiceClientErrors());
     }
 
+    @Option(names = "--delete", description = "Instead: delete the module, and its device if no other module is left "
+            + "on it (what the tutorial created). Nothing there is not an error.")
+    private boolean delete;
+
     @Override
     public Integer call() throws IOException, IotHubException {
         ServiceConnectionString hub = connection.connectionString();
@@ -63,6 +71,9 @@ public final class CreateModule implements Callable<Integer> {
         common.configureLogging();
         CaCertificate.useForHttps(common.caCertificate());
         RegistryClient registry = new RegistryClient(hub.text());
+        if (delete) {
+            return delete(registry, deviceId, moduleId);
+        }
 
         Created<Device> device = createOrGet(() -> registry.addDevice(new Device(deviceId, AuthenticationType.SAS)),
                 () -> registry.getDevice(deviceId));
@@ -95,6 +106,53 @@ public final class CreateModule implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** --delete: the module, then its device unless another module is left on it; nothing there is fine. */
+    private int delete(RegistryClient registry, String deviceId, String moduleId) throws IOException, IotHubException {
+        boolean moduleDeleted = removed(() -> registry.removeModule(deviceId, moduleId));
+        List<String> otherModules = new ArrayList<>();
+        boolean deviceDeleted = false;
+        try {
+            registry.getModulesOnDevice(deviceId).forEach(module -> otherModules.add(module.getId()));
+            if (otherModules.isEmpty()) {
+                deviceDeleted = removed(() -> registry.removeDevice(deviceId));
+            }
+        } catch (IotHubNotFoundException gone) {
+            // no device either
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (common.json()) {
+            JsonObject result = new JsonObject();
+            result.addProperty("deviceId", deviceId);
+            result.addProperty("moduleId", moduleId);
+            result.addProperty("moduleDeleted", moduleDeleted);
+            result.addProperty("deviceDeleted", deviceDeleted);
+            out.println(Json.compact(result));
+        } else {
+            out.println(moduleDeleted ? "Module deleted: " + deviceId + "/" + moduleId
+                    : "Module not found (nothing to delete): " + deviceId + "/" + moduleId);
+            out.println(deviceDeleted ? "Device deleted: " + deviceId : otherModules.isEmpty()
+                    ? "Device not found (nothing to delete): " + deviceId
+                    : "Device kept: " + deviceId + " (other modules on it: " + String.join(", ", otherModules) + ")");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    @FunctionalInterface
+    private interface Removal {
+        void run() throws IOException, IotHubException;
+    }
+
+    /** Whether {@code removal} deleted something: false if it was not there (404). */
+    private static boolean removed(Removal removal) throws IOException, IotHubException {
+        try {
+            removal.run();
+            return true;
+        } catch (IotHubNotFoundException absent) {
+            return false;
+        }
     }
 
     private record Created<T extends RegistryIdentity>(T identity, boolean created) {

@@ -1,15 +1,8 @@
 package dev.iothub.tools.createmodule;
 
-import static dev.iothub.tools.common.testing.HubArgs.service;
-import static dev.iothub.tools.common.testing.HubArgs.withHub;
-import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
-import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.ModuleConnectionString;
@@ -19,6 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import static dev.iothub.tools.common.testing.HubArgs.service;
+import static dev.iothub.tools.common.testing.HubArgs.withHub;
+import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
+import static dev.iothub.tools.common.testing.ToolAssertions.assertFailure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** create-module against hub-emulator over real sockets, run through its picocli entry point. */
 class CreateModuleTest {
@@ -50,6 +51,30 @@ class CreateModuleTest {
         RegistryClient registry = new RegistryClient(EMULATOR.hub().serviceConnectionString());
         assertEquals(valueAfter("Module primary key: ", out), registry.getModule("twice-device", "twice-module").getPrimaryKey());
         assertEquals(valueAfter("Device primary key: ", out), registry.getDevice("twice-device").getPrimaryKey());
+    }
+
+    /** --delete removes what the tutorial made: the module, and its device unless another module is on it. */
+    @Test
+    void deleteRemovesTheModuleAndTheDeviceItLeavesEmpty() throws Exception {
+        assertEquals(0, run(service(EMULATOR.hub(), "--device-id", "del-device", "--module-id", "a")).exitCode());
+        assertEquals(0, run(service(EMULATOR.hub(), "--device-id", "del-device", "--module-id", "b")).exitCode());
+        RegistryClient registry = new RegistryClient(EMULATOR.hub().serviceConnectionString());
+
+        Run first = run(service(EMULATOR.hub(), "--device-id", "del-device", "--module-id", "a", "--delete"));
+        assertEquals(0, first.exitCode(), first.toString());
+        assertTrue(first.out().toString().contains("Module deleted: del-device/a"), first.toString());
+        assertTrue(first.out().toString().contains("Device kept: del-device (other modules on it: b)"), first.toString());
+        assertEquals(1, registry.getModulesOnDevice("del-device").size());
+
+        Run last = run(service(EMULATOR.hub(), "--device-id", "del-device", "--module-id", "b", "--delete", "-o", "json"));
+        assertEquals(0, last.exitCode(), last.toString());
+        assertEquals("{\"deviceId\":\"del-device\",\"moduleId\":\"b\",\"moduleDeleted\":true,\"deviceDeleted\":true}",
+                last.out().toString().strip());
+        assertThrows(IotHubNotFoundException.class, () -> registry.getDevice("del-device"));
+
+        Run again = run(service(EMULATOR.hub(), "--device-id", "del-device", "--module-id", "b", "--delete"));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().toString().contains("Module not found (nothing to delete): del-device/b"), again.toString());
     }
 
     @Test

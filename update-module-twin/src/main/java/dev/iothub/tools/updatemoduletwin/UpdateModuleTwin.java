@@ -63,6 +63,9 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     @Option(names = "--force", description = "Patch whatever the twin's etag (If-Match: *).")
     private boolean force;
 
+    @Option(names = "--show", description = "Only print the module twin: patch nothing.")
+    private boolean show;
+
     /** Runs between reading the twin and patching it; tests use it to change the twin in between. */
     Runnable betweenReadAndPatch = () -> { };
 
@@ -83,6 +86,9 @@ public final class UpdateModuleTwin implements Callable<Integer> {
         CaCertificate.useForHttps(common.caCertificate());
         TwinClient twins = new TwinClient(hub.text());
         PrintWriter out = spec.commandLine().getOut();
+        if (show) {
+            return show(twins, out);
+        }
 
         for (int attempt = 1; ; attempt++) {
             Twin before = read(twins);
@@ -128,7 +134,31 @@ public final class UpdateModuleTwin implements Callable<Integer> {
         }
     }
 
+    /** --show: the twin as it is, nothing patched. */
+    private int show(TwinClient twins, PrintWriter out) throws IOException, IotHubException {
+        Twin twin = read(twins);
+        if (common.json()) {
+            JsonObject result = new JsonObject();
+            result.addProperty("deviceId", identity.deviceId());
+            result.addProperty("moduleId", identity.moduleId());
+            result.add("twin", twinJson(twin));
+            out.println(Json.compact(result));
+        } else {
+            print(out, "Module twin " + identity.deviceId() + "/" + identity.moduleId(), twin);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     private void checkOptions() {
+        if (show) {
+            for (String patchOption : new String[] {"--desired", "--force", "--etag", "--retry-on-conflict"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(patchOption)) {
+                    throw new ParameterException(spec.commandLine(), "--show reads the twin and changes nothing: it "
+                            + "takes no " + patchOption);
+                }
+            }
+        }
         if (force && etag != null) {
             throw new ParameterException(spec.commandLine(), "--force and --etag exclude each other");
         }

@@ -51,6 +51,19 @@ class UpdateModuleTwinBadInputTest {
     }
 
     @Test
+    void showChangesNothingSoItTakesNoPatchOptions() {
+        for (String[] option : new String[][] {{"--desired", "{\"a\":1}"}, {"--force"}, {"--etag", "x"},
+                {"--retry-on-conflict", "1"}}) {
+            String[] args = new String[option.length + 3];
+            args[0] = "-c";
+            args[1] = SERVICE;
+            args[2] = "--show";
+            System.arraycopy(option, 0, args, 3, option.length);
+            assertBadInput(run(args), "--show reads the twin and changes nothing: it takes no " + option[0]);
+        }
+    }
+
+    @Test
     void conflictingConcurrencyOptions() {
         assertBadInput(run("-c", SERVICE, "--force", "--etag", "AAAAAAAAAAE="), "--force and --etag exclude each other");
         assertBadInput(run("-c", SERVICE, "--retry-on-conflict", "2", "--force"), "cannot be combined with --etag or --force");

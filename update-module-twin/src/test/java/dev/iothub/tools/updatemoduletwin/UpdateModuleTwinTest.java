@@ -94,6 +94,23 @@ class UpdateModuleTwinTest {
         assertFalse(desiredOnTheHub().containsKey("mode"));
     }
 
+    /** --show prints the twin and changes nothing: a way to see a twin without patching it. */
+    @Test
+    void showPrintsTheTwinAndChangesNothing() throws Exception {
+        concurrentWrite("mode", "eco");
+
+        Run text = run("--show");
+        assertEquals(0, text.exitCode(), text.toString());
+        assertTrue(text.out().toString().contains("  desired:  {\"mode\":\"eco\",\"$version\":2}"), text.toString());
+        assertFalse(text.out().toString().contains("Patching"), text.toString());
+        Run json = run("--show", "-o", "json");
+        assertEquals(0, json.exitCode(), json.toString());
+        assertEquals(2, JsonParser.parseString(json.out().toString()).getAsJsonObject().getAsJsonObject("twin")
+                .getAsJsonObject("desired").get("$version").getAsInt());
+
+        assertEquals(Map.of("mode", "eco"), desiredOnTheHub());
+    }
+
     @Test
     void aChangeBetweenReadAndPatchIsA412AndNothingIsOverwritten() throws Exception {
         UpdateModuleTwin tool = new UpdateModuleTwin();
