@@ -1,15 +1,36 @@
 #!/usr/bin/env bash
-# The IoT Hub "module identity and module twin" tutorial as one script:
-#   create-module, then receive-twin-patch in the background, then update-module-twin,
-#   and the receiver prints the desired-property patch and exits.
-#
-# With IOTHUB_CONNECTION_STRING unset, it runs against hub-emulator, started here in memory on
-# QUICKSTART_ADDRESS (default 127.0.0.10; binding port 443 needs root or the capability, see
-# hub-emulator/README.md). With IOTHUB_CONNECTION_STRING set, it runs against that hub; set
-# IOTHUB_CA_CERT too if that hub's certificate comes from a private CA.
-# Other settings: QUICKSTART_DEVICE_ID, QUICKSTART_MODULE_ID, QUICKSTART_DESIRED, JAVA, and
-# QUICKSTART_PROTOCOL, the receiver's protocol: mqtt (default), mqtt-ws, amqps or amqps-ws.
+# The IoT Hub "module identity and module twin" tutorial as one script; ./quickstart.sh --help says how.
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: ./quickstart.sh [--help]
+
+The IoT Hub "module identity and module twin" tutorial, end to end: create-module, then
+receive-twin-patch in the background, then update-module-twin; the receiver prints the
+desired-property patch and exits. Exit 0 when the module received it, 1 if a step failed
+(the step is named), 2 for bad usage.
+
+Settings, all environment variables:
+  IOTHUB_CONNECTION_STRING  a hub's service connection string (iothubowner): run against that hub.
+                            Unset: run against hub-emulator, started here in memory.
+  IOTHUB_CA_CERT            a PEM CA to trust, for a hub whose certificate a private CA signs.
+  QUICKSTART_ADDRESS        hub-emulator's loopback address (default 127.0.0.10); it binds port 443,
+                            which needs root or: sudo sysctl net.ipv4.ip_unprivileged_port_start=443
+  QUICKSTART_DEVICE_ID      the device (default myFirstDevice)
+  QUICKSTART_MODULE_ID      the module (default myFirstModule)
+  QUICKSTART_DESIRED        the desired properties to patch (default {"telemetryInterval":122})
+  QUICKSTART_PROTOCOL       the receiver's protocol: mqtt (default), mqtt-ws, amqps or amqps-ws
+  JAVA                      the java command (default java)
+USAGE
+}
+
+case "${1:-}" in
+  "") ;;
+  -h | --help) usage; exit 0 ;;
+  *) printf 'quickstart: unknown argument "%s": it takes none but --help; its settings are environment variables\n' \
+       "$1" >&2; usage >&2; exit 2 ;;
+esac
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -32,6 +53,8 @@ step() {
 
 fail() {
   printf '\nquickstart: FAILED at step "%s": %s\n' "$STEP" "$1" >&2
+  # the tools' advice names their options; this script takes environment variables instead
+  printf 'quickstart: (where the advice above names an option: --ca-cert is IOTHUB_CA_CERT here, --address is QUICKSTART_ADDRESS)\n' >&2
   exit 1
 }
 
@@ -86,19 +109,30 @@ run_tool() {
   cat "$WORK/$name.out"
 }
 
-step "build the jars (if missing)"
-for jar in hub-emulator/target/hub-emulator.jar create-module/target/create-module.jar \
-           update-module-twin/target/update-module-twin.jar receive-twin-patch/target/receive-twin-patch.jar; do
+step "build the jars (if missing or older than their sources)"
+build_needed=""
+for module in hub-emulator create-module update-module-twin receive-twin-patch; do
+  jar="$module/target/$module.jar"
   if [[ ! -f "$jar" ]]; then
-    echo "building with: mvn -B -ntp -q package -DskipTests"
-    mvn -B -ntp -q package -DskipTests || fail "the Maven build failed"
-    break
+    build_needed="$jar is missing"
+  elif [[ -n "$(find pom.xml "$module/pom.xml" "$module/src/main" tools-common/src/main tools-common/pom.xml \
+                 -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    build_needed="$jar is older than its sources"
   fi
+  [[ -n "$build_needed" ]] && break
 done
+if [[ -n "$build_needed" ]]; then
+  echo "building, as $build_needed (mvn -B -ntp package -DskipTests: about a minute)"
+  # one line per module as it is built, rather than a minute of silence
+  mvn -B -ntp package -DskipTests 2>&1 | tee "$WORK/build.log" | grep --line-buffered -E '^\[INFO\] Building [^ ]+ ' \
+    || true
+  grep -q 'BUILD SUCCESS' "$WORK/build.log" || { tail -n 40 "$WORK/build.log" >&2; fail "the Maven build failed"; }
+fi
 echo "jars ready"
 
 CA_ARGS=()
 if [[ -z "${IOTHUB_CONNECTION_STRING:-}" ]]; then
+  echo "target: hub-emulator in memory on $ADDRESS (IOTHUB_CONNECTION_STRING is not set)"
   step "start hub-emulator in memory on $ADDRESS"
   "$JAVA" -jar hub-emulator/target/hub-emulator.jar --address "$ADDRESS" --in-memory >"$WORK/hub-emulator.log" 2>&1 &
   BACKGROUND_PIDS+=("$!")
@@ -114,7 +148,8 @@ else
   if [[ -n "${IOTHUB_CA_CERT:-}" ]]; then
     CA_ARGS=(--ca-cert "$IOTHUB_CA_CERT")
   fi
-  echo "using the hub of IOTHUB_CONNECTION_STRING"
+  HUB_HOST="$(sed -n 's/.*HostName=\([^;]*\).*/\1/p' <<<"$SERVICE_CONNECTION_STRING")"
+  echo "target: the hub of IOTHUB_CONNECTION_STRING ($HUB_HOST); unset it to run on hub-emulator instead"
 fi
 
 step "create-module: the device and module identities"

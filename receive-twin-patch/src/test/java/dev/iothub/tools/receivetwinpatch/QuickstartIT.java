@@ -35,6 +35,7 @@ class QuickstartIT {
         try (JarRun run = quickstart(Map.of("QUICKSTART_ADDRESS", "127.0.0.28"))) {
             assertEquals(0, run.exitCode(WAIT), run.toString());
             String out = run.out().toString();
+            assertTrue(out.contains("target: hub-emulator in memory on 127.0.0.28 (IOTHUB_CONNECTION_STRING is not set)"), out);
             assertTrue(out.contains("Module created: myFirstDevice/myFirstModule"), out);
             assertTrue(out.contains("Waiting for desired property patches"), out);
             assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":122}"), out);
@@ -69,9 +70,27 @@ class QuickstartIT {
                      "QUICKSTART_DESIRED", "{\"telemetryInterval\":60}"))) {
             assertEquals(0, run.exitCode(WAIT), run.toString());
             String out = run.out().toString();
-            assertTrue(out.contains("using the hub of IOTHUB_CONNECTION_STRING"), out);
+            assertTrue(out.contains("target: the hub of IOTHUB_CONNECTION_STRING (127.0.0.29); unset it to run on "
+                    + "hub-emulator instead"), out);
             assertFalse(out.contains("start hub-emulator"), out);
             assertTrue(out.contains("Desired property patch ($version 2): {\"telemetryInterval\":60}"), out);
+        }
+    }
+
+    /** --help says what it does and lists its settings, and runs nothing; anything else is bad usage. */
+    @Test
+    void helpListsTheSettingsAndRunsNothing() throws Exception {
+        try (JarRun help = JarRun.command(List.of("bash", "quickstart.sh", "--help"), Map.of())) {
+            assertEquals(0, help.exitCode(WAIT), help.toString());
+            for (String setting : new String[] {"IOTHUB_CONNECTION_STRING", "IOTHUB_CA_CERT", "QUICKSTART_ADDRESS",
+                    "QUICKSTART_DEVICE_ID", "QUICKSTART_MODULE_ID", "QUICKSTART_DESIRED", "QUICKSTART_PROTOCOL", "JAVA"}) {
+                assertTrue(help.out().toString().contains(setting), setting + "\n" + help);
+            }
+            assertFalse(help.out().toString().contains("== "), "no step ran: " + help);
+        }
+        try (JarRun bad = JarRun.command(List.of("bash", "quickstart.sh", "--address", "127.0.0.5"), Map.of())) {
+            assertEquals(2, bad.exitCode(WAIT), bad.toString());
+            assertTrue(bad.err().toString().contains("unknown argument \"--address\""), bad.toString());
         }
     }
 
@@ -83,6 +102,7 @@ class QuickstartIT {
             assertTrue(run.err().toString().contains("quickstart: FAILED at step \"create-module: the device and module identities\": "
                     + "create-module exited with status 3"), run.toString());
             assertTrue(run.err().toString().contains("create-module: could not reach the hub"), run.toString());
+            assertTrue(run.err().toString().contains("--ca-cert is IOTHUB_CA_CERT here"), run.toString());
             assertFalse(run.toString().contains(BOGUS_KEY), run.toString());
         }
     }
