@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.DeviceClientErrors;
 import dev.iothub.tools.common.ExitCodes;
+import dev.iothub.tools.common.Failures;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
 import dev.iothub.tools.common.ModuleConnectionOptions;
@@ -63,6 +64,20 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
     private Integer timeoutSeconds;
 
+    @Option(names = "--retry-for", paramLabel = "SECONDS|forever",
+            description = "After a lost connection, keep reconnecting this long before giving up (default: 240, the SDK's own), or forever. What retrying cannot mend (a wrong key, an untrusted certificate) ends it at once.")
+    private String retryFor;
+
+    @Option(names = "--ack", description = "Acknowledge each desired property received, as IoT Plug and Play's writable "
+            + "properties do: report {\"<name>\": {\"value\": …, \"ac\": 200, \"av\": <desired $version>, \"ad\": \"applied\"}}.")
+    private boolean ack;
+
+    /** What was printed and waits to be acknowledged, sent from the main thread (not an SDK callback's). */
+    private final BlockingQueue<DesiredStateTracker.Update> toAcknowledge = new LinkedBlockingQueue<>();
+
+    /** {@code forever}, as the SDK takes it: long enough, and far from overflowing its deadline arithmetic. */
+    private static final long FOREVER_MILLIS = TimeUnit.DAYS.toMillis(365L * 100);
+
     /** How long each twin read waits for its answer: short first, as an answer the SDK lost costs the whole wait. */
     private static final int[] TWIN_READ_TIMEOUTS_MILLIS = {1_000, 5_000, 10_000};
 
@@ -90,6 +105,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         if (timeoutSeconds != null && timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be 1 second or more");
         }
+        Long retryMillis = retryMillis();
         long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         common.configureLogging();
         tracker = new DesiredStateTracker(this::show);
@@ -99,6 +115,9 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             options.sslContext(common.caCertificate().sslContext());
         }
         ModuleClient client = new ModuleClient(module.text(), protocol.sdkProtocol(), options.build());
+        if (retryMillis != null) {
+            client.setOperationTimeout(retryMillis);
+        }
         client.setConnectionStatusChangeCallback(this::onStatusChanged, null);
 
         CountDownLatch finished = new CountDownLatch(1);
@@ -122,8 +141,29 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         }
     }
 
+    /** --retry-for in milliseconds, or null for the SDK's default. */
+    private Long retryMillis() {
+        if (retryFor == null) {
+            return null;
+        }
+        if (retryFor.equals("forever")) {
+            return FOREVER_MILLIS;
+        }
+        try {
+            long seconds = Long.parseLong(retryFor);
+            if (seconds >= 1 && seconds <= TimeUnit.MILLISECONDS.toSeconds(FOREVER_MILLIS)) {
+                return TimeUnit.SECONDS.toMillis(seconds);
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new ParameterException(spec.commandLine(), "--retry-for takes a number of seconds (1 or more) or "
+                + "'forever', not '" + retryFor + "'");
+    }
+
     private int waitForChanges(ModuleClient client, long deadline) throws InterruptedException, IotHubClientException {
         while (true) {
+            acknowledge(client);
             if (count != null && tracker.changes() >= count) {
                 return ExitCodes.OK;
             }
@@ -145,6 +185,47 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 }
                 case CHANGED -> {
                     // loop: check the count
+                }
+            }
+        }
+    }
+
+    /**
+     * --ack: reports back each desired property printed since, with the version it came in: the writable-property
+     * acknowledgement of IoT Plug and Play, which the service reads to know the module applied it. A deleted
+     * property (null) has nothing to acknowledge.
+     */
+    private void acknowledge(ModuleClient client) throws InterruptedException, IotHubClientException {
+        for (DesiredStateTracker.Update update = toAcknowledge.poll(); update != null; update = toAcknowledge.poll()) {
+            TwinCollection reported = new TwinCollection();
+            for (var property : update.desired().entrySet()) {
+                if (!property.getValue().isJsonNull()) {
+                    JsonObject acknowledgement = new JsonObject();
+                    acknowledgement.add("value", property.getValue());
+                    acknowledgement.addProperty("ac", 200);
+                    acknowledgement.addProperty("av", update.version());
+                    acknowledgement.addProperty("ad", "applied");
+                    reported.put(property.getKey(), Json.toMap(acknowledgement));
+                }
+            }
+            if (!reported.isEmpty()) {
+                reportWithRetry(client, reported);
+                common.progress(spec, "Acknowledged $version " + update.version() + ": " + String.join(", ", reported.keySet()));
+            }
+        }
+    }
+
+    /** Reports, asking again when the answer does not come in time: the SDK can lose one (see {@link #readTwin}). */
+    private static void reportWithRetry(ModuleClient client, TwinCollection reported)
+            throws InterruptedException, IotHubClientException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                client.updateReportedProperties(reported, TWIN_READ_TIMEOUTS_MILLIS[attempt]);
+                return;
+            } catch (IotHubClientException e) {
+                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT
+                        || attempt == TWIN_READ_TIMEOUTS_MILLIS.length - 1) {
+                    throw e;
                 }
             }
         }
@@ -211,7 +292,9 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 && change.getPreviousStatus() == IotHubConnectionStatus.DISCONNECTED_RETRYING) {
             signals.add(Signal.RECONNECTED);
         } else if (newStatus == IotHubConnectionStatus.DISCONNECTED && reason != IotHubConnectionStatusChangeReason.CLIENT_CLOSE) {
-            gaveUpBecause = String.valueOf(reason);
+            // the reason alone (COMMUNICATION_ERROR) hides the cause people can act on, such as a CA that changed
+            gaveUpBecause = reason + (change.getCause() == null ? ""
+                    : Failures.tlsProblem(change.getCause()).map(problem -> "; " + problem).orElse(""));
             signals.add(Signal.GAVE_UP);
         }
     }
@@ -232,6 +315,9 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     }
 
     private void show(DesiredStateTracker.Update update) {
+        if (ack) {
+            toAcknowledge.add(update);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (common.json()) {
             JsonObject line = new JsonObject();

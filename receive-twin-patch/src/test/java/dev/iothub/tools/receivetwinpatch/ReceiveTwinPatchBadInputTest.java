@@ -53,6 +53,8 @@ class ReceiveTwinPatchBadInputTest {
         assertBadInput(run("-c", MODULE, "--count", "0"), "--count must be 1 or more");
         assertBadInput(run("-c", MODULE, "--timeout", "0"), "--timeout must be 1 second or more");
         assertBadInput(run("-c", MODULE, "--timeout", "soon"), "'soon' is not an int");
+        assertBadInput(run("-c", MODULE, "--retry-for", "0"), "--retry-for takes a number of seconds (1 or more) or 'forever', not '0'");
+        assertBadInput(run("-c", MODULE, "--retry-for", "always"), "not 'always'");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +67,58 @@ class ReceiveTwinPatchReconnectIT {
             assertFalse(out.contains("Desired property patch ($version " + missed + ")"), out);
             assertTrue(out.indexOf("Connection status: CONNECTED") < out.lastIndexOf("Connection status: CONNECTED"),
                     "connected twice\n" + out);
+        }
+    }
+
+    /**
+     * An in-memory hub-emulator restarted comes back with a new CA: the receiver's reconnect fails TLS, and its
+     * last words name the cause people can act on, not only the SDK's reason.
+     */
+    @Test
+    void givingUpNamesACertificateNoLongerTrusted() throws Exception {
+        HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).start();
+        String module;
+        try {
+            module = ServiceSide.createModule(hub, "new-ca-device", "new-ca-module");
+        } catch (Exception e) {
+            hub.close();
+            throw e;
+        }
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                "--ca-cert", hub.caCertificatePem().toString())) {
+            try {
+                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
+            } finally {
+                hub.close();
+            }
+            try (HubEmulator restarted = HubEmulator.builder().address(RECEIVERS_HUB).start()) {
+                assertEquals(3, receiver.exitCode(WAIT), receiver.toString());
+            }
+            assertTrue(receiver.err().toString().contains("gave up reconnecting")
+                    && receiver.err().toString().contains("the hub's certificate is not trusted"), receiver.toString());
+        }
+    }
+
+    /** --retry-for bounds how long a lost connection is retried: here 3 s, where the SDK's own is 240 s. */
+    @Test
+    void retryForBoundsTheReconnecting() throws Exception {
+        HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).start();
+        String module;
+        try {
+            module = ServiceSide.createModule(hub, "retry-device", "retry-module");
+        } catch (Exception e) {
+            hub.close();
+            throw e;
+        }
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                "--ca-cert", hub.caCertificatePem().toString(), "--retry-for", "3")) {
+            try {
+                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
+            } finally {
+                hub.close(); // and none comes back
+            }
+            assertEquals(3, receiver.exitCode(WAIT), receiver.toString());
+            assertTrue(receiver.err().toString().contains("gave up reconnecting"), receiver.toString());
         }
     }
 }

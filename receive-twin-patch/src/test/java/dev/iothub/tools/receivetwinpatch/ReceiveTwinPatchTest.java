@@ -13,6 +13,7 @@ import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.Run;
 import dev.iothub.tools.common.testing.ServiceSide;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -59,6 +60,25 @@ class ReceiveTwinPatchTest {
         assertTrue(out.contains("Desired property patch ($version " + version + "): {\"telemetryInterval\":122}"), out);
         assertTrue(out.contains("over " + protocol + "..."), out);
         assertEquals("", receiver.err().toString());
+    }
+
+    /** --ack reports each desired property back as IoT Plug and Play's acknowledgement, over every protocol. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void ackReportsEachReceivedPropertyBack(String protocol) throws Exception {
+        Run receiver = startReceiver("--protocol", protocol, "--ack", "--count", "1", "--timeout", "60");
+        receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
+        int version = patch("telemetryInterval", 45);
+        assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
+
+        assertTrue(receiver.out().toString().contains("Acknowledged $version " + version + ": telemetryInterval"),
+                receiver.toString());
+        Map<?, ?> acknowledgement = (Map<?, ?>) ServiceSide.reported(EMULATOR.hub(), deviceId, moduleId)
+                .get("telemetryInterval");
+        assertEquals(45, ((Number) acknowledgement.get("value")).intValue());
+        assertEquals(200, ((Number) acknowledgement.get("ac")).intValue());
+        assertEquals(version, ((Number) acknowledgement.get("av")).intValue());
+        assertEquals("applied", acknowledgement.get("ad"));
     }
 
     @Test

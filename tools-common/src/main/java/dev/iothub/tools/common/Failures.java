@@ -84,6 +84,11 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
                 "unexpected error: " + error + " (rerun with --verbose for the stack trace)", error);
     }
 
+    /** What went wrong with TLS in {@code error}'s causes, in our words, if anything did. */
+    public static Optional<String> tlsProblem(Throwable error) {
+        return describeTls(error).map(ToolFailure::getMessage);
+    }
+
     private static Optional<ToolFailure> describeTls(Throwable error) {
         boolean handshake = false;
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {

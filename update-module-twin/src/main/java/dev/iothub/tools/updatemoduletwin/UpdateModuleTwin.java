@@ -1,6 +1,7 @@
 package dev.iothub.tools.updatemoduletwin;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
@@ -19,7 +20,10 @@ import dev.iothub.tools.common.ToolFailure;
 import dev.iothub.tools.common.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +37,9 @@ import picocli.CommandLine.Spec;
         description = "Gets the module twin, prints its properties, patches its desired properties with the twin's etag as If-Match (so a change made in between is not overwritten), and prints the result.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {ExitCodes.OK_HELP, ExitCodes.HUB_REFUSED_HELP + " Also: the twin changed in between (412).",
-                ExitCodes.BAD_INPUT_HELP, ExitCodes.UNREACHABLE_HELP, ExitCodes.UNEXPECTED_HELP})
+                ExitCodes.BAD_INPUT_HELP, ExitCodes.UNREACHABLE_HELP,
+                "4:--wait-ack: the module did not acknowledge the patch in time (the patch was applied).",
+                ExitCodes.UNEXPECTED_HELP})
 public final class UpdateModuleTwin implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -65,6 +71,14 @@ public final class UpdateModuleTwin implements Callable<Integer> {
 
     @Option(names = "--show", description = "Only print the module twin: patch nothing.")
     private boolean show;
+
+    @Option(names = "--wait-ack", paramLabel = "SECONDS",
+            description = "After the patch, wait up to SECONDS for the module to acknowledge it (IoT Plug and Play's "
+                    + "writable-property acknowledgement, as receive-twin-patch --ack reports it); exit 4 if it does not.")
+    private Integer waitAckSeconds;
+
+    /** How often --wait-ack reads the twin again. */
+    private static final long ACK_POLL_MILLIS = 200;
 
     /** Runs between reading the twin and patching it; tests use it to change the twin in between. */
     Runnable betweenReadAndPatch = () -> { };
@@ -117,6 +131,9 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                     print(out, "Module twin after the update", after);
                 }
                 out.flush();
+                if (waitAckSeconds != null) {
+                    awaitAcknowledgement(twins, out, after.getDesiredProperties().getVersion());
+                }
                 return ExitCodes.OK;
             } catch (IotHubPreconditionFailedException changed) {
                 if (etag != null) {
@@ -132,6 +149,50 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                         + attempt + " of " + retries + ")");
             }
         }
+    }
+
+    /**
+     * --wait-ack: reads the twin until every property the patch set (not those it deleted) is acknowledged in
+     * reported properties with {@code av} at least {@code version}, or the time is up.
+     */
+    private void awaitAcknowledgement(TwinClient twins, PrintWriter out, int version)
+            throws IOException, IotHubException {
+        List<String> awaited = new ArrayList<>();
+        desired.json().entrySet().forEach(property -> {
+            if (!property.getValue().isJsonNull()) {
+                awaited.add(property.getKey());
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitAckSeconds);
+        common.progress(spec, "Waiting up to " + waitAckSeconds + " s for the module to acknowledge $version " + version
+                + " of " + String.join(", ", awaited) + "...");
+        while (true) {
+            JsonObject reported = properties(read(twins).getReportedProperties());
+            if (awaited.stream().allMatch(name -> acknowledgedVersion(reported, name) >= version)) {
+                common.progress(spec, "The module acknowledged $version " + version + ".");
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ToolFailure(ExitCodes.TIMEOUT, "the module did not acknowledge $version " + version + " within "
+                        + waitAckSeconds + " s (is it connected, and does it acknowledge, as receive-twin-patch --ack "
+                        + "does?); the patch itself was applied");
+            }
+            try {
+                Thread.sleep(ACK_POLL_MILLIS); // the hub tells the service nothing: reading again is the way
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ToolFailure(ExitCodes.TIMEOUT, "interrupted while waiting for the acknowledgement", e);
+            }
+        }
+    }
+
+    /** The {@code av} of {@code name}'s acknowledgement in reported properties, or -1 if there is none. */
+    private static int acknowledgedVersion(JsonObject reported, String name) {
+        if (reported.get(name) instanceof JsonObject acknowledgement
+                && acknowledgement.get("av") instanceof JsonPrimitive av && av.isNumber()) {
+            return av.getAsInt();
+        }
+        return -1;
     }
 
     /** --show: the twin as it is, nothing patched. */
@@ -151,8 +212,11 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        if (waitAckSeconds != null && waitAckSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--wait-ack must be 1 second or more");
+        }
         if (show) {
-            for (String patchOption : new String[] {"--desired", "--force", "--etag", "--retry-on-conflict"}) {
+            for (String patchOption : new String[] {"--desired", "--force", "--etag", "--retry-on-conflict", "--wait-ack"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(patchOption)) {
                     throw new ParameterException(spec.commandLine(), "--show reads the twin and changes nothing: it "
                             + "takes no " + patchOption);

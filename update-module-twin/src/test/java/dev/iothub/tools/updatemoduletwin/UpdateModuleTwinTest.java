@@ -9,12 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
+import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.Run;
 import dev.iothub.tools.common.testing.ServiceSide;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,39 @@ class UpdateModuleTwinTest {
                 .getAsJsonObject("desired").get("$version").getAsInt());
 
         assertEquals(Map.of("mode", "eco"), desiredOnTheHub());
+    }
+
+    /**
+     * --wait-ack waits for the module to acknowledge the version the patch made, as receive-twin-patch --ack
+     * does (played here by a device SDK module that reports the acknowledgement); without one, exit 4.
+     */
+    @Test
+    void waitAckWaitsForTheModulesAcknowledgement() throws Exception {
+        Run unacknowledged = run("--desired", "{\"mode\":\"eco\"}", "--wait-ack", "1");
+        assertEquals(4, unacknowledged.exitCode(), unacknowledged.toString());
+        assertTrue(unacknowledged.err().toString().contains("did not acknowledge $version 2 within 1 s"),
+                unacknowledged.toString());
+
+        ExecutorService reporter = Executors.newSingleThreadExecutor();
+        ModuleClient module = new ModuleClient(EMULATOR.hub().moduleConnectionString(deviceId, moduleId),
+                IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(EMULATOR.hub().clientSslContext()).build());
+        try {
+            module.open(false);
+            module.subscribeToDesiredProperties((twin, context) -> reporter.submit(() -> {
+                TwinCollection reported = new TwinCollection();
+                twin.getDesiredProperties().forEach((name, value) -> reported.put(name, Map.of("value", value, "ac", 200,
+                        "av", twin.getDesiredProperties().getVersion(), "ad", "applied")));
+                module.updateReportedProperties(reported, 10_000);
+                return null;
+            }), null);
+
+            Run acknowledged = run("--desired", "{\"mode\":\"turbo\"}", "--wait-ack", "30");
+            assertEquals(0, acknowledged.exitCode(), acknowledged.toString());
+            assertTrue(acknowledged.out().toString().contains("The module acknowledged $version 3."), acknowledged.toString());
+        } finally {
+            module.close();
+            reporter.shutdownNow();
+        }
     }
 
     @Test

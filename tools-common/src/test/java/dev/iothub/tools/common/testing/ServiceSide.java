@@ -36,6 +36,11 @@ public final class ServiceSide {
         }
     }
 
+    public static Map<String, Object> reported(HubEmulator hub, String deviceId, String moduleId) throws Exception {
+        HubArgs.trustForSdk(hub);
+        return new TwinClient(hub.serviceConnectionString()).get(deviceId, moduleId).getReportedProperties();
+    }
+
     public static Map<String, Object> desired(HubEmulator hub, String deviceId, String moduleId) throws Exception {
         HubArgs.trustForSdk(hub);
         return new TwinClient(hub.serviceConnectionString()).get(deviceId, moduleId).getDesiredProperties();
