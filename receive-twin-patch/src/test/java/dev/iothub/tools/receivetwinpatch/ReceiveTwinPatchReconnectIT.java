@@ -9,6 +9,8 @@ import dev.iothub.tools.common.testing.JarRun;
 import dev.iothub.tools.common.testing.ServiceSide;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -76,21 +78,7 @@ class ReceiveTwinPatchReconnectIT {
      */
     @Test
     void givingUpNamesACertificateNoLongerTrusted() throws Exception {
-        HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).start();
-        String module;
-        try {
-            module = ServiceSide.createModule(hub, "new-ca-device", "new-ca-module");
-        } catch (Exception e) {
-            hub.close();
-            throw e;
-        }
-        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
-                "--ca-cert", hub.caCertificatePem().toString())) {
-            try {
-                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
-            } finally {
-                hub.close();
-            }
+        try (JarRun receiver = receiverWhoseHubStops("new-ca-device")) {
             try (HubEmulator restarted = HubEmulator.builder().address(RECEIVERS_HUB).start()) {
                 assertEquals(3, receiver.exitCode(WAIT), receiver.toString());
             }
@@ -102,23 +90,30 @@ class ReceiveTwinPatchReconnectIT {
     /** --retry-for bounds how long a lost connection is retried: here 3 s, where the SDK's own is 240 s. */
     @Test
     void retryForBoundsTheReconnecting() throws Exception {
-        HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).start();
-        String module;
-        try {
-            module = ServiceSide.createModule(hub, "retry-device", "retry-module");
-        } catch (Exception e) {
-            hub.close();
-            throw e;
-        }
-        try (JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
-                "--ca-cert", hub.caCertificatePem().toString(), "--retry-for", "3")) {
-            try {
-                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
-            } finally {
-                hub.close(); // and none comes back
-            }
+        try (JarRun receiver = receiverWhoseHubStops("retry-device", "--retry-for", "3")) {
             assertEquals(3, receiver.exitCode(WAIT), receiver.toString());
             assertTrue(receiver.err().toString().contains("gave up reconnecting"), receiver.toString());
+        }
+    }
+
+    /**
+     * A receiver (the jar, with {@code args}) connected to a module on an in-memory hub at the receiver's address,
+     * which is stopped once the receiver waits for patches.
+     */
+    private static JarRun receiverWhoseHubStops(String deviceId, String... args) throws Exception {
+        try (HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).start()) {
+            String module = ServiceSide.createModule(hub, deviceId, "m");
+            List<String> all = new ArrayList<>(List.of("--ca-cert", hub.caCertificatePem().toString()));
+            all.addAll(List.of(args));
+            JarRun receiver = JarRun.tool("receive-twin-patch", Map.of("IOTHUB_MODULE_CONNECTION_STRING", module),
+                    all.toArray(String[]::new));
+            try {
+                receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
+            } catch (Exception | AssertionError e) {
+                receiver.close();
+                throw e;
+            }
+            return receiver;
         }
     }
 }
