@@ -87,12 +87,9 @@ wait_for_line() {
   done
 }
 
-# tool_command NAME: sets TOOL_COMMAND to a tool's launch command, as README gives it: its class-data-sharing
-# archive (made by mvn package; without it, or with another JDK, the JVM silently loads the classes as usual)
-# and the quick compiler only (the tools run for a second or so).
+# tool_command NAME: sets TOOL_COMMAND to the tool's launcher, bin/NAME, which runs README's launch command.
 tool_command() {
-  TOOL_COMMAND=("$JAVA" -XX:SharedArchiveFile="$1/target/$1.jsa" -XX:TieredStopAtLevel=1 -Xlog:cds=off,cds+dynamic=off
-                -jar "$1/target/$1.jar")
+  TOOL_COMMAND=("bin/$1")
 }
 
 # run_tool NAME ARGS...: runs a tool in the foreground and shows its output; fails the step if it fails.
