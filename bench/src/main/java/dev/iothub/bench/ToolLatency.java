@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * an emulator in its own process (in memory): create-module on identities that exist, update-module-twin, and
  * receive-twin-patch from its start to its first printed patch (sent through REST as soon as the receiver
  * has printed the current desired state). One run of each to warm the emulator up, then RUNS measured.
+ * Beside each, its Node peer doing the same job with the official Node SDKs (bench/node, run with the packages
+ * the Node SDK suite installed in hub-emulator/target/node-sdk-tests), and the ratio of the two.
  */
 final class ToolLatency {
     private static final int RUNS = 10;
@@ -27,6 +31,19 @@ final class ToolLatency {
     }
 
     private static final String LAUNCH_OPTIONS = "-XX:SharedArchiveFile=<tool>.jsa -XX:TieredStopAtLevel=1";
+
+    /** How a row's program is started: README's launch command, plain java -jar, or its Node peer. */
+    private enum Launch {
+        README(""), PLAIN("_plain"), NODE("_node");
+
+        final String suffix;
+
+        Launch(String suffix) {
+            this.suffix = suffix;
+        }
+    }
+
+    private static final Path NODE_MODULES = Path.of("hub-emulator", "target", "node-sdk-tests", "node_modules");
 
     /** One timed run of a tool; answers its wall time in nanoseconds. */
     @FunctionalInterface
@@ -45,35 +62,62 @@ final class ToolLatency {
             String ca = hub.caCertificatePem().toString();
             List<String> service = List.of("-c", hub.serviceConnectionString(), "--ca-cert", ca,
                     "--device-id", "latency", "--module-id", "m");
-            String created = runTool("create-module", service, false); // creates; the measured runs find them
+            String created = runTool("create-module", service, Launch.README); // creates; the measured runs find them
             String moduleConnectionString = created.lines().filter(line -> line.startsWith("Module connection string: "))
                     .map(line -> line.substring("Module connection string: ".length())).findFirst()
                     .orElseThrow(() -> new IllegalStateException("create-module printed no module connection string"));
             try (Rest rest = new Rest(hub, hub.sslContext())) {
                 Clients.expect(200, rest.send("GET", "/twins/latency/modules/m", null), "twin read"); // TLS handshake now
-                for (boolean plain : new boolean[] {false, true}) {
-                    String suffix = plain ? "_plain" : "";
-                    figure("tool_create_module" + suffix, i -> timed(() -> runTool("create-module", service, plain)));
-                    figure("tool_update_module_twin" + suffix, i -> timed(() -> runTool("update-module-twin",
-                            concat(service, "--desired", "{\"n\":" + i + "}"), plain)));
-                    figure("tool_receive_twin_patch" + suffix,
-                            i -> receiveFirstPatch(moduleConnectionString, ca, rest, (plain ? 2_000 : 1_000) + i, plain));
+                List<Launch> launches = new ArrayList<>(List.of(Launch.README, Launch.PLAIN));
+                if (Files.isDirectory(NODE_MODULES) && nodeInstalled()) {
+                    launches.add(Launch.NODE);
+                } else {
+                    Report.note("tool latency: no Node peers (they need node, and %s, which mvn verify installs)",
+                            NODE_MODULES);
+                }
+                Map<String, Double> medians = new HashMap<>();
+                for (Launch launch : launches) {
+                    medians.put("create_module" + launch.suffix, figure("tool_create_module" + launch.suffix,
+                            i -> timed(() -> runTool("create-module", service, launch))));
+                    medians.put("update_module_twin" + launch.suffix, figure("tool_update_module_twin" + launch.suffix,
+                            i -> timed(() -> runTool("update-module-twin",
+                                    concat(service, "--desired", "{\"n\":" + i + "}"), launch))));
+                    medians.put("receive_twin_patch" + launch.suffix, figure("tool_receive_twin_patch" + launch.suffix,
+                            i -> receiveFirstPatch(moduleConnectionString, ca, rest, 1_000 * (launch.ordinal() + 1) + i,
+                                    launch)));
+                }
+                if (launches.contains(Launch.NODE)) {
+                    for (String row : List.of("create_module", "update_module_twin", "receive_twin_patch")) {
+                        Report.figure("tool_" + row + "_to_node_ratio", medians.get(row) / medians.get(row + "_node"), "x");
+                    }
                 }
             }
             Report.note("tool latency: wall time of java %s -jar <tool>.jar (the launch command of README), and with"
                     + " _plain of java -jar <tool>.jar, median and max of %d runs after one of warm-up; receive-twin-patch"
-                    + " from start to its first printed patch", LAUNCH_OPTIONS, RUNS);
+                    + " from start to its first printed patch; _node is the Node SDK peer (bench/node) doing the same job,"
+                    + " and _to_node_ratio ours over its, by medians", LAUNCH_OPTIONS, RUNS);
         }
     }
 
-    private static void figure(String name, TimedRun timed) throws Exception {
+    /** Prints the median and the max of RUNS timed runs, after one of warm-up; answers the median in seconds. */
+    private static double figure(String name, TimedRun timed) throws Exception {
         timed.run(-1);
         long[] nanos = new long[RUNS];
         for (int i = 0; i < RUNS; i++) {
             nanos[i] = timed.run(i);
         }
-        Report.figure(name + "_median", seconds(Report.percentile(nanos, 50)), "s");
+        double median = seconds(Report.percentile(nanos, 50));
+        Report.figure(name + "_median", median, "s");
         Report.figure(name + "_max", seconds(Report.percentile(nanos, 100)), "s");
+        return median;
+    }
+
+    private static boolean nodeInstalled() {
+        try {
+            return new ProcessBuilder("node", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     private interface Action {
@@ -87,8 +131,8 @@ final class ToolLatency {
     }
 
     /** Runs a tool to its end and answers what it printed; fails unless it exits 0. */
-    private static String runTool(String tool, List<String> args, boolean plain) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command(tool, args, plain)).redirectErrorStream(true).start();
+    private static String runTool(String tool, List<String> args, Launch launch) throws IOException, InterruptedException {
+        Process process = start(tool, args, launch, true);
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException(tool + " exited " + process.exitValue() + ": " + output);
@@ -97,12 +141,11 @@ final class ToolLatency {
     }
 
     /** Starts receive-twin-patch, patches the twin once it is listening, and answers the time to the patch line. */
-    private static long receiveFirstPatch(String moduleConnectionString, String ca, Rest rest, int n, boolean plain)
+    private static long receiveFirstPatch(String moduleConnectionString, String ca, Rest rest, int n, Launch launch)
             throws Exception {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command("receive-twin-patch", List.of("-c", moduleConnectionString,
-                "--ca-cert", ca, "--count", "1", "--timeout", "60", "-o", "json"), plain))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = start("receive-twin-patch", List.of("-c", moduleConnectionString, "--ca-cert", ca,
+                "--count", "1", "--timeout", "60", "-o", "json"), launch, false);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.contains("\"kind\":\"current\"")) {
@@ -122,15 +165,38 @@ final class ToolLatency {
         throw new IllegalStateException("receive-twin-patch ended without printing a patch (exit " + process.waitFor() + ")");
     }
 
-    /** {@code java [launch options] -jar <tool>.jar args}: the launch options unless plain. */
-    private static List<String> command(String tool, List<String> args, boolean plain) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        if (!plain) {
-            command.addAll(launchOptions(tool));
+    /**
+     * Starts {@code java [launch options] -jar <tool>.jar args} (the launch options unless plain), or the tool's
+     * Node peer, which takes the same -c, --device-id, --module-id and --desired, and trusts the CA through
+     * NODE_EXTRA_CA_CERTS. Standard error goes with the output if {@code mergeErrors}, else nowhere.
+     */
+    private static Process start(String tool, List<String> args, Launch launch, boolean mergeErrors) throws IOException {
+        List<String> command = new ArrayList<>();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (launch == Launch.NODE) {
+            command.addAll(List.of("node", Path.of("bench", "node", tool + ".js").toString()));
+            for (int i = 0; i < args.size(); i += 2) {
+                if (args.get(i).equals("--ca-cert")) {
+                    builder.environment().put("NODE_EXTRA_CA_CERTS", args.get(i + 1));
+                } else if (!args.get(i).equals("--count") && !args.get(i).equals("--timeout") && !args.get(i).equals("-o")) {
+                    command.addAll(args.subList(i, i + 2));
+                }
+            }
+            builder.environment().put("NODE_PATH", NODE_MODULES.toAbsolutePath().toString());
+        } else {
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            if (launch == Launch.README) {
+                command.addAll(launchOptions(tool));
+            }
+            command.addAll(List.of("-jar", jar(tool).toString()));
+            command.addAll(args);
         }
-        command.addAll(List.of("-jar", jar(tool).toString()));
-        command.addAll(args);
-        return command;
+        if (mergeErrors) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        return builder.start();
     }
 
     private static Path jar(String tool) {
