@@ -195,15 +195,11 @@ class DeviceSdkTest {
     void deletingTheIdentityEndsItsConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
         String deviceId = hub.deviceId("deleted-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
-        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
-        client.open(false);
-        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        BlockingQueue<IotHubConnectionStatus> statuses = openWatchingStatus(client);
 
         registry().removeDevice(deviceId);
 
-        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
-        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
-                "the connection did not end: " + status);
+        assertEnds(statuses);
     }
 
     /**
@@ -215,17 +211,11 @@ class DeviceSdkTest {
     void disablingTheDeviceEndsItsConnection(IotHubClientProtocol protocol, Kind kind) throws Exception {
         String deviceId = hub.deviceId("disabled-" + kind + "-" + protocol);
         client = kind.client(deviceId, kind.create(deviceId), protocol);
-        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
-        client.open(false);
-        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        BlockingQueue<IotHubConnectionStatus> statuses = openWatchingStatus(client);
 
-        Device device = registry().getDevice(deviceId);
-        device.setStatus(DeviceStatus.Disabled);
-        registry().updateDevice(device);
+        disable(deviceId);
 
-        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
-        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
-                "the connection did not end: " + status);
+        assertEnds(statuses);
     }
 
     /** A disabled device's modules may not connect either. */
@@ -234,9 +224,7 @@ class DeviceSdkTest {
     void anIdentityOfADisabledDeviceIsRefused(IotHubClientProtocol protocol, Kind kind) throws Exception {
         String deviceId = hub.deviceId("refused-" + kind + "-" + protocol);
         String key = kind.create(deviceId);
-        Device device = registry().getDevice(deviceId);
-        device.setStatus(DeviceStatus.Disabled);
-        registry().updateDevice(device);
+        disable(deviceId);
         client = kind.client(deviceId, key, protocol);
 
         IotHubClientException refused = assertThrows(IotHubClientException.class, () -> client.open(false));
@@ -259,9 +247,7 @@ class DeviceSdkTest {
         client.open(false);
         assertEquals(IotHubConnectionStatus.CONNECTED, statuses.poll(10, TimeUnit.SECONDS));
 
-        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
-        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
-                "the connection did not end: " + status);
+        assertEnds(statuses);
     }
 
     /** The hub keeps one connection per identity: a second one, over any protocol, ends the first. */
@@ -271,17 +257,13 @@ class DeviceSdkTest {
         String deviceId = hub.deviceId("twice-" + kind + "-" + protocol);
         String key = kind.create(deviceId);
         client = kind.client(deviceId, key, protocol);
-        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
-        client.open(false);
-        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        BlockingQueue<IotHubConnectionStatus> statuses = openWatchingStatus(client);
         IotHubClientProtocol other = protocol == IotHubClientProtocol.MQTT ? IotHubClientProtocol.AMQPS : IotHubClientProtocol.MQTT;
         InternalClient second = kind.client(deviceId, key, other);
         try {
             second.open(false);
 
-            IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
-            assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
-                    "the first connection did not end: " + status);
+            assertEnds(statuses);
         } finally {
             client.close(); // before the second: the two would take each other's place as long as both retry
             client = null;
@@ -349,6 +331,27 @@ class DeviceSdkTest {
     private static ReportedPropertiesUpdateResponse report(InternalClient client, TwinCollection reported)
             throws Exception {
         return retryingLostAnswer(() -> client.updateReportedProperties(reported, 10_000));
+    }
+
+    /** Opens {@code client} and answers the statuses it goes through from then on. */
+    private static BlockingQueue<IotHubConnectionStatus> openWatchingStatus(InternalClient client) throws Exception {
+        BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+        client.open(false);
+        client.setConnectionStatusChangeCallback(change -> statuses.add(change.getNewStatus()), null);
+        return statuses;
+    }
+
+    /** Fails unless the next status says the connection ended (the SDK then retries, or gives up). */
+    private static void assertEnds(BlockingQueue<IotHubConnectionStatus> statuses) throws InterruptedException {
+        IotHubConnectionStatus status = statuses.poll(30, TimeUnit.SECONDS);
+        assertTrue(status == IotHubConnectionStatus.DISCONNECTED_RETRYING || status == IotHubConnectionStatus.DISCONNECTED,
+                "the connection did not end: " + status);
+    }
+
+    private static void disable(String deviceId) throws Exception {
+        Device device = registry().getDevice(deviceId);
+        device.setStatus(DeviceStatus.Disabled);
+        registry().updateDevice(device);
     }
 
     private static RegistryClient registry() {
