@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,23 +35,25 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void aModuleReportsWhatItWasToldToDo() throws Exception {
+    void aModuleHearsWhatItIsToldToDo() throws Exception {
         HubEmulator hub = emulator.hub();
         ModuleClient module = new ModuleClient(hub.moduleConnectionString("thermostat", "m"), IotHubClientProtocol.MQTT,
                 ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        BlockingQueue<TwinCollection> patches = new LinkedBlockingQueue<>();
         module.open(false);
         try {
-            module.subscribeToDesiredProperties((desired, context) -> { }, null); // the SDK's order
-            TwinCollection reported = new TwinCollection();
-            reported.put("telemetryInterval", 30);
-            module.updateReportedProperties(reported, 10_000);
+            module.subscribeToDesiredProperties((twin, context) -> patches.add(twin.getDesiredProperties()), null);
+
+            Twin change = new Twin("thermostat", "m");
+            change.getDesiredProperties().put("telemetryInterval", 30);
+            new TwinClient(hub.serviceConnectionString()).patch(change);
+
+            TwinCollection received = patches.poll(10, TimeUnit.SECONDS);
+            assertEquals(30, ((Number) received.get("telemetryInterval")).intValue());
         } finally {
             module.close();
         }
-
-        Twin twin = new TwinClient(hub.serviceConnectionString()).get("thermostat", "m");
-        assertEquals(30, ((Number) twin.getReportedProperties().get("telemetryInterval")).intValue());
-        assertTrue(hub.receivedOperations().contains("thermostat/m: reported PATCH"));
+        assertTrue(hub.receivedOperations().contains("thermostat/m: desired subscribe"));
     }
     // README example: end
 

@@ -25,12 +25,12 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.HubUnderTest;
+import dev.iothub.emulator.testing.LostAnswers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -307,30 +307,13 @@ class DeviceSdkTest {
         assertEquals(amqp ? IotHubStatusCode.NOT_FOUND : IotHubStatusCode.UNAUTHORIZED, refused.getStatusCode());
     }
 
-    /**
-     * A twin request, sent again if its answer is lost: the SDK (2.5.0) can drop an answer that came, when
-     * its receive thread removes the request's bookkeeping before the thread that took the answer off the
-     * wire has matched it (seen on a loaded 2-core machine; the emulator's debug log shows the answer
-     * sent). Only a timeout is retried; both requests here are safe to repeat.
-     */
-    private static <T> T retryingLostAnswer(Callable<T> request) throws Exception {
-        try {
-            return request.call();
-        } catch (IotHubClientException e) {
-            if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT) {
-                throw e; // only a lost answer is retried
-            }
-            return request.call();
-        }
-    }
-
     private static com.microsoft.azure.sdk.iot.device.twin.Twin readTwin(InternalClient client) throws Exception {
-        return retryingLostAnswer(() -> client.getTwin(10_000));
+        return LostAnswers.retried(() -> client.getTwin(10_000));
     }
 
     private static ReportedPropertiesUpdateResponse report(InternalClient client, TwinCollection reported)
             throws Exception {
-        return retryingLostAnswer(() -> client.updateReportedProperties(reported, 10_000));
+        return LostAnswers.retried(() -> client.updateReportedProperties(reported, 10_000));
     }
 
     /** Opens {@code client} and answers the statuses it goes through from then on. */

@@ -209,24 +209,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 }
             }
             if (!reported.isEmpty()) {
-                reportWithRetry(client, reported);
+                askingAgainIfLost(timeout -> client.updateReportedProperties(reported, timeout));
                 common.progress(spec, "Acknowledged $version " + update.version() + ": " + String.join(", ", reported.keySet()));
-            }
-        }
-    }
-
-    /** Reports, asking again when the answer does not come in time: the SDK can lose one (see {@link #readTwin}). */
-    private static void reportWithRetry(ModuleClient client, TwinCollection reported)
-            throws InterruptedException, IotHubClientException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                client.updateReportedProperties(reported, TWIN_READ_TIMEOUTS_MILLIS[attempt]);
-                return;
-            } catch (IotHubClientException e) {
-                if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT
-                        || attempt == TWIN_READ_TIMEOUTS_MILLIS.length - 1) {
-                    throw e;
-                }
             }
         }
     }
@@ -248,9 +232,20 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
      * pause of the first thread between those two steps loses the answer, so it happens most on a busy machine.
      */
     private static Twin readTwin(ModuleClient client) throws InterruptedException, IotHubClientException {
+        return askingAgainIfLost(client::getTwin);
+    }
+
+    /** A twin request that waits {@code timeoutMillis} for its answer. */
+    @FunctionalInterface
+    private interface TwinRequest<T> {
+        T send(int timeoutMillis) throws InterruptedException, IotHubClientException;
+    }
+
+    /** Sends {@code request}, again with a longer wait while its answer does not come in time (see {@link #readTwin}). */
+    private static <T> T askingAgainIfLost(TwinRequest<T> request) throws InterruptedException, IotHubClientException {
         for (int attempt = 0; ; attempt++) {
             try {
-                return client.getTwin(TWIN_READ_TIMEOUTS_MILLIS[attempt]);
+                return request.send(TWIN_READ_TIMEOUTS_MILLIS[attempt]);
             } catch (IotHubClientException e) {
                 if (e.getStatusCode() != IotHubStatusCode.DEVICE_OPERATION_TIMED_OUT
                         || attempt == TWIN_READ_TIMEOUTS_MILLIS.length - 1) {
@@ -259,6 +254,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             }
         }
     }
+
 
     /**
      * After a reconnect. If the connection dropped again meanwhile, the next reconnect resyncs; if it is
