@@ -77,6 +77,9 @@ class FullDiskTest {
             Files.delete(filler);
             assertEquals(200, put(rest, "resumed").statusCode(), "writes resume without a restart");
             acknowledged.add("resumed");
+            for (String id : acknowledged) {
+                assertEquals(200, get(rest, id).statusCode(), "after the resumed write: " + id);
+            }
         }
 
         try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(data).start()) {

@@ -13,6 +13,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,8 @@ public final class MvStoreHubStore implements HubStore {
      * unless they say so: {@link #read}.
      */
     private static final int RETENTION_MILLIS = 0;
+    /** The room a commit needs before it is written, with a wide margin: a commit writes some tens of KB. */
+    private static final int ROOM_NEEDED = 4 * 1024 * 1024;
 
     private final Path directory;
     /** The open file; replaced when a failed commit made MVStore close it (its "panic"), as on a full disk. */
@@ -272,7 +275,12 @@ public final class MvStoreHubStore implements HubStore {
     private Change change(Consumer<Opened> change) {
         synchronized (changes) {
             if (opened.store().isClosed() || opened.store().isReadOnly()) {
-                reopen(); // after a failed commit: the disk may have room again
+                resumeWriting(); // after a failed commit: the disk may have room again
+                if (opened.store().isClosed() || opened.store().isReadOnly()) {
+                    throw new HubException(ErrorCode.ServiceUnavailable, "The hub cannot store changes right now: "
+                            + "a write to its data directory failed (a full disk?). It stores them again once there "
+                            + "is room.");
+                }
             }
             try {
                 change.accept(opened);
@@ -297,14 +305,23 @@ public final class MvStoreHubStore implements HubStore {
                 synchronized (changes) {
                     List<Change> batch = uncommitted;
                     uncommitted = new ArrayList<>();
-                    try {
-                        opened.store().commit();
-                        batch.forEach(made -> made.durable = true);
-                    } catch (MVStoreException e) {
+                    if (!hasRoom()) {
+                        // Refused before writing: a commit that fails part-way on a full disk can damage what the
+                        // last commit left (with no retention time MVStore reuses space at once), so it is never tried.
+                        opened.store().rollback();
                         batch.forEach(made -> made.durable = false);
-                        log.warn("A write to {} failed, and with it {} changes not yet stored: {}",
-                                directory.resolve(FILE_NAME), batch.size(), causeOf(e));
-                        reopen();
+                        log.warn("The disk of {} has less than {} MiB free: {} changes refused", directory,
+                                ROOM_NEEDED / (1024 * 1024), batch.size());
+                    } else {
+                        try {
+                            opened.store().commit();
+                            batch.forEach(made -> made.durable = true);
+                        } catch (MVStoreException e) {
+                            batch.forEach(made -> made.durable = false);
+                            log.warn("A write to {} failed, and with it {} changes not yet stored: {}",
+                                    directory.resolve(FILE_NAME), batch.size(), causeOf(e));
+                            openReadOnly();
+                        }
                     }
                 }
             }
@@ -320,19 +337,65 @@ public final class MvStoreHubStore implements HubStore {
     }
 
     /** Opens the file again, as its last commit left it: read-write if possible, else read-only, to serve reads. */
-    private void reopen() {
-        Opened old = opened;
-        old.close();
+    /** Whether the data directory's disk has {@link #ROOM_NEEDED} bytes free, as a commit may need. */
+    private boolean hasRoom() {
+        try {
+            return Files.getFileStore(directory).getUsableSpace() >= ROOM_NEEDED;
+        } catch (IOException e) {
+            return true; // cannot tell: the commit says
+        }
+    }
+
+    /**
+     * After a failed commit, the file as its last commit left it, read-only: reads go on, and nothing is written
+     * while the disk may still be full (MVStore opening a file read-write on a full disk was seen to lose the
+     * last commits that reached it).
+     */
+    private void openReadOnly() {
+        opened.close();
         Path file = directory.resolve(FILE_NAME);
         try {
-            opened = Opened.of(builder(file).open());
-            log.info("{} opened again", file);
-        } catch (MVStoreException writable) {
+            opened = Opened.of(builder(file).readOnly().open());
+        } catch (MVStoreException e) {
+            log.error("{} cannot be opened again: {}", file, causeOf(e));
+        }
+    }
+
+    /**
+     * Opens the file read-write again, if the disk has room (a probe of {@link #ROOM_NEEDED} bytes is written
+     * and removed first) and the file opens at no older a version than the read-only view had; else stays
+     * read-only, and the write that asked is refused with the hub's 503.
+     */
+    private void resumeWriting() {
+        Path file = directory.resolve(FILE_NAME);
+        long seen = opened.store().isClosed() ? -1 : opened.store().getCurrentVersion();
+        Path probe = directory.resolve(".room-probe");
+        try {
+            Files.write(probe, new byte[ROOM_NEEDED], StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+        } catch (IOException full) {
+            return; // still no room
+        } finally {
             try {
-                opened = Opened.of(builder(file).readOnly().open());
-            } catch (MVStoreException readOnly) {
-                log.error("{} cannot be opened again: {}", file, causeOf(readOnly));
+                Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                log.warn("cannot remove {}: {}", probe, e.getMessage());
             }
+        }
+        opened.close();
+        try {
+            MVStore writable = builder(file).open();
+            if (writable.getCurrentVersion() < seen) {
+                writable.closeImmediately();
+                log.error("{} opened read-write at version {}, older than the {} it had: left read-only", file,
+                        writable.getCurrentVersion(), seen);
+                openReadOnly();
+                return;
+            }
+            opened = Opened.of(writable);
+            log.info("{} writable again", file);
+        } catch (MVStoreException e) {
+            openReadOnly();
         }
     }
 
