@@ -1,5 +1,6 @@
 package dev.iothub.emulator.testing;
 
+import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,7 +22,9 @@ public record ExternalHub(String serviceConnectionString, Optional<Path> caCerti
         Map<String, String> policyConnectionStrings) {
     public static final String CONNECTION_STRING = "IOTHUB_CONNECTION_STRING";
     public static final String CA_CERT = "IOTHUB_CA_CERT";
-    private static final List<String> POLICIES = List.of("service", "device", "registryRead", "registryReadWrite");
+    /** The built-in policies other than iothubowner, whose connection string is the switch itself. */
+    private static final List<String> POLICIES = SharedAccessPolicies.NAMES.stream()
+            .filter(name -> !name.equals(SharedAccessPolicies.IOTHUBOWNER)).toList();
 
     /** The hub {@code environment} names, if it sets {@value #CONNECTION_STRING}. */
     public static Optional<ExternalHub> fromEnvironment(Map<String, String> environment) {

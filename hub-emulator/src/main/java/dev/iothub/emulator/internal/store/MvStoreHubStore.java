@@ -13,7 +13,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -362,25 +361,15 @@ public final class MvStoreHubStore implements HubStore {
     }
 
     /**
-     * Opens the file read-write again, if the disk has room (a probe of {@link #ROOM_NEEDED} bytes is written
-     * and removed first) and the file opens at no older a version than the read-only view had; else stays
+     * Opens the file read-write again, if the disk has room ({@link #hasRoom}) and the file opens at no older a
+     * version than the read-only view had; else stays
      * read-only, and the write that asked is refused with the hub's 503.
      */
     private void resumeWriting() {
         Path file = directory.resolve(FILE_NAME);
         long seen = opened.store().isClosed() ? -1 : opened.store().getCurrentVersion();
-        Path probe = directory.resolve(".room-probe");
-        try {
-            Files.write(probe, new byte[ROOM_NEEDED], StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
-        } catch (IOException full) {
+        if (!hasRoom()) {
             return; // still no room
-        } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException e) {
-                log.warn("cannot remove {}: {}", probe, e.getMessage());
-            }
         }
         opened.close();
         try {
