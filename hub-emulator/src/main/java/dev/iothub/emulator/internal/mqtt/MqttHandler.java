@@ -130,7 +130,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         // a resumed session's subscription goes on without a SUBSCRIBE, as the Node SDK expects
         session.desiredSubscription().ifPresent(qos -> connection.desiredPatchesQos(MqttQoS.valueOf(qos)));
-        ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER, new IdleStateHandler(
+        ctx.pipeline().addBefore(ctx.executor(), ctx.name(), IDLE_HANDLER, new IdleStateHandler(
                 silenceAllowedMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());

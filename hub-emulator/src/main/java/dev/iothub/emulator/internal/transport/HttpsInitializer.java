@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.concurrent.EventExecutorGroup;
 
 /**
  * Port 443: TLS, HTTP, and the REST APIs; a WebSocket upgrade on {@code /$iothub/websocket} turns the
@@ -30,24 +29,24 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelHandler restHandler;
     private final ProtocolStages mqtt;
     private final ProtocolStages amqp;
-    private final EventExecutorGroup handlerExecutor;
+    private final HandlerThreads handlerThreads;
 
     private final Limits limits;
 
     HttpsInitializer(Tls tls, ChannelHandler restHandler, ProtocolStages mqtt, ProtocolStages amqp,
-                     EventExecutorGroup handlerExecutor, Limits limits) {
+                     HandlerThreads handlerThreads, Limits limits) {
         this.tls = tls;
         this.limits = limits;
         this.restHandler = restHandler;
         this.mqtt = mqtt;
         this.amqp = amqp;
-        this.handlerExecutor = handlerExecutor;
+        this.handlerThreads = handlerThreads;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         HttpDeadlines deadlines = new HttpDeadlines(limits);
-        channel.pipeline()
+        handlerThreads.addLast(channel.pipeline()
                 .addLast("tls", tls.newHandler(channel))
                 .addLast("request-start", deadlines.bytes)
                 .addLast("http", new HttpServerCodec())
@@ -62,8 +61,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                         .subprotocols(MQTT_SUBPROTOCOL + "," + AMQP_SUBPROTOCOL)
                         .maxFramePayloadLength(MAX_REQUEST_BYTES)
                         .build()))
-                .addLast("upgrade", new DeviceProtocolUpgrade())
-                .addLast(handlerExecutor, "rest", restHandler);
+                .addLast("upgrade", new DeviceProtocolUpgrade()), "rest", restHandler);
     }
 
     /** Once the WebSocket handshake is done, the REST stages give way to the device protocol's. */
@@ -72,14 +70,14 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
                 var pipeline = ctx.pipeline();
-                pipeline.remove("rest");
+                handlerThreads.remove(pipeline, "rest");
                 pipeline.remove("origin-form");
                 pipeline.remove("subprotocols");
                 pipeline.remove("request-start");
                 pipeline.remove("request-end");
                 pipeline.remove(this);
                 pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
-                (AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt).addTo(pipeline, handlerExecutor);
+                (AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt).addTo(pipeline, handlerThreads);
             } else {
                 super.userEventTriggered(ctx, event);
             }

@@ -14,13 +14,12 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +43,11 @@ public final class HubServer implements AutoCloseable {
 
     private final EventLoopGroup bossGroup = new NioEventLoopGroup(1);
     private final EventLoopGroup workerGroup = new NioEventLoopGroup();
-    /** Protocol handlers wait on the store; they run here so that the event loops never block. */
-    private final EventExecutorGroup handlerExecutor = new DefaultEventExecutorGroup(
-            Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    private final HandlerThreads handlerThreads = new HandlerThreads();
     private final List<Channel> listeners = new ArrayList<>();
     /** Every accepted connection, so that close() ends them before it stops the threads they use. */
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Teardowns teardowns = new Teardowns();
 
     private final Limits limits;
     private final RateLimitedLog refusals = new RateLimitedLog(log);
@@ -69,9 +67,9 @@ public final class HubServer implements AutoCloseable {
         Tls tls = new Tls(sslContext, limits.opening());
         try {
             server.bind(address, HTTPS_PORT,
-                    new HttpsInitializer(tls, restHandler, mqtt, amqp, server.handlerExecutor, limits));
-            server.bind(address, MQTTS_PORT, new TlsInitializer(tls, mqtt, server.handlerExecutor));
-            server.bind(address, AMQPS_PORT, new TlsInitializer(tls, amqp, server.handlerExecutor));
+                    new HttpsInitializer(tls, restHandler, mqtt, amqp, server.handlerThreads, limits));
+            server.bind(address, MQTTS_PORT, new TlsInitializer(tls, mqtt, server.handlerThreads));
+            server.bind(address, AMQPS_PORT, new TlsInitializer(tls, amqp, server.handlerThreads));
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -101,7 +99,7 @@ public final class HubServer implements AutoCloseable {
                             return;
                         }
                         connections.add(channel);
-                        channel.pipeline().addLast(Backpressure.INSTANCE, initializer);
+                        channel.pipeline().addLast(teardowns, Backpressure.INSTANCE, initializer);
                     }
                 });
         try {
@@ -160,14 +158,18 @@ public final class HubServer implements AutoCloseable {
 
     @Override
     public void close() {
+        handlerThreads.beginStopping();
         listeners.forEach(Channel::close);
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        // A closed connection's pipeline is torn down after, by tasks that hop between its event loop and its
-        // handler thread: the event loops and the handler threads stop together, once all have been quiet a
-        // moment, so that no hop finds the other side stopped (Netty would warn of a rejected task).
-        List<Future<?>> stopped = Stream.of(bossGroup, workerGroup, handlerExecutor)
-                .<Future<?>>map(group -> group.shutdownGracefully(QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS))
-                .toList();
-        stopped.forEach(Future::syncUninterruptibly);
+        if (!teardowns.awaitAll(Duration.ofSeconds(5))) {
+            log.warn("Stopping while {} connections are still being closed", connections.size());
+        }
+        // The event loops stop first: the handler threads still take whatever a last hop hands on. A hop the
+        // other way fails its write's promise quietly, as every promise a handler listens on is its own.
+        Stream.of(bossGroup, workerGroup)
+                .map(group -> group.shutdownGracefully(QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS))
+                .toList()
+                .forEach(Future::syncUninterruptibly);
+        handlerThreads.shutdownGracefully(QUIET_MILLIS, 2000).syncUninterruptibly();
     }
 }
