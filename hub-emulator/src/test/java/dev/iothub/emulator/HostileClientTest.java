@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,6 +134,29 @@ class HostileClientTest {
         for (Socket socket : trickling) {
             assertClosedByTheEmulator(socket);
         }
+    }
+
+    /**
+     * After its Open, an AMQP peer that trickles a frame in a byte a second: Proton-J's idle timeout counts
+     * bytes, so only a limit on each frame ends it.
+     */
+    @Test
+    void anAmqpFrameThatTricklesInAfterTheOpenIsClosed() throws Exception {
+        Transport transport = Proton.transport();
+        Connection connection = Proton.connection();
+        transport.bind(connection);
+        connection.setHostname(hub.hostName());
+        connection.setContainer("trickler");
+        connection.open();
+        byte[] opening = new byte[transport.pending()]; // AMQP's header, no SASL (as Node's SDK), then Open
+        transport.head().get(opening);
+        Socket socket = tls(5671);
+        socket.getOutputStream().write(opening);
+        byte[] answer = socket.getInputStream().readNBytes(8);
+        assertEquals("AMQP", new String(answer, 0, 4, StandardCharsets.US_ASCII), "the hub answers the opening");
+
+        // a frame of 4096 bytes, begun and never finished
+        assertClosedByTheEmulator(startTrickling(socket, new byte[] {0x00, 0x00, 0x10, 0x00, 0x02, 0x00, 0x00, 0x00}));
     }
 
     /** An HTTPS connection with no request under way is closed after the idle limit, once its answer is out. */

@@ -55,8 +55,14 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private ChannelPromise closeRequested;
     /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
     private boolean inputFailed;
+    private final FrameBoundaries frames = new FrameBoundaries();
+    /** Ends the connection if the frame under way is not whole in time. */
+    private ScheduledFuture<?> frameDeadline;
 
-    /** {@code openTimeout}: how long after the connection (or the WebSocket upgrade) the client's Open may come. */
+    /**
+     * {@code openTimeout}: how long after the connection (or the WebSocket upgrade) the client's Open may come,
+     * and each frame may take from its first byte to its last.
+     */
     public AmqpHandler(DeviceHub devices, Duration openTimeout) {
         this.devices = devices;
         this.openTimeout = openTimeout;
@@ -98,6 +104,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             return;
         }
         try {
+            watchFrames(bytes);
             if (!inputFailed) {
                 ProtonBytes.feed(transport, bytes);
             }
@@ -115,6 +122,26 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             bytes.release();
         }
         pump();
+    }
+
+    /**
+     * A frame must be whole within the opening limit of its first byte: the engine's idle timeout counts bytes,
+     * so a peer sending one every few minutes, never finishing a frame, would otherwise be kept for ever.
+     */
+    private void watchFrames(ByteBuf bytes) {
+        boolean ended = frames.scan(bytes);
+        if (frameDeadline != null && (ended || !frames.midUnit())) {
+            frameDeadline.cancel(false);
+            frameDeadline = null;
+        }
+        if (frameDeadline == null && frames.midUnit()) {
+            frameDeadline = ctx.executor().schedule(() -> {
+                log.info("AMQP connection from {} closed: no whole frame within {} s of its start",
+                        ctx.channel().remoteAddress(), openTimeout.toSeconds());
+                closing = true; // the peer is mid-frame: nothing the hub says could be read
+                ctx.close();
+            }, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Runs {@code work} on this connection's thread, then sends what it made the engine say. */
@@ -197,6 +224,9 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         closing = true;
         if (tick != null) {
             tick.cancel(false);
+        }
+        if (frameDeadline != null) {
+            frameDeadline.cancel(false);
         }
         connection.closed();
         super.channelInactive(ctx);
