@@ -3,11 +3,10 @@ package dev.iothub.tools.receivetwinpatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import dev.iothub.tools.common.testing.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,10 +21,11 @@ class LaunchersIT {
     @Test
     void eachLauncherRunsItsToolFromAnyDirectoryAndThroughASymlink(@TempDir Path elsewhere) throws Exception {
         for (String tool : List.of("create-module", "update-module-twin", "receive-twin-patch")) {
-            assertEquals(tool + " 0.1.0-SNAPSHOT", run(elsewhere, BIN.resolve(tool).toString(), "--version"));
+            String version = Commands.succeed(elsewhere, BIN.resolve(tool).toString(), "--version");
+            assertEquals(tool + " 0.1.0-SNAPSHOT", version);
 
             Path link = Files.createSymbolicLink(elsewhere.resolve("my-" + tool), BIN.resolve(tool));
-            assertTrue(run(elsewhere, link.toString(), "--help").contains("Usage: " + tool), tool);
+            assertTrue(Commands.succeed(elsewhere, link.toString(), "--help").contains("Usage: " + tool), tool);
         }
     }
 
@@ -35,17 +35,9 @@ class LaunchersIT {
         for (String tool : List.of("create-module", "update-module-twin", "receive-twin-patch")) {
             Path script = BIN.resolveSibling(tool).resolve("target").resolve(tool + "_completion");
             assertTrue(Files.readString(script).contains("--ca-cert"), script + " completes the options");
-            assertTrue(run(elsewhere, "bash", "-c", "source '" + script + "' && complete -p " + tool).contains(tool),
-                    tool);
+            String completion = Commands.succeed(elsewhere, "bash", "-c",
+                    "source '" + script + "' && complete -p " + tool);
+            assertTrue(completion.contains(tool), tool);
         }
-    }
-
-    /** Runs {@code command} in {@code directory}, and answers its output once it exited 0. */
-    private static String run(Path directory, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + output);
-        return output;
     }
 }
