@@ -22,7 +22,7 @@ final class HandlerThreads {
             Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
     private final Entry entry = new Entry();
 
-    /** Adds {@code handler} as {@code name}, on one of these threads, behind the stages that count what it is handed. */
+    /** Adds {@code handler} as {@code name} on one of these threads, behind the stages counting what it is handed. */
     void addLast(ChannelPipeline pipeline, String name, ChannelHandler handler) {
         pipeline.addLast(handOnName(name), HandOn.INSTANCE)
                 .addLast(group, entryName(name), entry)

@@ -77,7 +77,8 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 pipeline.remove("request-end");
                 pipeline.remove(this);
                 pipeline.addLast("websocket-frames", WebSocketFrames.INSTANCE);
-                (AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt).addTo(pipeline, handlerThreads);
+                ProtocolStages protocol = AMQP_SUBPROTOCOL.equals(handshake.selectedSubprotocol()) ? amqp : mqtt;
+                protocol.addTo(pipeline, handlerThreads);
             } else {
                 super.userEventTriggered(ctx, event);
             }
