@@ -17,7 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Hostile clients, one after the other, against an emulator in memory: for each, the emulator's resident
+ * Hostile clients, one after the other, against an emulator in memory (one that never reads, one that sends
+ * faster than it is answered, silent and slowloris connections): for each, the emulator's resident
  * memory, live heap and open descriptors before, during and after (once its limits have closed what they
  * close), and meanwhile the latency of a well-behaved client's REST GETs on a connection of its own.
  */
@@ -25,6 +26,8 @@ final class Robustness {
     private static final int WELL_BEHAVED_REQUESTS = 300;
     /** The emulator's opening limit (30 s) and a margin: by then, what it closes is closed. */
     private static final Duration LIMITS_DONE = Duration.ofSeconds(35);
+    /** How long the flooding client sends. */
+    private static final Duration FLOOD = Duration.ofSeconds(5);
 
     private Robustness() {
     }
@@ -34,14 +37,10 @@ final class Robustness {
             SSLContext tls = hub.sslContext();
             figures(hub, tls, "baseline");
 
-            List<Socket> attack = new ArrayList<>();
-            AtomicLong pipelined = new AtomicLong();
-            attack.add(neverReads(hub, tls, pipelined));
-            figures(hub, tls, "slow_reader");
-            Report.figure("robustness_slow_reader_requests_taken", pipelined.get(), "requests");
-            close(attack);
-            figures(hub, tls, "slow_reader_gone");
+            oneClient(hub, tls, "slow_reader", "requests_taken", Robustness::neverReads);
+            oneClient(hub, tls, "flood", "requests_sent", Robustness::floods);
 
+            List<Socket> attack = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 SSLSocket silent = (SSLSocket) tls.getSocketFactory().createSocket(address, 443);
                 silent.startHandshake();
@@ -67,6 +66,23 @@ final class Robustness {
         }
     }
 
+    /** A hostile client that pipelines requests on one connection, counting them in {@code sent}. */
+    @FunctionalInterface
+    private interface Pipelining {
+        Socket connect(Emulator hub, SSLContext tls, AtomicLong sent) throws Exception;
+    }
+
+    /** Figures while {@code client} is connected, how many requests it sent, and figures once it is gone. */
+    private static void oneClient(Emulator hub, SSLContext tls, String moment, String count, Pipelining client)
+            throws Exception {
+        AtomicLong sent = new AtomicLong();
+        Socket socket = client.connect(hub, tls, sent);
+        figures(hub, tls, moment);
+        Report.figure("robustness_" + moment + "_" + count, sent.get(), "requests");
+        socket.close();
+        figures(hub, tls, moment + "_gone");
+    }
+
     /**
      * A connection that pipelines GETs and reads nothing, until its writes stall for a second. Answers the TCP
      * socket under the TLS one: closing that one would wait for the stalled writer, to send close_notify.
@@ -74,10 +90,7 @@ final class Robustness {
     private static Socket neverReads(Emulator hub, SSLContext tls, AtomicLong sent) throws Exception {
         Socket tcp = new Socket(hub.address(), 443);
         SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(tcp, hub.address(), 443, true);
-        String token = SharedAccessSignature.sign(hub.hostName(), hub.ownerKey(), "iothubowner",
-                Instant.now().plus(Duration.ofHours(1)));
-        byte[] request = ("GET /devices/nobody?" + Rest.API_VERSION + " HTTP/1.1\r\nHost: " + hub.hostName()
-                + "\r\nAuthorization: " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] request = getNobody(hub);
         AtomicLong lastWrite = new AtomicLong(System.nanoTime());
         Thread writer = daemon(() -> {
             try {
@@ -95,6 +108,37 @@ final class Robustness {
             Thread.sleep(100); // what is measured is the stall itself
         }
         return tcp;
+    }
+
+    /**
+     * A connection that pipelines GETs as fast as it can for {@link #FLOOD}, reading every answer: the emulator
+     * must take its requests no faster than it answers them, not queue them in memory. Answers the TCP socket.
+     */
+    private static Socket floods(Emulator hub, SSLContext tls, AtomicLong sent) throws Exception {
+        Socket tcp = new Socket(hub.address(), 443);
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(tcp, hub.address(), 443, true);
+        byte[] request = getNobody(hub);
+        daemon(() -> {
+            try {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // closed when the figure is taken
+            }
+        });
+        long end = System.nanoTime() + FLOOD.toNanos();
+        OutputStream out = socket.getOutputStream();
+        while (System.nanoTime() < end) {
+            out.write(request);
+            sent.incrementAndGet();
+        }
+        return tcp;
+    }
+
+    private static byte[] getNobody(Emulator hub) {
+        String token = SharedAccessSignature.sign(hub.hostName(), hub.ownerKey(), "iothubowner",
+                Instant.now().plus(Duration.ofHours(1)));
+        return ("GET /devices/nobody?" + Rest.API_VERSION + " HTTP/1.1\r\nHost: " + hub.hostName()
+                + "\r\nAuthorization: " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static Thread daemon(Runnable work) {
