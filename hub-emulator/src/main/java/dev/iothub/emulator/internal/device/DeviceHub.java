@@ -164,6 +164,7 @@ public final class DeviceHub {
     void closed(DeviceSession session) {
         received(session.identity(), "disconnect");
         sessions.remove(session.identity(), session);
+        expiries.forget(session);
         states().disconnected(session.identity());
     }
 
