@@ -16,6 +16,7 @@ import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.service.ServiceApi;
+import dev.iothub.emulator.internal.service.ServiceTokens;
 import dev.iothub.emulator.internal.service.ServiceFaults;
 import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
@@ -89,6 +90,7 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock, faults, received), clock);
+            ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
                     received);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
@@ -96,7 +98,7 @@ public final class HubEmulator implements AutoCloseable {
             Limits limits = builder.limits;
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(devices, limits.opening()), () -> new AmqpHandler(devices, limits.opening()),
+                    () -> new MqttHandler(devices, limits.opening()), () -> new AmqpHandler(devices, serviceTokens, limits.opening()),
                     limits);
         } catch (IOException | RuntimeException e) {
             close();

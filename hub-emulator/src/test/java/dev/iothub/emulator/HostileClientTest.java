@@ -10,6 +10,7 @@ import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.testing.Conditions;
+import dev.iothub.emulator.testing.DefaultTrust;
 import dev.iothub.emulator.testing.RawMqttClient;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -26,9 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Transport;
@@ -45,19 +44,18 @@ class HostileClientTest {
     private static final Duration OPENING = Duration.ofSeconds(2);
     private static final Duration IDLE = Duration.ofSeconds(3);
     private static HubEmulator hub;
-    private static SSLSocketFactory previousDefault;
+    private static DefaultTrust trust;
 
     @BeforeAll
     static void start() throws IOException {
         hub = HubEmulator.builder().address("127.0.0.10")
                 .limits(new Limits(OPENING, IDLE, Limits.defaultMaxConnections())).start();
-        previousDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
-        HttpsURLConnection.setDefaultSSLSocketFactory(hub.clientSslContext().getSocketFactory());
+        trust = DefaultTrust.of(hub);
     }
 
     @AfterAll
     static void stop() {
-        HttpsURLConnection.setDefaultSSLSocketFactory(previousDefault);
+        trust.close();
         hub.close();
     }
 

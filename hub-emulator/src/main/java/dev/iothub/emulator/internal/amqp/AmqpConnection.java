@@ -1,6 +1,8 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.UUID;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
+    private static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
     private static final String CBS = "$cbs";
     static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";
@@ -37,22 +40,34 @@ final class AmqpConnection {
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
     /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
-    private static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+    static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+    /**
+     * The least idle timeout a client may ask for, as the hub's AMQP stack has it (Microsoft.Azure.Amqp, and
+     * IoT Edge's copy of the hub): a client asking for 1 ms would have the hub write hundreds of heartbeats a
+     * second. Every SDK asks for 30 s or more, or for none.
+     */
+    static final int MIN_IDLE_TIMEOUT_MILLIS = 5_000;
 
     private final SocketAddress remote;
+    private final AmqpHandler handler;
     private final CbsNode cbs;
 
-    AmqpConnection(DeviceHub devices, AmqpHandler handler, SocketAddress remote) {
+    AmqpConnection(DeviceHub devices, ServiceTokens serviceTokens, AmqpHandler handler, SocketAddress remote) {
         this.remote = remote;
-        this.cbs = new CbsNode(devices, handler, remote);
+        this.handler = handler;
+        this.cbs = new CbsNode(devices, serviceTokens, handler, remote);
     }
 
     void handle(Event event) {
+        if (event.getType() != Event.Type.TRANSPORT_ERROR && event.getConnection() != null
+                && event.getConnection().getLocalState() == EndpointState.CLOSED) {
+            return; // the hub has closed the connection: nothing more is opened or taken (Proton-J would reopen it)
+        }
         switch (event.getType()) {
             case CONNECTION_REMOTE_OPEN -> open(event.getConnection());
             case CONNECTION_REMOTE_CLOSE -> event.getConnection().close();
             case SESSION_REMOTE_OPEN -> begin(event.getSession());
-            case SESSION_REMOTE_CLOSE -> event.getSession().close();
+            case SESSION_REMOTE_CLOSE -> ended(event.getSession());
             case LINK_REMOTE_OPEN -> attach(event.getLink());
             case LINK_REMOTE_CLOSE -> detached(event.getLink(), true);
             case LINK_REMOTE_DETACH -> detached(event.getLink(), false);
@@ -69,10 +84,18 @@ final class AmqpConnection {
     }
 
     private void open(Connection connection) {
+        int idleTimeout = connection.getTransport().getRemoteIdleTimeout();
+        if (idleTimeout > 0 && idleTimeout < MIN_IDLE_TIMEOUT_MILLIS) {
+            handler.end(new ConnectionBudget.Breach("amqp:not-allowed", "Idle timeout value specified in connection"
+                    + " OPEN ('" + idleTimeout + " ms') is not supported. Minimum idle timeout is '"
+                    + MIN_IDLE_TIMEOUT_MILLIS + "' ms."));
+            return;
+        }
         String host = connection.getRemoteHostname();
         cbs.hubName(host);
         connection.setContainer("DeviceGateway_" + UUID.randomUUID().toString().replace("-", ""));
         connection.open();
+        handler.awaitAuthentication();
         log.info("AMQP connection from {} opened (host {})", remote, host);
     }
 
@@ -83,7 +106,25 @@ final class AmqpConnection {
             log.info("AMQP connection from {} closed: a Begin before the Open", remote);
             return;
         }
+        ConnectionBudget.Breach breach = handler.budget().sessionBegun();
+        if (breach != null) {
+            handler.end(breach);
+            return;
+        }
+        session.setIncomingCapacity(ConnectionBudget.SESSION_WINDOW_BYTES); // advertised in frames of 64 KiB
         session.open();
+    }
+
+    /** The client ended {@code session}: the engine lets go of it, and of any link on it not yet detached. */
+    private void ended(Session session) {
+        handler.budget().sessionEnded(session);
+        for (Link link = session.getConnection().linkHead(null, null); link != null; link = link.next(null, null)) {
+            if (link.getSession() == session) {
+                forget(link);
+            }
+        }
+        session.close();
+        session.free();
     }
 
     /** Ends the connection with {@code condition}; Proton-J sends an Open first if it has not sent one yet. */
@@ -93,11 +134,26 @@ final class AmqpConnection {
     }
 
     private void attach(Link link) {
+        ConnectionBudget.Breach breach = handler.budget().linkAttached(link);
+        if (breach != null) {
+            handler.end(breach);
+            return;
+        }
         boolean receiving = link instanceof Receiver;
         String address = address(receiving ? link.getRemoteTarget() : link.getRemoteSource());
         if (CBS.equals(address)) {
             accept(link, receiving ? Attached.receiving(cbs::putToken, () -> { })
                     : Attached.sending(cbs.answers(), cbs.answers()::detach));
+            return;
+        }
+        String serviceFeature = LinkAddress.serviceFeature(address);
+        if (serviceFeature != null) {
+            if (cbs.serviceAuthenticated()) {
+                refuse(link, "amqp:not-implemented", address, serviceFeature + " are not emulated by hub-emulator.");
+            } else {
+                refuse(link, UNAUTHORIZED_ACCESS, address, AmqpMessages.errorBody(401002, "Unauthorized access",
+                        Instant.now()).toString());
+            }
             return;
         }
         LinkAddress parsed = LinkAddress.parse(address);
@@ -139,18 +195,29 @@ final class AmqpConnection {
         link.setCondition(new ErrorCondition(Symbol.valueOf(condition), description));
         link.open();
         link.close();
-        log.info("AMQP link to {} from {} refused ({})", address, remote, condition);
+        refusedLinks.info("AMQP link to {} from {} refused ({})", address, remote, condition);
     }
 
-    private static void detached(Link link, boolean closed) {
-        if (link.getContext() instanceof Attached attached) {
-            attached.detached().run();
-            link.setContext(null);
-        }
+    /** The client detached {@code link}: the hub's end follows, and the engine lets go of it. */
+    private void detached(Link link, boolean closed) {
+        forget(link);
         if (closed) {
             link.close();
         } else {
             link.detach();
+        }
+        link.free();
+    }
+
+    /** What the hub had for {@code link}, and the bytes of a message the client left unfinished on it, go. */
+    private void forget(Link link) {
+        handler.budget().linkDetached(link);
+        if (link.getContext() instanceof Attached attached) {
+            attached.detached().run();
+            link.setContext(null);
+        }
+        if (link instanceof Receiver receiver && receiver.current() != null) {
+            discard(receiver, receiver.current());
         }
     }
 
@@ -162,6 +229,23 @@ final class AmqpConnection {
             return;
         }
         Receiver receiver = (Receiver) delivery.getLink();
+        // messages come before the hub's events about them: those not yet taken count against the credit too
+        int beyondCredit = receiver.getQueued() - receiver.getCredit();
+        if (beyondCredit > 0 && receiver.getLocalState() != EndpointState.CLOSED) {
+            handler.end(new ConnectionBudget.Breach(ConnectionBudget.TRANSFER_LIMIT_EXCEEDED, "The client sent "
+                    + beyondCredit + " messages beyond the credit of link '" + receiver.getName() + "'."));
+            return;
+        }
+        take(receiver, delivery);
+        Session session = receiver.getSession();
+        ConnectionBudget.Breach breach = handler.budget().sessionHolds(session, session.getIncomingBytes());
+        if (breach != null) {
+            handler.end(breach);
+        }
+    }
+
+    /** A transfer on a link the client sends on: a whole message is taken and settled; part of one waits. */
+    private void take(Receiver receiver, Delivery delivery) {
         if (receiver.getLocalState() == EndpointState.CLOSED) {
             discard(receiver, delivery); // in flight when the hub detached the link: not taken
             return;

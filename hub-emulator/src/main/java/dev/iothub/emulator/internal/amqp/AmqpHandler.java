@@ -1,6 +1,8 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.service.ServiceTokens;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,9 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(AmqpHandler.class);
+    private static final RateLimitedLog breaches = new RateLimitedLog(log);
     /** What the hub advertises in its Open frame. */
-    private static final int MAX_FRAME_SIZE = 65536;
-    private static final int CHANNEL_MAX = 8191;
+    static final int MAX_FRAME_SIZE = 65536;
+    static final int CHANNEL_MAX = 8191;
     /** Proton-J advertises half its own idle timeout: the hub's 240 s. */
     private static final int IDLE_TIMEOUT_MILLIS = 480_000;
     /**
@@ -42,6 +45,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final DeviceHub devices;
+    private final ServiceTokens serviceTokens;
     private final Duration openTimeout;
     private ChannelHandlerContext ctx;
     private Transport transport;
@@ -50,21 +54,28 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private AmqpConnection connection;
     private ScheduledFuture<?> tick;
     private long tickDeadline;
+
     private boolean closing;
     /** A close of the channel asked for while the hub's AMQP Close waits for the client's. */
     private ChannelPromise closeRequested;
     /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
     private boolean inputFailed;
-    private final FrameBoundaries frames = new FrameBoundaries();
+    private final FrameBoundaries frames = new FrameBoundaries(MAX_FRAME_SIZE, CHANNEL_MAX);
     /** Ends the connection if the frame under way is not whole in time. */
     private ScheduledFuture<?> frameDeadline;
+    private final ConnectionBudget budget = new ConnectionBudget();
+    /** Ends the connection if the client's Open does not come in time. */
+    private ScheduledFuture<?> openDeadline;
+    /** Holds a client with no identity to what it needs to wait for one, if no put-token succeeds in time. */
+    private ScheduledFuture<?> authenticationDeadline;
 
     /**
      * {@code openTimeout}: how long after the connection (or the WebSocket upgrade) the client's Open may come,
      * and each frame may take from its first byte to its last.
      */
-    public AmqpHandler(DeviceHub devices, Duration openTimeout) {
+    public AmqpHandler(DeviceHub devices, ServiceTokens serviceTokens, Duration openTimeout) {
         this.devices = devices;
+        this.serviceTokens = serviceTokens;
         this.openTimeout = openTimeout;
     }
 
@@ -86,8 +97,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
-        connection = new AmqpConnection(devices, this, ctx.channel().remoteAddress());
-        ctx.executor().schedule(() -> {
+        connection = new AmqpConnection(devices, serviceTokens, this, ctx.channel().remoteAddress());
+        openDeadline = ctx.executor().schedule(() -> {
             if (engine.getRemoteState() == EndpointState.UNINITIALIZED && ctx.channel().isOpen()) {
                 log.info("AMQP connection from {} closed: no Open within {} s", ctx.channel().remoteAddress(),
                         openTimeout.toSeconds());
@@ -104,13 +115,21 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             return;
         }
         try {
-            watchFrames(bytes);
+            FrameBoundaries.Violation violation = watchFrames(bytes);
             if (!inputFailed) {
-                ProtonBytes.feed(transport, bytes);
+                ProtonBytes.feed(transport, violation == null ? bytes : bytes.slice(bytes.readerIndex(),
+                        Math.max(0, violation.at() - bytes.readerIndex())));
+            }
+            if (violation != null && !inputFailed) {
+                refuseFrame(violation.why());
             }
         } catch (TransportException e) {
-            // the engine has closed itself with the error it will send (a framing or decode error)
-            log.info("AMQP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            if (frames.beforeAmqp()) {
+                refuseFrame(e.getMessage()); // during SASL: no Close of the engine's to wait for
+            } else {
+                // the engine has closed itself with the error it will send (a framing or decode error)
+                log.info("AMQP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            }
         } catch (RuntimeException e) {
             // Proton-J throws on some frames that do not fit the connection's state (a Begin answering a
             // channel never begun, ...) without closing: the hub closes with a condition, not just the socket
@@ -128,8 +147,9 @@ public final class AmqpHandler extends ChannelDuplexHandler {
      * A frame must be whole within the opening limit of its first byte: the engine's idle timeout counts bytes,
      * so a peer sending one every few minutes, never finishing a frame, would otherwise be kept for ever.
      */
-    private void watchFrames(ByteBuf bytes) {
-        boolean ended = frames.scan(bytes);
+    private FrameBoundaries.Violation watchFrames(ByteBuf bytes) {
+        FrameBoundaries.Violation violation = frames.scan(bytes);
+        boolean ended = frames.ended();
         if (frameDeadline != null && (ended || !frames.midUnit())) {
             frameDeadline.cancel(false);
             frameDeadline = null;
@@ -141,6 +161,63 @@ public final class AmqpHandler extends ChannelDuplexHandler {
                 closing = true; // the peer is mid-frame: nothing the hub says could be read
                 ctx.close();
             }, openTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return violation;
+    }
+
+    /**
+     * A frame no peer may send (larger than the hub's maximum, on a channel beyond its channel-max): once AMQP's
+     * protocol header has come, a Close with {@code amqp:connection:framing-error}; before it, during SASL,
+     * there is no AMQP connection to close, so the network connection ends at once.
+     */
+    private void refuseFrame(String why) {
+        inputFailed = true;
+        if (frames.beforeAmqp()) {
+            log.info("AMQP connection from {} closed: {}", ctx.channel().remoteAddress(), why);
+            closing = true;
+            ctx.close();
+        } else {
+            end(new ConnectionBudget.Breach("amqp:connection:framing-error", why));
+        }
+    }
+
+    ConnectionBudget budget() {
+        return budget;
+    }
+
+    /**
+     * The client is over its budget (or broke the protocol): the hub reads nothing more from it, and ends the
+     * connection with the breach's condition once its Close is out.
+     */
+    void end(ConnectionBudget.Breach breach) {
+        if (inputFailed && engine.getLocalState() == EndpointState.CLOSED) {
+            return; // already ending
+        }
+        inputFailed = true;
+        AmqpConnection.close(engine, breach.condition(), breach.description());
+        breaches.info("AMQP connection from {} closed ({}): {}", ctx.channel().remoteAddress(), breach.condition(),
+                breach.description());
+    }
+
+    /**
+     * The client's Open came: unless a put-token succeeds within the opening limit, the client may then only
+     * wait for one, holding little (see {@link ConnectionBudget#unauthenticatedAfterOpening}).
+     */
+    void awaitAuthentication() {
+        authenticationDeadline = ctx.executor().schedule(() -> execute(() -> {
+            ConnectionBudget.Breach breach = budget.unauthenticatedAfterOpening();
+            if (breach != null) {
+                end(breach);
+            }
+        }), openTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A put-token succeeded: the connection gets an authenticated client's budget, and no deadline. */
+    void authenticated() {
+        budget.authenticated();
+        if (authenticationDeadline != null) {
+            authenticationDeadline.cancel(false);
+            authenticationDeadline = null;
         }
     }
 
@@ -177,13 +254,26 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         scheduleTick();
     }
 
+    /**
+     * Ticks the engine (it writes a heartbeat when the client's idle timeout asks for one, and notices a client
+     * silent for too long) and sets the next tick; while the client does not read what was written to it, the
+     * engine is not ticked, as heartbeats would only pile up unread.
+     */
     private void scheduleTick() {
         if (closing) {
             return;
         }
         long now = System.nanoTime() / 1_000_000;
-        long deadline = transport.tick(now);
-        if (deadline == 0 || (tick != null && tickDeadline <= deadline)) {
+        long deadline;
+        if (ctx.channel().isWritable()) {
+            deadline = transport.tick(now);
+            if (deadline == 0) {
+                return;
+            }
+        } else {
+            deadline = now + AmqpConnection.MIN_IDLE_TIMEOUT_MILLIS / 2;
+        }
+        if (tick != null && tickDeadline <= deadline) {
             return;
         }
         if (tick != null) {
@@ -222,11 +312,11 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closing = true;
-        if (tick != null) {
-            tick.cancel(false);
-        }
-        if (frameDeadline != null) {
-            frameDeadline.cancel(false);
+        // nothing scheduled may hold the connection, its engine and its sessions once it has ended
+        for (ScheduledFuture<?> task : new ScheduledFuture<?>[] {tick, frameDeadline, openDeadline, authenticationDeadline}) {
+            if (task != null) {
+                task.cancel(false);
+            }
         }
         connection.closed();
         super.channelInactive(ctx);

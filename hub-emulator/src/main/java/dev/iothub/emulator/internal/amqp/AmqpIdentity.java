@@ -27,7 +27,7 @@ final class AmqpIdentity implements DeviceConnection {
     private final IdentityId id;
     private final AmqpHandler handler;
     private final CbsNode cbs;
-    private final OutgoingLink twinAnswers = new OutgoingLink();
+    private final OutgoingLink twinAnswers;
     private final List<Link> links = new ArrayList<>();
     private DeviceSession session;
 
@@ -35,6 +35,7 @@ final class AmqpIdentity implements DeviceConnection {
         this.id = id;
         this.handler = handler;
         this.cbs = cbs;
+        this.twinAnswers = new OutgoingLink("the twin of " + id, handler);
     }
 
     IdentityId id() {

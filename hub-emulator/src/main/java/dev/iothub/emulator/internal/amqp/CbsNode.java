@@ -3,7 +3,10 @@ package dev.iothub.emulator.internal.amqp;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.Ending;
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,18 +23,26 @@ import org.slf4j.LoggerFactory;
  */
 final class CbsNode {
     private static final Logger log = LoggerFactory.getLogger(CbsNode.class);
+    private static final RateLimitedLog refusedPutTokens = new RateLimitedLog(log);
+    /** The hub's limit: a put-token beyond it is answered 500, and the connection goes on. */
+    static final int MAX_IDENTITIES = 1000;
 
     private final DeviceHub devices;
     private final AmqpHandler handler;
     private final SocketAddress remote;
     private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
-    private final OutgoingLink answers = new OutgoingLink();
+    private final OutgoingLink answers;
+    private final ServiceTokens serviceTokens;
+    /** A service policy's put-token has succeeded: the connection is a service client's. */
+    private boolean serviceAuthenticated;
     private String hubName = "";
 
-    CbsNode(DeviceHub devices, AmqpHandler handler, SocketAddress remote) {
+    CbsNode(DeviceHub devices, ServiceTokens serviceTokens, AmqpHandler handler, SocketAddress remote) {
         this.devices = devices;
+        this.serviceTokens = serviceTokens;
         this.handler = handler;
         this.remote = remote;
+        this.answers = new OutgoingLink("$cbs", handler);
     }
 
     /** The hub's name in answers: the host the client said it called, in its Open. */
@@ -51,9 +62,13 @@ final class CbsNode {
         String type = String.valueOf(AmqpMessages.applicationProperty(request, "type"));
         if (!"put-token".equals(AmqpMessages.applicationProperty(request, "operation"))
                 || !type.endsWith(":sastoken") || !(token instanceof String sasToken)) {
-            log.info("AMQP CBS request from {} refused (400): not a put-token of a SAS token", remote);
+            refusedPutTokens.info("AMQP CBS request from {} refused (400): not a put-token of a SAS token", remote);
             answers.send(AmqpMessages.cbsResponse(requestId, 400,
                     "The request is not a put-token of a SharedAccessSignature (type servicebus.windows.net:sastoken)."));
+            return;
+        }
+        if (serviceTokens.isForTheHub(sasToken)) {
+            servicePutToken(requestId, sasToken);
             return;
         }
         IdentityId id = null;
@@ -61,20 +76,49 @@ final class CbsNode {
             id = devices.identityOf(sasToken);
             if (identities.containsKey(id)) {
                 devices.renew(identities.get(id).session(), sasToken); // the links stay as they are
+            } else if (identities.size() >= MAX_IDENTITIES) {
+                refusedPutTokens.info("AMQP put-token from {} refused (500): {} identities on the connection already", remote,
+                        MAX_IDENTITIES);
+                answers.send(AmqpMessages.cbsResponse(requestId, 500, "The maximum number of tokens per connection ("
+                        + MAX_IDENTITIES + ") has been reached."));
+                return;
             } else {
                 AmqpIdentity identity = new AmqpIdentity(id, handler, this);
                 identity.session(devices.connect(id, sasToken, identity));
                 identities.put(id, identity);
                 log.info("AMQP {} connected from {}", id, remote);
             }
+            handler.authenticated();
             answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
         } catch (DeviceRefusal refusal) {
             boolean notFound = refusal.reason() == DeviceRefusal.Reason.NOT_FOUND;
-            log.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
+            refusedPutTokens.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
             answers.send(AmqpMessages.cbsResponse(requestId, notFound ? 404 : 401, notFound
                     ? "Device " + id + " at IotHub " + hubName + " not registered."
                     : "Unauthorized: " + refusal.getMessage() + "."));
         }
+    }
+
+    /**
+     * A service client's put-token (a policy's token for the hub itself): accepted as the hub does, so that the
+     * client learns only where it uses it that what it is for is not emulated.
+     */
+    private void servicePutToken(Object requestId, String sasToken) {
+        try {
+            serviceTokens.authenticate(sasToken);
+        } catch (HubException e) {
+            refusedPutTokens.info("AMQP service put-token from {} refused (401): {}", remote, e.getMessage());
+            answers.send(AmqpMessages.cbsResponse(requestId, 401, e.getMessage()));
+            return;
+        }
+        serviceAuthenticated = true;
+        handler.authenticated();
+        log.info("AMQP service client connected from {}", remote);
+        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+    }
+
+    boolean serviceAuthenticated() {
+        return serviceAuthenticated;
     }
 
     /** The identity let in on this connection whose resources {@code owner}'s are, or null: no identity reaches another's. */

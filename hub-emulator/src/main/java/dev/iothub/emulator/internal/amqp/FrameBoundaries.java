@@ -5,21 +5,39 @@ import io.netty.buffer.ByteBuf;
 /**
  * Follows where AMQP's units begin and end in the bytes a peer sends, without consuming them: an 8-byte
  * protocol header ({@code AMQP} and 4 more bytes, before SASL and again before AMQP proper) or a frame, whose
- * first 4 bytes give its whole size. Enough to tell whether a peer is in the middle of one, and whether it
- * finished one, so that a unit trickled in forever can be ended.
+ * 8-byte header gives its whole size, its type and its channel. Enough to tell whether a peer is in the middle
+ * of one, and whether it finished one, so that a unit trickled in forever can be ended; and to refuse, before
+ * the engine waits for its body, a frame no peer may send: larger than the hub's maximum frame size, or on a
+ * channel beyond its channel-max.
  */
 final class FrameBoundaries {
     private static final int AMQP = 'A' << 24 | 'M' << 16 | 'Q' << 8 | 'P';
+    private static final int HEADER = 8;
+    private static final int AMQP_FRAME = 0;
 
-    /** The first bytes of the unit under way, while fewer than 4 have come. */
-    private int prefix;
-    private int prefixLength;
-    /** Bytes of the unit under way still to come, once its first 4 have. */
+    /** A frame the peer may not send: {@code at} is the index where it begins in the bytes scanned (or before). */
+    record Violation(int at, String why) {
+    }
+
+    private final int maxFrameSize;
+    private final int channelMax;
+    /** The header of the unit under way, while fewer than 8 of its bytes have come. */
+    private final byte[] header = new byte[HEADER];
+    private int headerLength;
+    /** Bytes of the unit under way still to come, once its header has. */
     private long remaining;
+    private boolean ended;
+    /** Whether the last protocol header was AMQP's own (protocol id 0), not SASL's: AMQP frames follow it. */
+    private boolean amqp;
 
-    /** Follows {@code bytes}; true if at least one unit ended in them. */
-    boolean scan(ByteBuf bytes) {
-        boolean ended = false;
+    FrameBoundaries(int maxFrameSize, int channelMax) {
+        this.maxFrameSize = maxFrameSize;
+        this.channelMax = channelMax;
+    }
+
+    /** Follows {@code bytes}; the first frame in them the peer may not send, or null. */
+    Violation scan(ByteBuf bytes) {
+        ended = false;
         for (int i = bytes.readerIndex(), end = bytes.writerIndex(); i < end; ) {
             if (remaining > 0) {
                 int taken = (int) Math.min(remaining, end - i);
@@ -28,20 +46,52 @@ final class FrameBoundaries {
                 ended |= remaining == 0;
                 continue;
             }
-            prefix = prefix << 8 | bytes.getUnsignedByte(i++);
-            if (++prefixLength == 4) {
-                // a frame's size counts its first 4 bytes; a size too small is the engine's to refuse
-                remaining = prefix == AMQP ? 4 : Math.max(0, Integer.toUnsignedLong(prefix) - 4);
+            header[headerLength++] = bytes.getByte(i++);
+            if (headerLength == HEADER) {
+                int unitStart = i - HEADER; // before these bytes if the header began in earlier ones
+                headerLength = 0;
+                String why = checkHeader();
+                if (why != null) {
+                    return new Violation(Math.max(bytes.readerIndex(), unitStart), why);
+                }
                 ended |= remaining == 0;
-                prefix = 0;
-                prefixLength = 0;
             }
         }
+        return null;
+    }
+
+    /** Reads the header just completed: the bytes of the unit still to come, or why the frame is refused. */
+    private String checkHeader() {
+        int first = (header[0] & 0xff) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | header[3] & 0xff;
+        if (first == AMQP) {
+            amqp = header[4] == 0;
+            remaining = 0; // a protocol header is its 8 bytes; one the hub does not speak is the engine's to refuse
+            return null;
+        }
+        long size = Integer.toUnsignedLong(first);
+        if (size > maxFrameSize) {
+            return "A frame of " + size + " bytes is larger than the maximum frame size, " + maxFrameSize + ".";
+        }
+        int channel = (header[6] & 0xff) << 8 | header[7] & 0xff;
+        if (header[5] == AMQP_FRAME && channel > channelMax) {
+            return "A frame on channel " + channel + ", beyond the channel-max " + channelMax + ".";
+        }
+        remaining = Math.max(0, size - HEADER); // a size too small is the engine's to refuse
+        return null;
+    }
+
+    /** True until AMQP's own protocol header has come: before it, no AMQP Close can be sent (SASL has none). */
+    boolean beforeAmqp() {
+        return !amqp;
+    }
+
+    /** True if at least one unit ended in the bytes last scanned. */
+    boolean ended() {
         return ended;
     }
 
     /** True while a unit has begun and not ended. */
     boolean midUnit() {
-        return prefixLength > 0 || remaining > 0;
+        return headerLength > 0 || remaining > 0;
     }
 }

@@ -27,6 +27,19 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
         }
     }
 
+    /**
+     * The feature a service client's link to {@code address} is for (cloud-to-device messages, their feedback,
+     * file upload notifications), or null if it is not one of the service's addresses.
+     */
+    static String serviceFeature(String address) {
+        return switch (address == null ? "" : address.toLowerCase(Locale.ROOT)) {
+            case "/messages/devicebound" -> "Cloud-to-device messages";
+            case "/messages/servicebound/feedback" -> "Cloud-to-device message feedback records";
+            case "/messages/servicebound/filenotifications" -> "File upload notifications";
+            default -> null;
+        };
+    }
+
     /** The address read, or null if it is not one of a device's. */
     static LinkAddress parse(String address) {
         if (address == null) {

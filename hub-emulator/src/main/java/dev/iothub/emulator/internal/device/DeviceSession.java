@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.device;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinJson;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceSession {
     private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
+    private static final RateLimitedLog droppedMessages = new RateLimitedLog(log);
 
     private final DeviceHub hub;
     private final IdentityId identity;
@@ -103,7 +105,8 @@ public final class DeviceSession {
     public void messageReceived(String destination) {
         hub.received(identity, "message to " + destination);
         hub.states().active(identity);
-        log.info("{} sent a message to {}: accepted and dropped (messaging is not emulated)", identity, destination);
+        droppedMessages.info("{} sent a message to {}: accepted and dropped (messaging is not emulated)", identity,
+                destination);
     }
 
     /** The connection ended: the identity is disconnected unless it has another one. Idempotent. */

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.transport;
 
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;

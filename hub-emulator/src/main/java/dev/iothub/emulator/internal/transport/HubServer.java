@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.transport;
 
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

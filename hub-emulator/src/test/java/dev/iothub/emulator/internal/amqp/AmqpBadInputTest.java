@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.amqp;
 
-import static dev.iothub.emulator.internal.amqp.PutToken.assertStatus;
+import static dev.iothub.emulator.testing.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,8 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.RawAmqpClient;
+import dev.iothub.emulator.testing.PutToken;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -77,6 +79,34 @@ class AmqpBadInputTest {
             garbage[0] = 0x7F; // the first frame says it is 2 GB long: not a frame the hub takes
 
             client.writeRaw(garbage);
+
+            assertClosedWith(client, "amqp:connection:framing-error");
+        }
+    }
+
+    /** During SASL there is no AMQP connection to close: what cannot be a SASL frame ends the connection at once. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "a frame header of 4 GiB"})
+    void whatCannotBeASaslFrameEndsTheConnectionAtOnce(String what) throws Exception {
+        byte[] bytes = new byte[64];
+        if (what.equals("garbage")) {
+            new Random(16).nextBytes(bytes);
+        } else {
+            ByteBuffer.wrap(bytes).putInt(-1).put((byte) 2).put((byte) 1); // the SASL frame type
+        }
+        try (RawAmqpClient client = new RawAmqpClient(emulator.hub().clientSslContext(), host(), true)) {
+            client.writeRaw(bytes); // after the engine's SASL header
+
+            client.awaitPeerClosed(); // within 10 s, where the 30 s a frame may take from its first byte is the rest
+        }
+    }
+
+    @Test
+    void aSessionOnAChannelBeyondTheChannelMaxClosesTheConnectionWithAFramingError() throws Exception {
+        try (RawAmqpClient client = javaStyle()) {
+            assertEquals(8191, client.transport().getRemoteChannelMax());
+
+            client.writeRaw(RawAmqpClient.frame(8192, begin(null)));
 
             assertClosedWith(client, "amqp:connection:framing-error");
         }
@@ -188,6 +218,36 @@ class AmqpBadInputTest {
             assertStatus(200, putToken(client, session, token(deviceId, key))); // the session goes on
             assertNull(tooLarge.getRemoteState(), "the hub did not take the message");
         }
+    }
+
+    /**
+     * A service SDK's put-token (a policy's token for the hub, as MessagingClient sends before cloud-to-device
+     * messages) is the hub's to accept; what it is for is refused where it is used, saying it is not emulated.
+     */
+    @Test
+    void aServicePolicysPutTokenIsAcceptedAndTheServiceLinksSayWhatIsNotEmulated() throws Exception {
+        try (RawAmqpClient client = javaStyle()) {
+            Session session = client.session();
+            Sender before = client.sender(session, "/messages/devicebound", SenderSettleMode.UNSETTLED);
+            assertRefused(client, before, "amqp:unauthorized-access", 401002);
+
+            Sender cbs = client.sender(session, "$cbs", SenderSettleMode.UNSETTLED);
+            Receiver answers = client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED);
+            assertStatus(401, PutToken.exchange(client, cbs, answers, request("put-token", policyToken("registryRead"))));
+            assertStatus(200, PutToken.exchange(client, cbs, answers, request("put-token", policyToken("service"))));
+
+            Sender messages = client.sender(session, "/messages/deviceBound", SenderSettleMode.UNSETTLED);
+            client.await("the hub's Detach", () -> messages.getRemoteState() == EndpointState.CLOSED);
+            assertEquals("amqp:not-implemented", messages.getRemoteCondition().getCondition().toString());
+            assertEquals("Cloud-to-device messages are not emulated by hub-emulator.",
+                    messages.getRemoteCondition().getDescription());
+        }
+    }
+
+    private static String policyToken(String policy) {
+        String connectionString = emulator.hub().connectionString(policy);
+        String policyKey = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
+        return SharedAccessSignature.sign(host(), policyKey, policy, Instant.now().plusSeconds(3600));
     }
 
     @Test

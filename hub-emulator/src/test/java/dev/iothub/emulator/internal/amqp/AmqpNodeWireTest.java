@@ -1,6 +1,6 @@
 package dev.iothub.emulator.internal.amqp;
 
-import static dev.iothub.emulator.internal.amqp.PutToken.assertStatus;
+import static dev.iothub.emulator.testing.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -16,6 +16,8 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.RawAmqpClient;
+import dev.iothub.emulator.testing.PutToken;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -81,20 +83,35 @@ class AmqpNodeWireTest {
         }
     }
 
-    /** A client that advertises idle-time-out 1000 ms hears from the hub at least that often, with nothing to say. */
+    /** A client that advertises the least idle-time-out the hub takes, 5 s, hears from the hub at least that often. */
     @Test
     void theHubSendsHeartbeatsWithinTheClientsIdleTimeout() throws Exception {
         try (RawAmqpClient client = new RawAmqpClient(emulator.hub().clientSslContext(), host(), false)) {
-            client.transport().setIdleTimeout(2000); // Proton-J advertises half
+            client.transport().setIdleTimeout(10_000); // Proton-J advertises half
             client.open(host());
             long framesBefore = client.transport().getFramesInput();
             long start = System.nanoTime();
 
-            client.await("three heartbeats", () -> client.transport().getFramesInput() >= framesBefore + 3);
+            client.await("two heartbeats", () -> client.transport().getFramesInput() >= framesBefore + 2);
 
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(elapsedMillis < 4 * 1000, "three heartbeats took " + elapsedMillis + " ms");
+            assertTrue(elapsedMillis < 2 * 5000, "two heartbeats took " + elapsedMillis + " ms");
             assertEquals(EndpointState.ACTIVE, client.connection().getRemoteState());
+        }
+    }
+
+    /** As the hub's AMQP stack does: an idle-time-out under 5 s would have it write heartbeats without end. */
+    @Test
+    void anIdleTimeoutUnderFiveSecondsIsNotAllowed() throws Exception {
+        try (RawAmqpClient client = new RawAmqpClient(emulator.hub().clientSslContext(), host(), false)) {
+            client.transport().setIdleTimeout(2); // Proton-J advertises 1 ms
+            client.connection().open();
+
+            client.awaitPeerClosed();
+
+            assertEquals("amqp:not-allowed", String.valueOf(client.connection().getRemoteCondition().getCondition()));
+            assertEquals("Idle timeout value specified in connection OPEN ('1 ms') is not supported. Minimum idle"
+                    + " timeout is '5000' ms.", client.connection().getRemoteCondition().getDescription());
         }
     }
 

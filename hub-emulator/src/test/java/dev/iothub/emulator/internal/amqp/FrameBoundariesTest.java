@@ -1,6 +1,8 @@
 package dev.iothub.emulator.internal.amqp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
@@ -53,11 +55,12 @@ class FrameBoundariesTest {
         byte[] bytes = clientBytes();
         Random random = new Random(7);
         for (int round = 0; round < 50; round++) {
-            FrameBoundaries frames = new FrameBoundaries();
+            FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
             boolean anyEnded = false;
             for (int i = 0; i < bytes.length; ) {
                 int length = Math.min(bytes.length - i, 1 + random.nextInt(round < 10 ? 3 : 700));
-                anyEnded |= frames.scan(Unpooled.wrappedBuffer(bytes, i, length));
+                assertNull(frames.scan(Unpooled.wrappedBuffer(bytes, i, length)), "nothing refused");
+                anyEnded |= frames.ended();
                 i += length;
             }
             assertTrue(anyEnded);
@@ -67,14 +70,34 @@ class FrameBoundariesTest {
 
     @Test
     void aFrameBegunIsUnderWayUntilItsLastByte() {
-        FrameBoundaries frames = new FrameBoundaries();
-        assertTrue(frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0})));
+        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+        frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0}));
+        assertTrue(frames.ended());
         assertFalse(frames.midUnit());
-        assertFalse(frames.scan(Unpooled.wrappedBuffer(new byte[] {0, 0})));
+        frames.scan(Unpooled.wrappedBuffer(new byte[] {0, 0}));
+        assertFalse(frames.ended());
         assertTrue(frames.midUnit(), "half a size");
-        assertFalse(frames.scan(Unpooled.wrappedBuffer(new byte[] {0, 12, 2, 0, 0, 0, 1, 2})));
+        frames.scan(Unpooled.wrappedBuffer(new byte[] {0, 12, 2, 0, 0, 0, 1, 2}));
+        assertFalse(frames.ended());
         assertTrue(frames.midUnit(), "a 12-byte frame with 2 bytes to come");
-        assertTrue(frames.scan(Unpooled.wrappedBuffer(new byte[] {3, 4, 0, 0})));
+        frames.scan(Unpooled.wrappedBuffer(new byte[] {3, 4, 0, 0}));
+        assertTrue(frames.ended());
         assertTrue(frames.midUnit(), "the next frame has begun");
+    }
+
+    @Test
+    void refusesAFrameLargerThanTheMaximumOrBeyondTheChannelMaxWhereItBegins() {
+        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+        byte[] headerThenTwoFrames = {'A', 'M', 'Q', 'P', 0, 1, 0, 0, 0, 0, 0, 8, 2, 0, 0x1f, (byte) 0xff,
+            0, 0, 0, 8, 2, 0, 0x20, 0x00};
+        FrameBoundaries.Violation violation = frames.scan(Unpooled.wrappedBuffer(headerThenTwoFrames));
+        assertEquals(16, violation.at(), violation.why());
+        assertEquals("A frame on channel 8192, beyond the channel-max 8191.", violation.why());
+
+        frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+        assertNull(frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0, -1, -1})));
+        violation = frames.scan(Unpooled.wrappedBuffer(new byte[] {-1, -1, 1, 0, 0, 0}));
+        assertEquals(0, violation.at(), "it began in the bytes before");
+        assertEquals("A frame of 4294967295 bytes is larger than the maximum frame size, 65536.", violation.why());
     }
 }

@@ -1,12 +1,14 @@
-package dev.iothub.emulator.internal.amqp;
+package dev.iothub.emulator.testing;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ import org.apache.qpid.proton.message.Message;
  * does, and raw bytes when the test needs what no engine would send. Nothing happens behind the test's
  * back: the engine only reads the network inside {@link #await}.
  */
-final class RawAmqpClient implements AutoCloseable {
-    static final int PORT = 5671;
+public final class RawAmqpClient implements AutoCloseable {
+    public static final int PORT = 5671;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final SSLSocket socket;
@@ -58,10 +60,10 @@ final class RawAmqpClient implements AutoCloseable {
     private long nextTag;
 
     /** A message the hub sent: decoded, its bytes (to count its sections), and whether it came settled. */
-    record Received(Message message, byte[] bytes, boolean settled) {
+    public record Received(Message message, byte[] bytes, boolean settled) {
 
         /** The message's sections in wire order: header, annotations, properties, ..., body. */
-        List<Section> sections() {
+        public List<Section> sections() {
             DecoderImpl decoder = new DecoderImpl();
             AMQPDefinedTypes.registerAllTypes(decoder, new EncoderImpl(decoder));
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -75,7 +77,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Connects with TLS to the hub's port 5671; {@code sasl} chooses SASL ANONYMOUS or a bare AMQP header. */
-    RawAmqpClient(SSLContext context, String host, boolean sasl) throws IOException {
+    public RawAmqpClient(SSLContext context, String host, boolean sasl) throws IOException {
         socket = (SSLSocket) context.getSocketFactory().createSocket(host, PORT);
         socket.startHandshake();
         if (sasl) {
@@ -87,16 +89,16 @@ final class RawAmqpClient implements AutoCloseable {
         transport.bind(connection);
     }
 
-    Connection connection() {
+    public Connection connection() {
         return connection;
     }
 
-    Transport transport() {
+    public Transport transport() {
         return transport;
     }
 
     /** Opens the connection as the SDKs do ({@code hostname} the hub's) and waits for the hub's Open. */
-    void open(String hostname) {
+    public void open(String hostname) {
         connection.setHostname(hostname);
         connection.setContainer("raw-" + System.nanoTime());
         connection.open();
@@ -104,7 +106,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Begins a session and waits for the hub's Begin. */
-    Session session() {
+    public Session session() {
         Session session = connection.session();
         session.open();
         await("the hub's Begin", () -> session.getRemoteState() != EndpointState.UNINITIALIZED);
@@ -112,7 +114,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Attaches a link the client sends on, to {@code address}, and waits for the hub's Attach (accepting or not). */
-    Sender sender(Session session, String address, SenderSettleMode mode) {
+    public Sender sender(Session session, String address, SenderSettleMode mode) {
         Sender sender = session.sender("sender-" + System.nanoTime());
         sender.setSource(new Source());
         Target target = new Target();
@@ -124,7 +126,12 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Attaches a link the hub sends on, from {@code address}, gives it credit and waits for the hub's Attach. */
-    Receiver receiver(Session session, String address, SenderSettleMode mode) {
+    public Receiver receiver(Session session, String address, SenderSettleMode mode) {
+        return receiver(session, address, mode, 1000);
+    }
+
+    /** As {@link #receiver(Session, String, SenderSettleMode)}, giving {@code credit} (0: the hub may send nothing). */
+    public Receiver receiver(Session session, String address, SenderSettleMode mode, int credit) {
         Receiver receiver = session.receiver("receiver-" + System.nanoTime());
         Source source = new Source();
         source.setAddress(address);
@@ -132,7 +139,9 @@ final class RawAmqpClient implements AutoCloseable {
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(mode);
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
-        receiver.flow(1000);
+        if (credit > 0) {
+            receiver.flow(credit);
+        }
         received.put(receiver, new ArrayDeque<>());
         return attached(receiver);
     }
@@ -144,8 +153,8 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Sends {@code message}; pre-settled if the link says so, as Node sends twin requests. */
-    Delivery send(Sender sender, Message message) {
-        byte[] bytes = AmqpMessages.encode(message);
+    public Delivery send(Sender sender, Message message) {
+        byte[] bytes = encode(message);
         Delivery delivery = sender.delivery(Long.toString(nextTag++).getBytes(StandardCharsets.US_ASCII));
         sender.send(bytes, 0, bytes.length);
         sender.advance();
@@ -156,15 +165,26 @@ final class RawAmqpClient implements AutoCloseable {
         return delivery;
     }
 
+    private static byte[] encode(Message message) {
+        for (byte[] buffer = new byte[1024]; ; buffer = new byte[buffer.length * 2]) {
+            try {
+                int length = message.encode(buffer, 0, buffer.length);
+                return Arrays.copyOf(buffer, length);
+            } catch (BufferOverflowException e) {
+                // a larger buffer
+            }
+        }
+    }
+
     /** The next message the hub sends on {@code receiver}; fails if none comes in time. */
-    Received receive(Receiver receiver) {
+    public Received receive(Receiver receiver) {
         Queue<Received> queue = received.get(receiver);
         await("a message on " + receiver.getName(), () -> !queue.isEmpty());
         return queue.remove();
     }
 
     /** Sends bytes no engine would: after what the engine has to say, so they land where the test means. */
-    void writeRaw(byte[] bytes) {
+    public void writeRaw(byte[] bytes) {
         flush();
         try {
             socket.getOutputStream().write(bytes);
@@ -175,14 +195,20 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** One AMQP frame of {@code body} on {@code channel}, encoded by hand to send with {@link #writeRaw}. */
-    static byte[] frame(int channel, FrameBody body) {
+    public static byte[] frame(int channel, FrameBody body) {
+        return frame(channel, body, new byte[0]);
+    }
+
+    /** One AMQP frame of {@code body} and {@code payload} (a transfer's message bytes) on {@code channel}. */
+    public static byte[] frame(int channel, FrameBody body, byte[] payload) {
         DecoderImpl decoder = new DecoderImpl();
         EncoderImpl encoder = new EncoderImpl(decoder);
         AMQPDefinedTypes.registerAllTypes(decoder, encoder);
-        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        ByteBuffer buffer = ByteBuffer.allocate(4096 + payload.length);
         buffer.position(8);
         encoder.setByteBuffer(buffer);
         encoder.writeObject(body);
+        buffer.put(payload);
         int size = buffer.position();
         buffer.putInt(0, size).put(4, (byte) 2).put(5, (byte) 0).putShort(6, (short) channel);
         byte[] frame = new byte[size];
@@ -191,7 +217,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Whether the hub has closed the network connection. */
-    boolean peerClosed() {
+    public boolean peerClosed() {
         return peerClosed;
     }
 
@@ -199,7 +225,7 @@ final class RawAmqpClient implements AutoCloseable {
      * Runs the engine (its output out, the hub's bytes in) until {@code condition} holds; fails saying
      * {@code what} if it does not within 10 s, or if the hub closes the connection first.
      */
-    void await(String what, BooleanSupplier condition) {
+    public void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
             flush();
@@ -218,7 +244,7 @@ final class RawAmqpClient implements AutoCloseable {
     }
 
     /** Runs the engine until the hub has closed the network connection, and fails if it keeps it open. */
-    void awaitPeerClosed() {
+    public void awaitPeerClosed() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!peerClosed) {
             flush();

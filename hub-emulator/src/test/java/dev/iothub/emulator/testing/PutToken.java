@@ -1,4 +1,4 @@
-package dev.iothub.emulator.internal.amqp;
+package dev.iothub.emulator.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,12 +20,12 @@ import org.apache.qpid.proton.message.Message;
  * for Node; {@code name} plain or URL-encoded), and the checks every answer must pass: the message-id echoed
  * as correlation-id with its AMQP type, {@code status-code} an AMQP int.
  */
-final class PutToken {
+public final class PutToken {
 
     private PutToken() {
     }
 
-    static Message request(Object messageId, String operation, String name, String token) {
+    public static Message request(Object messageId, String operation, String name, String token) {
         Message request = Proton.message();
         Properties properties = new Properties();
         properties.setMessageId(messageId);
@@ -39,9 +39,14 @@ final class PutToken {
     }
 
     /** Sends {@code request} on a fresh pair of {@code $cbs} links and answers the hub's response to it. */
-    static RawAmqpClient.Received exchange(RawAmqpClient client, Session session, Message request) {
-        Sender sender = client.sender(session, "$cbs", SenderSettleMode.UNSETTLED);
-        Receiver receiver = client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED);
+    public static RawAmqpClient.Received exchange(RawAmqpClient client, Session session, Message request) {
+        return exchange(client, client.sender(session, "$cbs", SenderSettleMode.UNSETTLED),
+                client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED), request);
+    }
+
+    /** Sends {@code request} on the client's {@code $cbs} links and answers the hub's response to it. */
+    public static RawAmqpClient.Received exchange(RawAmqpClient client, Sender sender, Receiver receiver,
+                                                  Message request) {
         Delivery delivery = client.send(sender, request);
         RawAmqpClient.Received response = client.receive(receiver);
         client.await("the disposition of the put-token", () -> delivery.getRemoteState() != null);
@@ -51,13 +56,13 @@ final class PutToken {
         return response;
     }
 
-    static void assertStatus(int status, RawAmqpClient.Received response) {
+    public static void assertStatus(int status, RawAmqpClient.Received response) {
         Object code = applicationProperty(response, "status-code");
         assertInstanceOf(Integer.class, code, "status-code is an AMQP int");
         assertEquals(status, code, String.valueOf(applicationProperty(response, "status-description")));
     }
 
-    static Object applicationProperty(RawAmqpClient.Received response, String name) {
+    public static Object applicationProperty(RawAmqpClient.Received response, String name) {
         return response.message().getApplicationProperties().getValue().get(name);
     }
 }

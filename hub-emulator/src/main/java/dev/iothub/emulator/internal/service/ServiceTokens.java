@@ -1,0 +1,34 @@
+package dev.iothub.emulator.internal.service;
+
+import dev.iothub.emulator.internal.auth.HubNames;
+import dev.iothub.emulator.internal.auth.Permission;
+import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.auth.SharedAccessSignature;
+
+/**
+ * A service client's token on the hub's AMQP endpoint (the service SDKs put one on {@code $cbs} before they send
+ * cloud-to-device messages or read their feedback): a shared access policy's token for the hub itself, checked as
+ * the hub checks any service call that needs ServiceConnect.
+ */
+public final class ServiceTokens {
+    private final ServiceAuthenticator authenticator;
+    private final HubNames names;
+
+    public ServiceTokens(ServiceAuthenticator authenticator, HubNames names) {
+        this.authenticator = authenticator;
+        this.names = names;
+    }
+
+    /** Whether {@code sasToken}'s {@code sr} is the hub itself, not one of its devices: a service client's token. */
+    public boolean isForTheHub(String sasToken) {
+        return SharedAccessSignature.parse(sasToken)
+                .map(token -> token.resource().replaceAll("/+$", ""))
+                .filter(resource -> names.anyMatch(name -> name.equalsIgnoreCase(resource)))
+                .isPresent();
+    }
+
+    /** Returns if {@code sasToken} lets a service client in; throws the hub's 401 (a HubException) if not. */
+    public void authenticate(String sasToken) {
+        authenticator.authorize(sasToken, "", Permission.ServiceConnect);
+    }
+}
