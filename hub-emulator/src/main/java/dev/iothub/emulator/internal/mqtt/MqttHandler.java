@@ -169,6 +169,11 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private void subscribe(ChannelHandlerContext ctx, MqttSubscribeMessage subscribe) {
+        // MQTT 3.1.1 section 3.8.3-3; Netty's decoder hands such a packet over with an empty list
+        if (subscribe.payload().topicSubscriptions().isEmpty()) {
+            close(ctx, "a SUBSCRIBE with no topic filter");
+            return;
+        }
         List<Integer> granted = new ArrayList<>();
         for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
             String filter = subscription.topicName();
@@ -190,6 +195,11 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {
+        // MQTT 3.1.1 section 3.10.3-2
+        if (unsubscribe.payload().topics().isEmpty()) {
+            close(ctx, "an UNSUBSCRIBE with no topic filter");
+            return;
+        }
         if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
             session.unsubscribeFromDesired();
         }

@@ -15,12 +15,18 @@ import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.emulator.testing.RawMqttClient;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscribePayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribePayload;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +83,27 @@ class MqttProtocolTest {
             client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_LEAST_ONCE, "devices/other/#").build());
             assertNull(client.receive());
         }
+    }
+
+    /** MQTT 3.1.1 §3.8.3-3 and §3.10.3-2: a SUBSCRIBE or UNSUBSCRIBE with no topic filter is a protocol violation. */
+    @Test
+    void aSubscribeOrUnsubscribeWithNoTopicFilterClosesTheConnection() throws Exception {
+        // built by hand: Netty's builders refuse to make these packets, its encoder does not
+        MqttMessage subscribe = new MqttSubscribeMessage(fixedHeader(MqttMessageType.SUBSCRIBE),
+                MqttMessageIdVariableHeader.from(1), new MqttSubscribePayload(List.of()));
+        MqttMessage unsubscribe = new MqttUnsubscribeMessage(fixedHeader(MqttMessageType.UNSUBSCRIBE),
+                MqttMessageIdVariableHeader.from(2), new MqttUnsubscribePayload(List.of()));
+        for (MqttMessage empty : List.of(subscribe, unsubscribe)) {
+            try (RawMqttClient client = connected(60)) {
+                client.send(empty);
+                assertNull(client.receive(),
+                        "no answer to the " + empty.fixedHeader().messageType() + ", the connection closed");
+            }
+        }
+    }
+
+    private static MqttFixedHeader fixedHeader(MqttMessageType type) {
+        return new MqttFixedHeader(type, false, MqttQoS.AT_LEAST_ONCE, false, 0);
     }
 
     @Test
