@@ -27,6 +27,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -134,14 +135,39 @@ class BadInputTest {
         assertEquals("HTTP/1.1 101", upgrade("AMQPWSB10"));
     }
 
+    /**
+     * The hub speaks WebSocket version 13, RFC 6455's, where Netty would also take its drafts' 7 and 8: another
+     * version is answered 426 with the version it speaks (RFC 6455 sections 4.2.2 and 4.4), and no upgrade.
+     */
+    @Test
+    void aWebSocketUpgradeOfAnotherVersionThan13Is426() throws Exception {
+        for (String version : new String[] {"8", "7", null}) {
+            String head = upgradeHead(version, "mqtt");
+            assertTrue(head.startsWith("HTTP/1.1 426"), head);
+            assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nsec-websocket-version: 13\r\n"), head);
+        }
+    }
+
     /** The status line of the answer to a WebSocket upgrade on /$iothub/websocket asking for {@code protocol}. */
     private static String upgrade(String protocol) throws IOException {
+        return upgradeHead("13", protocol).substring(0, 12);
+    }
+
+    /** The head of the answer to a WebSocket upgrade of {@code version} asking for {@code protocol}, each if given. */
+    private static String upgradeHead(String version, String protocol) throws IOException {
         try (SSLSocket socket = tls(443)) {
             socket.getOutputStream().write(("GET /$iothub/websocket HTTP/1.1\r\nHost: " + emulator.hub().hostName()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\n" + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n")
+                    + (version == null ? "" : "Sec-WebSocket-Version: " + version + "\r\n")
+                    + (protocol == null ? "" : "Sec-WebSocket-Protocol: " + protocol + "\r\n")
                     + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            StringBuilder head = new StringBuilder();
+            InputStream in = socket.getInputStream();
+            int b;
+            while (head.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1) {
+                head.append((char) b);
+            }
+            return head.toString();
         }
     }
 

@@ -54,7 +54,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("request-end", deadlines.requests)
                 // the SDK's AMQP upgrade sends its target in absolute form, https://host/$iothub/websocket
                 .addLast("origin-form", OriginFormTarget.INSTANCE)
-                .addLast("subprotocols", WebSocketSubprotocols.INSTANCE)
+                .addLast("upgrade-rules", WebSocketUpgradeRules.INSTANCE)
                 .addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath(WEBSOCKET_PATH)
                         .checkStartsWith(true)
@@ -72,7 +72,7 @@ final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
                 var pipeline = ctx.pipeline();
                 handlerThreads.remove(pipeline, "rest");
                 pipeline.remove("origin-form");
-                pipeline.remove("subprotocols");
+                pipeline.remove("upgrade-rules");
                 pipeline.remove("request-start");
                 pipeline.remove("request-end");
                 pipeline.remove(this);
