@@ -174,14 +174,15 @@ public final class CertificateAuthority {
 
     /**
      * A Netty server SslContext (TLS 1.2 and 1.3, JDK provider) with a fresh server certificate signed by
-     * this CA, whose SANs are every IP address and DNS name given.
+     * this CA, whose SANs are every IP address and DNS name given. It sends that certificate alone: like the
+     * hub's servers, it leaves the root out of the chain, since a client must already trust it.
      */
     public SslContext serverContext(List<String> ipAddresses, List<String> dnsNames) {
         try {
             KeyPair keys = Certificates.newKeyPair();
             X509Certificate server = Certificates.server(
                     keys.getPublic(), certificate, key, ipAddresses, dnsNames, Instant.now());
-            return SslContextBuilder.forServer(keys.getPrivate(), server, certificate)
+            return SslContextBuilder.forServer(keys.getPrivate(), server)
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();

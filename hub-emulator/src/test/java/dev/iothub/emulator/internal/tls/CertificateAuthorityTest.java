@@ -144,9 +144,26 @@ class CertificateAuthorityTest {
             SSLSession session = handshake(ca.clientContext(), "127.0.0.1", port, protocol);
 
             assertEquals(protocol, session.getProtocol());
-            Certificate[] chain = session.getPeerCertificates();
-            assertEquals(2, chain.length, "server certificate, then the CA");
-            assertEquals(ca.certificate(), chain[1]);
+        }
+    }
+
+    /**
+     * As servers like the hub's do, the server sends its own certificate and leaves the root out: a client that
+     * does not trust the CA then finds the leaf's issuer missing (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE) rather
+     * than a self-signed certificate in the chain (SELF_SIGNED_CERT_IN_CHAIN).
+     */
+    @Test
+    void theServerSendsItsCertificateWithoutTheRoot() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(directory);
+        int port = serve(ca.serverContext(List.of("127.0.0.1"), List.of("localhost")));
+
+        for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+            Certificate[] chain = handshake(ca.clientContext(), "127.0.0.1", port, protocol).getPeerCertificates();
+
+            assertEquals(1, chain.length, protocol + ": the server certificate alone");
+            X509Certificate server = (X509Certificate) chain[0];
+            assertEquals(ca.certificate().getSubjectX500Principal(), server.getIssuerX500Principal());
+            server.verify(ca.certificate().getPublicKey());
         }
     }
 
