@@ -2,13 +2,10 @@ package dev.iothub.emulator.internal.store;
 
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
-import dev.iothub.emulator.internal.files.AtomicFiles;
 import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -16,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.h2.mvstore.Cursor;
@@ -38,12 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class MvStoreHubStore implements HubStore {
     private static final Logger log = LoggerFactory.getLogger(MvStoreHubStore.class);
     static final String FILE_NAME = "hub.mv.db";
-    /**
-     * The store's version when it was last closed, kept beside the file: MVStore opens a file whose end is cut
-     * off at the last whole chunk before the cut, or as an empty store, without a word; a file that opens at an
-     * older version than it was closed at has lost acknowledged writes, and is refused.
-     */
-    static final String CLOSED_VERSION_FILE = "hub.mv.db.closed-version";
+    /** The version of the store's last commit ({@link CommittedVersion}): a file that opens older is refused. */
+    static final String COMMITTED_VERSION_FILE = "hub.mv.db.committed-version";
     private static final String WHAT_TO_DO = "restore it from a backup, move it away to start an empty hub, "
             + "or choose another --data-dir";
     /**
@@ -65,6 +59,7 @@ public final class MvStoreHubStore implements HubStore {
     private static final int ROOM_NEEDED = 4 * 1024 * 1024;
 
     private final Path directory;
+    private final CommittedVersion committedVersion;
     /** The open file; replaced when a failed commit made MVStore close it (its "panic"), as on a full disk. */
     private volatile Opened opened;
     /** Held while changing the maps, and by a commit so that it never catches a change half made. */
@@ -102,8 +97,9 @@ public final class MvStoreHubStore implements HubStore {
         private volatile Boolean durable;
     }
 
-    private MvStoreHubStore(MVStore store, Path directory) {
+    private MvStoreHubStore(MVStore store, Path directory, CommittedVersion committedVersion) {
         this.directory = directory;
+        this.committedVersion = committedVersion;
         this.opened = Opened.of(store);
     }
 
@@ -115,7 +111,7 @@ public final class MvStoreHubStore implements HubStore {
             throw new IOException("Cannot use " + file + ": this user may not write it. Run as its owner, or make it "
                     + "this user's (chown), or choose another --data-dir");
         }
-        Path closedVersion = directory.resolve(CLOSED_VERSION_FILE);
+        Path committed = directory.resolve(COMMITTED_VERSION_FILE);
         boolean existed = Files.exists(file);
         MVStore store;
         try {
@@ -126,16 +122,31 @@ public final class MvStoreHubStore implements HubStore {
                     : file + " is damaged (" + e.getMessage().lines().findFirst().orElse("unreadable") + "): "
                             + WHAT_TO_DO, e);
         }
-        if (!existed) {
-            Files.deleteIfExists(closedVersion); // a new store: what was closed before is gone on purpose
-        } else if (Files.exists(closedVersion) && store.getCurrentVersion() < readVersion(closedVersion)) {
-            long found = store.getCurrentVersion();
+        try {
+            if (!existed) {
+                Files.deleteIfExists(committed); // a new store: what was committed before is gone on purpose
+            } else {
+                checkNothingCommittedIsMissing(file, store.getCurrentVersion(), committed);
+            }
+            Directories.restrict(file, "rw-------"); // it holds every key
+            return new MvStoreHubStore(store, directory, CommittedVersion.open(committed));
+        } catch (IOException | RuntimeException e) {
             store.closeImmediately();
-            throw new IOException(file + " is damaged: it ends before what it held when last closed (version "
-                    + readVersion(closedVersion) + ", found " + found + "): " + WHAT_TO_DO);
+            throw e;
         }
-        Directories.restrict(file, "rw-------"); // it holds every key
-        return new MvStoreHubStore(store, directory);
+    }
+
+    /** Refuses a file that opens at an older version than the last commit recorded beside it, naming both. */
+    private static void checkNothingCommittedIsMissing(Path file, long found, Path committed) throws IOException {
+        OptionalLong recorded = CommittedVersion.read(committed);
+        if (recorded.isPresent() && found < recorded.getAsLong()) {
+            long missing = recorded.getAsLong() - found;
+            throw new IOException(file + " is damaged: it lacks its last "
+                    + (missing == 1 ? "commit and the writes it" : missing + " commits and the writes they")
+                    + " held (version " + recorded.getAsLong()
+                    + " was committed, the file holds " + found + "): restore it from a backup, delete " + committed
+                    + " to start from what it holds, move it away to start an empty hub, or choose another --data-dir");
+        }
     }
 
     /** Creates the data directory if missing, or says in one line why this user cannot use it. */
@@ -163,14 +174,6 @@ public final class MvStoreHubStore implements HubStore {
                 .autoCommitDisabled()
                 // no commits behind our back either: a delete of a device and its modules is one commit
                 .autoCommitBufferSize(0);
-    }
-
-    private static long readVersion(Path file) throws IOException {
-        try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
-        } catch (NumberFormatException e) {
-            throw new IOException(file + " is damaged (not a version number): delete it to open the store as it is", e);
-        }
     }
 
     @Override
@@ -313,7 +316,10 @@ public final class MvStoreHubStore implements HubStore {
                                 ROOM_NEEDED / (1024 * 1024), batch.size());
                     } else {
                         try {
-                            opened.store().commit();
+                            long version = opened.store().commit();
+                            if (version >= 0) { // else nothing changed, and nothing was written
+                                committedVersion.record(version);
+                            }
                             batch.forEach(made -> made.durable = true);
                         } catch (MVStoreException e) {
                             batch.forEach(made -> made.durable = false);
@@ -420,31 +426,37 @@ public final class MvStoreHubStore implements HubStore {
         if (o.compactor() != null) {
             o.compactor().close();
         }
+        boolean written;
         synchronized (commits) {
             synchronized (changes) {
-                if (o.store().isClosed() || o.store().isReadOnly()) {
-                    o.close(); // nothing new to keep: every change since the last failed write failed too
-                    return;
+                // after a failed write, there is nothing new to keep: every change since failed too
+                written = !o.store().isClosed() && !o.store().isReadOnly();
+                if (written) {
+                    o.store().close(FULL_COMPACTION);
+                } else {
+                    o.close();
                 }
-                o.store().close(FULL_COMPACTION);
             }
         }
-        // the version the file holds now, read back as the next open will read it: after a store was opened again
-        // (a full disk), the version counted in memory is not the one on disk
-        long version;
+        if (written) {
+            versionOnDisk().ifPresent(committedVersion::record);
+        }
+        committedVersion.close();
+    }
+
+    /**
+     * The version the file holds, read back as the next open will read it: after a store was opened again (a full
+     * disk), the version counted in memory is not the one on disk; a full compaction commits too.
+     */
+    private OptionalLong versionOnDisk() {
         try {
             MVStore written = builder(directory.resolve(FILE_NAME)).readOnly().open();
-            version = written.getCurrentVersion();
+            long version = written.getCurrentVersion();
             written.close();
+            return OptionalLong.of(version);
         } catch (MVStoreException e) {
             log.error("{} cannot be read back after closing: {}", directory.resolve(FILE_NAME), causeOf(e));
-            return;
-        }
-        try {
-            AtomicFiles.write(directory.resolve(CLOSED_VERSION_FILE),
-                    (version + "\n").getBytes(StandardCharsets.US_ASCII), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the version " + directory.resolve(FILE_NAME) + " was closed at", e);
+            return OptionalLong.empty();
         }
     }
 }
