@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.testing.RawRest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,6 +92,28 @@ class FullDiskTest {
             }
             RawRest.assertError(get(rest, refused), 404, "DeviceNotFound");
         }
+    }
+
+    /** A client that keeps writing to a full disk is refused every time, and the log says so once per 10 s. */
+    @Test
+    void writesRefusedOnAFullDiskAreLoggedOnceNotEachTime() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream previousErr = System.err;
+        try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(mountPoint.resolve("data")).start()) {
+            RawRest rest = new RawRest(hub);
+            Path filler = mountPoint.resolve("filler");
+            fill(filler);
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            for (int i = 0; i < 50; i++) {
+                RawRest.assertError(put(rest, "refused-" + i), 503, "ServiceUnavailable");
+            }
+            Files.delete(filler); // room for the store to close cleanly
+        } finally {
+            System.setErr(previousErr);
+        }
+
+        long lines = log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("MiB free")).count();
+        assertTrue(lines <= 1, lines + " lines for 50 writes refused within seconds:\n" + log);
     }
 
     /** Writes to {@code filler} until the disk has no room left. */

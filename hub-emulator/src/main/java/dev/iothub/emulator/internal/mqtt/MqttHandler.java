@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.mqtt;
 
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> {
     private static final Logger log = LoggerFactory.getLogger(MqttHandler.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
     static final String IDLE_HANDLER = "idle";
     /** The hub's cap on silence, bound by the Azure load balancer's idle timeout (the hub's MQTT support page). */
     private static final long MAX_SILENCE_MILLIS = 1_767_000;
@@ -239,7 +241,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             long version = session.patchReported(body);
             respond(ctx, TwinTopics.response(204, rid, version), null);
         } catch (HubException e) {
-            log.info("MQTT {} reported patch refused: {}", id, e.getMessage());
+            refusals.info("MQTT {} reported patch refused: {}", id, e.getMessage());
             respond(ctx, TwinTopics.response(e.errorCode().status(), rid, null), null);
         }
     }
@@ -263,7 +265,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     }
 
     private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
-        log.info("MQTT connection from {} refused ({}): {}", ctx.channel().remoteAddress(), code, why);
+        refusals.info("MQTT connection from {} refused ({}): {}", ctx.channel().remoteAddress(), code, why);
         ctx.writeAndFlush(connAck(code, false)).addListener(ChannelFutureListener.CLOSE);
     }
 

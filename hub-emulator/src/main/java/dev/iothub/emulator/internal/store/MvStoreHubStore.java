@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.store;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.files.Directories;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MvStoreHubStore implements HubStore {
     private static final Logger log = LoggerFactory.getLogger(MvStoreHubStore.class);
+    private static final RateLimitedLog refusedWrites = new RateLimitedLog(log);
     static final String FILE_NAME = "hub.mv.db";
     /** The version of the store's last commit ({@link CommittedVersion}): a file that opens older is refused. */
     static final String COMMITTED_VERSION_FILE = "hub.mv.db.committed-version";
@@ -312,7 +314,7 @@ public final class MvStoreHubStore implements HubStore {
                         // last commit left (with no retention time MVStore reuses space at once), so it is never tried.
                         opened.store().rollback();
                         batch.forEach(made -> made.durable = false);
-                        log.warn("The disk of {} has less than {} MiB free: {} changes refused", directory,
+                        refusedWrites.warn("The disk of {} has less than {} MiB free: {} changes refused", directory,
                                 ROOM_NEEDED / (1024 * 1024), batch.size());
                     } else {
                         try {

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.transport;
 
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     static final WebSocketUpgradeRules INSTANCE = new WebSocketUpgradeRules();
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgradeRules.class);
+    private static final RateLimitedLog refusals = new RateLimitedLog(log);
     private static final String VERSION = "13";
     private static final Set<String> OFFERED = Set.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
 
@@ -70,7 +72,7 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse refusal,
                                String why) {
         request.release();
-        log.info("WebSocket upgrade from {} refused ({}): {}", ctx.channel().remoteAddress(), refusal.status().code(),
+        refusals.info("WebSocket upgrade from {} refused ({}): {}", ctx.channel().remoteAddress(), refusal.status().code(),
                 why);
         ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
