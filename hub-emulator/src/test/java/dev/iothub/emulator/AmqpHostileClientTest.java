@@ -13,6 +13,7 @@ import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.testing.DefaultTrust;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
+import dev.iothub.emulator.testing.RawRest;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.amqp.transport.Transfer;
+import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
@@ -193,6 +195,45 @@ class AmqpHostileClientTest {
 
             assertClosedWith(client, RESOURCE_LIMIT_EXCEEDED, null);
         }
+    }
+
+    /** As the hub: 1,000 identities on one connection; the next put-token is answered 500, and the rest go on. */
+    @Test
+    void theThousandAndFirstIdentityOnAConnectionIs500() throws Exception {
+        RawRest rest = new RawRest(hub);
+        for (int batch = 0; batch < 11; batch++) { // bulk creates of 100, as the SDKs' addDevices send them
+            StringBuilder items = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                items.append(i == 0 ? "[" : ",").append("{\"id\":\"").append(deviceId).append('-').append(batch * 100 + i)
+                        .append("\",\"importMode\":\"create\"}");
+            }
+            assertEquals(200, rest.send("POST", "/devices" + RawRest.API, items + "]", rest.ownerToken()).statusCode());
+        }
+        String policyKey = keyOf(hub.connectionString("device"));
+        try (RawAmqpClient client = javaStyle()) {
+            Session session = client.session();
+            Sender cbs = client.sender(session, "$cbs", SenderSettleMode.UNSETTLED);
+            Receiver answers = client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED, 1001);
+            for (int i = 0; i <= 1000; i++) {
+                String resource = hub.hostName() + "/devices/" + deviceId + "-" + i;
+                String token = SharedAccessSignature.sign(resource, policyKey, "device", Instant.now().plusSeconds(3600));
+                RawAmqpClient.Received answer = PutToken.exchange(client, cbs, answers,
+                        PutToken.request(UUID.randomUUID(), "put-token", resource, token));
+                if (i < 1000) {
+                    assertStatus(200, answer);
+                } else {
+                    assertStatus(500, answer);
+                    assertEquals("The maximum number of tokens per connection (1000) has been reached.",
+                            PutToken.applicationProperty(answer, "status-description"));
+                }
+            }
+            Sender twin = client.sender(session, "/devices/" + deviceId + "-0/twin", SenderSettleMode.UNSETTLED);
+            assertEquals(EndpointState.ACTIVE, twin.getRemoteState(), "the connection and its identities go on");
+        }
+    }
+
+    private static String keyOf(String connectionString) {
+        return connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
     }
 
     private void assertClosedWith(RawAmqpClient client, String condition, String description) throws Exception {

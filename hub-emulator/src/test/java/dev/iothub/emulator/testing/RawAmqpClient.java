@@ -79,6 +79,7 @@ public final class RawAmqpClient implements AutoCloseable {
     /** Connects with TLS to the hub's port 5671; {@code sasl} chooses SASL ANONYMOUS or a bare AMQP header. */
     public RawAmqpClient(SSLContext context, String host, boolean sasl) throws IOException {
         socket = (SSLSocket) context.getSocketFactory().createSocket(host, PORT);
+        socket.setTcpNoDelay(true); // each exchange waits for its answer: no 40 ms of Nagle's per request
         socket.startHandshake();
         if (sasl) {
             Sasl layer = transport.sasl();
