@@ -3,12 +3,12 @@ package dev.iothub.emulator.internal.transport;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.PromiseNotifier;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * HTTP's time limits on one connection: a request must arrive whole within {@link Limits#opening()} of the
  * connection's start or of its own first byte, however slowly it trickles in; a connection with no request
  * under way is closed after {@link Limits#idle()}. Two stages share the clock: {@link #bytes} before the HTTP
- * codec sees a request begin, {@link #requests} after the aggregator sees it whole and its answer leave.
+ * codec sees a request begin, {@link #requests} after the aggregator sees it whole and its answer leave. All
+ * of it runs on the connection's event loop.
  */
 final class HttpDeadlines {
     private static final Logger log = LoggerFactory.getLogger(HttpDeadlines.class);
@@ -68,11 +69,13 @@ final class HttpDeadlines {
         @Override
         public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
             if (message instanceof LastHttpContent) { // a FullHttpResponse is one too
-                context.write(message, promise.unvoid()).addListener((ChannelFutureListener) written -> {
-                    if (--answersPending == 0 && !requestUnderWay) {
-                        schedule(limits.idle(), null);
-                    }
-                });
+                // The handler thread's promise would call a listener on that thread, racing the event loop for the
+                // clock: an idle deadline set there could overwrite, uncancelled, the request deadline that the next
+                // request's first bytes had just set here, which then closed the busy connection mid-request. This
+                // stage's own promise calls it here, on the event loop.
+                ChannelPromise written = context.newPromise().addListener(answer -> answerWritten());
+                PromiseNotifier.cascade(written, promise.unvoid());
+                context.write(message, written);
             } else {
                 context.write(message, promise);
             }
@@ -86,6 +89,12 @@ final class HttpDeadlines {
 
     HttpDeadlines(Limits limits) {
         this.limits = limits;
+    }
+
+    private void answerWritten() {
+        if (--answersPending == 0 && !requestUnderWay) {
+            schedule(limits.idle(), null);
+        }
     }
 
     private void requestBegins() {
