@@ -89,10 +89,11 @@ public final class HubEmulator implements AutoCloseable {
             registry = new IdentityRegistry(store, states, clock);
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
-            RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, clock, faults, received), clock);
             ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
                     received);
+            RestHandler rest = new RestHandler(
+                    ServiceApi.routes(registry, twins, serviceAuthenticator, devices, clock, faults, received), clock);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             Limits limits = builder.limits;

@@ -9,6 +9,7 @@ import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.RawRest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -27,6 +28,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
@@ -115,7 +117,50 @@ class BadInputTest {
         assertNotEmulated(send("GET", "/jobs/v2/query" + API, null, token()), "jobs");
         assertNotEmulated(send("PUT", "/configurations/c1" + API, "{}", token()), "configurations");
         assertNotEmulated(send("DELETE", "/devices/d1/commands" + API, null, token()), "cloud-to-device messages");
+        emulator.hub().deviceConnectionString("d1"); // a device-side route: the device must be known
         assertNotEmulated(send("POST", "/devices/d1/files" + API, "{}", token()), "file upload");
+    }
+
+    /** As on the hub, credentials come first: the 501 is for callers the route would let in. */
+    @Test
+    void aRouteNotEmulatedAnswersAServiceCallerWithoutTheRightPolicy401() throws Exception {
+        String methods = "/twins/d1/methods" + API;
+        assertError(send("POST", methods, "{}", null), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", methods, "{}", "SharedAccessSignature garbage"), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", methods, "{}", policyToken("registryReadWrite")), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", "/devices/query" + API, "{}", policyToken("service")), 401,
+                "IotHubUnauthorizedAccess");
+        assertError(send("GET", "/jobs/v2/query" + API, null, policyToken("device")), 401, "IotHubUnauthorizedAccess");
+
+        assertNotEmulated(send("POST", methods, "{}", policyToken("service")), "direct methods");
+        assertNotEmulated(send("POST", "/devices/query" + API, "{}", policyToken("registryRead")), "queries");
+    }
+
+    /**
+     * A device-side route takes the device's or module's own token (or a DeviceConnect policy's), as MQTT and AMQP
+     * do; a device the registry does not know is the hub's 404 over HTTP.
+     */
+    @Test
+    void aDeviceSideRouteNotEmulatedAsksForTheDevicesOwnCredentials() throws Exception {
+        String deviceKey = ExternalHub.valueOf(emulator.hub().deviceConnectionString("d8"), "SharedAccessKey");
+        String moduleKey = ExternalHub.valueOf(emulator.hub().moduleConnectionString("d8", "m8"), "SharedAccessKey");
+        String events = "/devices/d8/messages/events" + API;
+        String moduleEvents = "/devices/d8/modules/m8/messages/events" + API;
+        assertError(send("POST", events, "{}", null), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", events, "{}", identityToken("/devices/d8", moduleKey)), 401,
+                "IotHubUnauthorizedAccess");
+        assertError(send("POST", events, "{}", policyToken("service")), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", moduleEvents, "{}", identityToken("/devices/d8", deviceKey)), 401,
+                "IotHubUnauthorizedAccess");
+        assertError(send("POST", "/devices/nobody/messages/events" + API, "{}", identityToken("/devices/nobody",
+                deviceKey)), 404, "DeviceNotFound");
+
+        assertNotEmulated(send("POST", events, "{}", identityToken("/devices/d8", deviceKey)),
+                "device-to-cloud messages over HTTPS");
+        assertNotEmulated(send("POST", moduleEvents, "{}", identityToken("/devices/d8/modules/m8", moduleKey)),
+                "device-to-cloud messages over HTTPS");
+        assertNotEmulated(send("GET", "/devices/d8/messages/deviceBound" + API, null, policyToken("device")),
+                "cloud-to-device messages");
     }
 
     @Test
@@ -266,6 +311,16 @@ class BadInputTest {
 
     private static String token() {
         return new RawRest(emulator.hub()).ownerToken();
+    }
+
+    private static String policyToken(String policy) {
+        String key = ExternalHub.valueOf(emulator.hub().connectionString(policy), "SharedAccessKey");
+        return SharedAccessSignature.sign(emulator.hub().hostName(), key, policy, Instant.now().plusSeconds(300));
+    }
+
+    /** A token signed with an identity's own key, for {@code path} such as {@code /devices/d}. */
+    private static String identityToken(String path, String key) {
+        return SharedAccessSignature.sign(emulator.hub().hostName() + path, key, null, Instant.now().plusSeconds(300));
     }
 
     private static void assertNotEmulated(HttpResponse<String> response, String feature) throws IOException {

@@ -1,7 +1,7 @@
 package dev.iothub.emulator.internal.auth;
 
-import dev.iothub.emulator.internal.error.ErrorCode;
-import dev.iothub.emulator.internal.error.HubException;
+import static dev.iothub.emulator.internal.error.HubException.unauthorized;
+
 import java.time.Clock;
 
 /**
@@ -41,9 +41,5 @@ public final class ServiceAuthenticator {
         if (!policy.grants(needed)) {
             throw unauthorized("Policy '" + policy.name() + "' does not grant " + needed + ".");
         }
-    }
-
-    private static HubException unauthorized(String why) {
-        return new HubException(ErrorCode.IotHubUnauthorizedAccess, "Unauthorized: " + why);
     }
 }

@@ -16,4 +16,9 @@ public final class HubException extends RuntimeException {
     public static HubException badFormat(String message) {
         return new HubException(ErrorCode.ArgumentInvalid, message);
     }
+
+    /** The hub's 401, saying why the credentials do not do, never quoting them. */
+    public static HubException unauthorized(String why) {
+        return new HubException(ErrorCode.IotHubUnauthorizedAccess, "Unauthorized: " + why);
+    }
 }

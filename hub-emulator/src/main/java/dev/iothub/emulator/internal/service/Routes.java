@@ -28,6 +28,12 @@ public final class Routes {
         RestResponse handle(RestRequest request);
     }
 
+    /** Checks who calls a route, throwing {@link HubException} with the hub's 401 (or 404) if not one it lets in. */
+    @FunctionalInterface
+    public interface Caller {
+        void check(RestRequest request);
+    }
+
     private record Route(String method, String[] template, Handler handler, int literals, boolean emulated) {
 
         /** The template's parameter values for {@code segments}, or null if the path is not this route's. */
@@ -81,9 +87,13 @@ public final class Routes {
         return this;
     }
 
-    /** A route of the hub that the emulator does not serve: answered with 501 naming {@code feature}. */
-    public Routes notEmulated(String method, String template, String feature) {
+    /**
+     * A route of the hub that the emulator does not serve: answered with 501 naming {@code feature}, once
+     * {@code caller} has let the request in: the hub asks for credentials before it answers 501.
+     */
+    public Routes notEmulated(String method, String template, String feature, Caller caller) {
         return add(method, template, request -> {
+            caller.check(request);
             throw new HubException(ErrorCode.NotImplemented, "hub-emulator does not emulate " + feature + " ("
                     + method + " " + template + "); see hub-emulator/README.md for what it emulates.");
         }, false);

@@ -16,7 +16,7 @@ class RoutesTest {
             .add("GET", "/devices/{deviceId}", request -> answer("device " + request.parameter("deviceId")))
             .add("GET", "/jobs/v2/{id}", request -> answer("job " + request.parameter("id")))
             .add("GET", "/jobs/v2/query", request -> answer("query"))
-            .notEmulated("POST", "/devices/query", "queries");
+            .notEmulated("POST", "/devices/query", "queries", request -> { });
 
     @Test
     void parametersTakeTheirSegment() {
