@@ -54,6 +54,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private AmqpConnection connection;
     private ScheduledFuture<?> tick;
     private long tickDeadline;
+    /** When the client last sent anything, in milliseconds of the monotonic clock. */
+    private long lastInputMillis = System.nanoTime() / 1_000_000;
 
     private boolean closing;
     /** A close of the channel asked for while the hub's AMQP Close waits for the client's. */
@@ -114,6 +116,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(message);
             return;
         }
+        lastInputMillis = System.nanoTime() / 1_000_000;
         try {
             FrameBoundaries.Violation violation = watchFrames(bytes);
             if (!inputFailed) {
@@ -246,7 +249,11 @@ public final class AmqpHandler extends ChannelDuplexHandler {
                 if (transport.pending() < 0 && !closing && !awaitingClientClose) {
                     closing = true; // the engine has said all it will: the connection ends once that is sent
                     ChannelPromise closed = closeRequested != null ? closeRequested : ctx.newPromise();
-                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(written -> ctx.close(closed));
+                    if (ctx.channel().isWritable()) {
+                        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(written -> ctx.close(closed));
+                    } else {
+                        ctx.close(closed); // a client that does not read would never let it be sent
+                    }
                 }
                 break;
             }
@@ -256,8 +263,9 @@ public final class AmqpHandler extends ChannelDuplexHandler {
 
     /**
      * Ticks the engine (it writes a heartbeat when the client's idle timeout asks for one, and notices a client
-     * silent for too long) and sets the next tick; while the client does not read what was written to it, the
-     * engine is not ticked, as heartbeats would only pile up unread.
+     * silent for too long) and sets the next tick. While the client does not read what was written to it, the
+     * engine is ticked only once the client has also been silent for the idle timeout, so that it is closed
+     * then; heartbeats would only pile up unread.
      */
     private void scheduleTick() {
         if (closing) {
@@ -265,13 +273,13 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         }
         long now = System.nanoTime() / 1_000_000;
         long deadline;
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() || now - lastInputMillis >= IDLE_TIMEOUT_MILLIS) {
             deadline = transport.tick(now);
             if (deadline == 0) {
                 return;
             }
         } else {
-            deadline = now + AmqpConnection.MIN_IDLE_TIMEOUT_MILLIS / 2;
+            deadline = Math.min(now + AmqpConnection.MIN_IDLE_TIMEOUT_MILLIS / 2, lastInputMillis + IDLE_TIMEOUT_MILLIS);
         }
         if (tick != null && tickDeadline <= deadline) {
             return;
