@@ -1,17 +1,7 @@
 package dev.iothub.bench;
 
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,14 +30,10 @@ final class Connections {
 
     static void run(String address, ModuleProtocol protocol) throws Exception {
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
-        EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
-        List<Channel> open = new ArrayList<>();
-        try (Emulator hub = Emulator.start(address, null)) {
+        try (Emulator hub = Emulator.start(address, null); ClientChannels channels = new ClientChannels(hub)) {
             SSLContext tls = hub.sslContext();
-            SslContext moduleTls = SslContextBuilder.forClient().trustManager(hub.caCertificatePem().toFile()).build();
             AtomicReference<CountDownLatch> patches = new AtomicReference<>(new CountDownLatch(0));
-            Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true);
+            List<Channel> open = new ArrayList<>();
             Report.note("%s: %s modules, seconds to create and connect the new ones, emulator RSS and live heap"
                     + " (MiB), ms until all got one desired patch", protocol.figurePrefix(), protocol);
             List<String> table = new ArrayList<>();
@@ -57,7 +43,7 @@ final class Connections {
                 List<ModuleId> added = modules(created, size);
                 createIdentities(hub, tls, added, key);
                 created = size;
-                open.addAll(connect(bootstrap, hub, moduleTls, protocol, added, key, patches));
+                open.addAll(connect(channels, hub, protocol, added, key, patches, Instant.now().plus(Duration.ofHours(1))));
                 double connectSeconds = (System.nanoTime() - started) / 1e9;
                 double rss = hub.residentMiB();
                 double heap = hub.liveHeapMiB();
@@ -71,14 +57,11 @@ final class Connections {
             }
             Report.note("  modules  connect_s  rss_MiB  heap_MiB  all_patched_ms");
             table.forEach(row -> Report.note("%s", row));
-        } finally {
-            open.forEach(Channel::close);
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
     /** Modules {@code from} to {@code to - 1}: a hundred to a device. */
-    private static List<ModuleId> modules(int from, int to) {
+    static List<ModuleId> modules(int from, int to) {
         List<ModuleId> ids = new ArrayList<>();
         for (int i = from; i < to; i++) {
             ids.add(new ModuleId("bench-" + i / MODULES_PER_DEVICE, "m" + i % MODULES_PER_DEVICE));
@@ -87,7 +70,7 @@ final class Connections {
     }
 
     /** Creates the modules, and their devices where a module is its device's first, through REST, 8 at a time. */
-    private static void createIdentities(Emulator hub, SSLContext tls, List<ModuleId> modules, String key) throws Exception {
+    static void createIdentities(Emulator hub, SSLContext tls, List<ModuleId> modules, String key) throws Exception {
         String authentication = "\"authentication\":{\"type\":\"sas\",\"symmetricKey\":{\"primaryKey\":\"" + key
                 + "\",\"secondaryKey\":\"" + key + "\"}}";
         List<String> devices = modules.stream().filter(m -> m.moduleId().equals("m0")).map(ModuleId::deviceId).toList();
@@ -98,15 +81,17 @@ final class Connections {
                 m.path()));
     }
 
-    /** Opens one connection per module, at most CONNECTING_AT_ONCE at a time, and waits until each is subscribed. */
-    private static List<Channel> connect(Bootstrap bootstrap, Emulator hub, SslContext tls, ModuleProtocol protocol,
-                                         List<ModuleId> modules, String key, AtomicReference<CountDownLatch> patches)
+    /**
+     * Opens one connection per module, with SAS tokens good until {@code expiry}, at most CONNECTING_AT_ONCE at a
+     * time, and waits until each is subscribed.
+     */
+    static List<Channel> connect(ClientChannels channels, Emulator hub, ModuleProtocol protocol, List<ModuleId> modules,
+                                 String key, AtomicReference<CountDownLatch> patches, Instant expiry)
             throws InterruptedException {
         Semaphore connecting = new Semaphore(CONNECTING_AT_ONCE);
         CountDownLatch settled = new CountDownLatch(modules.size());
         AtomicInteger failed = new AtomicInteger();
-        List<Channel> channels = new ArrayList<>();
-        Instant expiry = Instant.now().plus(Duration.ofHours(1));
+        List<Channel> opened = new ArrayList<>();
         for (ModuleId module : modules) {
             connecting.acquire();
             String sasToken = SharedAccessSignature.sign(hub.hostName() + module.path(), key, null, expiry);
@@ -114,18 +99,12 @@ final class Connections {
                 connecting.release();
                 settled.countDown();
             }, failed);
-            Channel channel = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.address(), protocol.port()));
-                    protocol.addStages(ch.pipeline(), hub.hostName(), module, sasToken, events);
-                }
-            }).connect(new InetSocketAddress(hub.address(), protocol.port()), sourceAddress(channels.size())).addListener(f -> {
-                if (!f.isSuccess()) {
-                    events.settle(false);
-                }
-            }).channel();
-            channels.add(channel);
+            opened.add(channels.connect(protocol.port(),
+                    pipeline -> protocol.addStages(pipeline, hub.hostName(), module, sasToken, events)).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            events.settle(false);
+                        }
+                    }).channel());
         }
         if (!settled.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException(settled.getCount() + " connections neither subscribed nor failed in 5 minutes");
@@ -133,16 +112,7 @@ final class Connections {
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " of " + modules.size() + " connections failed");
         }
-        return channels;
-    }
-
-    /**
-     * The local address of the n-th connection: spread over 127.0.0.110 to 127.0.0.119 so that a run soon
-     * after another does not run out of ephemeral ports (each address has its own ~28,000, and a closed
-     * connection holds its port for a minute).
-     */
-    private static InetSocketAddress sourceAddress(int n) {
-        return new InetSocketAddress("127.0.0." + (110 + n % 10), 0);
+        return opened;
     }
 
     /** Sends one desired patch to every module through REST and returns the ms until all have arrived over {@code protocol}. */

@@ -5,14 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -23,7 +20,6 @@ import javax.net.ssl.SSLSocket;
  * close), and meanwhile the latency of a well-behaved client's REST GETs on a connection of its own.
  */
 final class Robustness {
-    private static final int WELL_BEHAVED_REQUESTS = 300;
     /** The emulator's opening limit (30 s) and a margin: by then, what it closes is closed. */
     private static final Duration LIMITS_DONE = Duration.ofSeconds(35);
     /** How long the flooding client sends. */
@@ -163,26 +159,7 @@ final class Robustness {
 
     /** The emulator's memory and descriptors now, and a well-behaved client's latency. */
     private static void figures(Emulator hub, SSLContext tls, String moment) throws Exception {
-        long[] micros = new long[WELL_BEHAVED_REQUESTS];
-        try (Rest rest = new Rest(hub, tls)) {
-            for (int i = 0; i < micros.length; i++) {
-                long started = System.nanoTime();
-                rest.send("GET", "/devices/nobody", null);
-                micros[i] = (System.nanoTime() - started) / 1000;
-            }
-        }
-        String prefix = "robustness_" + moment + "_";
-        Report.figure(prefix + "rss", hub.residentMiB(), "MiB");
-        Report.figure(prefix + "live_heap", hub.liveHeapMiB(), "MiB");
-        Report.figure(prefix + "descriptors", descriptors(hub), "fds");
-        Report.figure(prefix + "get_p50", Report.percentile(micros, 50) / 1000.0, "ms");
-        Report.figure(prefix + "get_p99", Report.percentile(micros, 99) / 1000.0, "ms");
-    }
-
-    private static long descriptors(Emulator hub) throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/" + hub.pid() + "/fd"))) {
-            return fds.count();
-        }
+        Vitals.report(hub, tls, "robustness_" + moment);
     }
 
     private static void close(List<Socket> sockets) {
