@@ -29,9 +29,10 @@ import org.apache.qpid.proton.message.Message;
  * links on {@code /devices/{d}/modules/{m}/twin} and the PUT that subscribes to desired changes. Subscribed
  * once the hub answers that PUT with 200 (the SDK takes the PUT's disposition; the answer also says the hub
  * agreed); after that each desired change is counted. The SDK's telemetry links are not opened: the
- * benchmark holds what a desired patch needs.
+ * benchmark holds what a desired patch needs. Or, once authenticated, the no-credit reader of issue 16
+ * ({@link TwinUse#GETS_WITHOUT_CREDIT}).
  */
-final class AmqpModuleConnection {
+final class AmqpModuleConnection implements AmqpClient {
     private static final String CBS = "$cbs";
     private static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
     private static final Symbol API_VERSION = Symbol.valueOf("com.microsoft:api-version");
@@ -41,13 +42,27 @@ final class AmqpModuleConnection {
     private static final Symbol STATUS = Symbol.valueOf("status");
     /** What the SDK gives the hub on each link it receives on (its LoggingFlowController), topped up per message. */
     private static final int CREDIT = 1024;
-    /** Room enough for a put-token or the PUT, the only messages this client sends. */
+    /** Room enough for a put-token, the PUT or a GET, the only messages this client sends. */
     private static final int MAX_MESSAGE_BYTES = 4096;
+    /** The GETs of the no-credit reader: the issue's, which held 160 MB of a 31 KB twin's answers in the emulator. */
+    private static final int GETS = 5000;
+
+    /** What the module does on its twin links once its put-token has succeeded. */
+    enum TwinUse {
+        /** As the SDK does: the SDK's credit on the link answers come by, and the PUT that subscribes. */
+        SUBSCRIBE,
+        /**
+         * A hostile client: no credit on the link answers come by, and {@link #GETS} GETs of the whole twin.
+         * Counts as subscribed once the emulator has taken every GET.
+         */
+        GETS_WITHOUT_CREDIT
+    }
 
     private final String host;
     private final ModuleId module;
     private final String sasToken;
     private final ModuleEvents events;
+    private final TwinUse use;
     private final UUID twinChannel = UUID.randomUUID();
     private final UUID subscribeRequest = UUID.randomUUID();
     private Connection connection;
@@ -58,16 +73,28 @@ final class AmqpModuleConnection {
     private Receiver twinReceiver;
     private boolean tokenSent;
     private long nextTag;
+    private volatile int getsTaken; // read by the benchmark
 
     AmqpModuleConnection(String host, ModuleId module, String sasToken, ModuleEvents events) {
+        this(host, module, sasToken, events, TwinUse.SUBSCRIBE);
+    }
+
+    AmqpModuleConnection(String host, ModuleId module, String sasToken, ModuleEvents events, TwinUse use) {
         this.host = host;
         this.module = module;
         this.sasToken = sasToken;
         this.events = events;
+        this.use = use;
+    }
+
+    /** The GETs the emulator has taken so far. */
+    int getsTaken() {
+        return getsTaken;
     }
 
     /** Opens the connection and, as the SDK does at once, its two sessions and the CBS links. */
-    void open(Connection engine) {
+    @Override
+    public void open(Connection engine) {
         connection = engine;
         connection.setHostname(host);
         connection.open();
@@ -78,9 +105,11 @@ final class AmqpModuleConnection {
         Map<Symbol, Object> properties = Map.of(API_VERSION, "2020-09-30");
         cbsSender = sender(cbs, "cbs-sender", CBS, properties);
         cbsReceiver = receiver(cbs, "cbs-receiver", CBS, properties);
+        cbsReceiver.flow(CREDIT);
     }
 
-    void handle(Event event) {
+    @Override
+    public void handle(Event event) {
         switch (event.getType()) {
             case LINK_REMOTE_OPEN -> attached(event.getLink());
             case DELIVERY -> delivery(event.getDelivery());
@@ -92,7 +121,8 @@ final class AmqpModuleConnection {
     }
 
     /** The connection did not get as far as its subscription, or has lost it: it ends. */
-    void failed() {
+    @Override
+    public void failed() {
         events.settle(false);
         if (connection != null) {
             connection.close();
@@ -101,8 +131,12 @@ final class AmqpModuleConnection {
 
     /** The SDK sends its put-token once both CBS links are attached, and its PUT once its twin sender is. */
     private void attached(Link link) {
-        if (link == twinSender) {
-            send(twinSender, subscribeToDesired());
+        if (link == twinSender && use == TwinUse.SUBSCRIBE) {
+            send(twinSender, twinRequest(subscribeRequest, Map.of(OPERATION, "PUT", RESOURCE, DESIRED_NOTIFICATIONS)));
+        } else if (link == twinSender) {
+            for (int i = 0; i < GETS; i++) { // the engine holds them until the emulator gives credit
+                send(twinSender, twinRequest(UUID.randomUUID(), Map.of(OPERATION, "GET")));
+            }
         } else if (!tokenSent && cbsSender.getRemoteState() == EndpointState.ACTIVE
                 && cbsReceiver.getRemoteState() == EndpointState.ACTIVE) {
             tokenSent = true; // both links' attach events may come after both were attached
@@ -114,6 +148,9 @@ final class AmqpModuleConnection {
         if (delivery.getLink() instanceof Sender) {
             if (delivery.remotelySettled()) {
                 delivery.settle(); // the hub's disposition of what this client sent
+                if (delivery.getLink() == twinSender && use == TwinUse.GETS_WITHOUT_CREDIT && ++getsTaken == GETS) {
+                    events.settle(true);
+                }
             }
             return;
         }
@@ -149,6 +186,9 @@ final class AmqpModuleConnection {
         Map<Symbol, Object> properties = Map.of(API_VERSION, "2020-09-30", CHANNEL_CORRELATION_ID, "twin:" + twinChannel);
         twinSender = sender(deviceSession, "sender_link_" + name, address, properties);
         twinReceiver = receiver(deviceSession, "receiver_link_" + name, address, properties);
+        if (use == TwinUse.SUBSCRIBE) {
+            twinReceiver.flow(CREDIT);
+        }
     }
 
     /** A desired change (no correlation-id), or the answer to the subscribing PUT. */
@@ -183,14 +223,17 @@ final class AmqpModuleConnection {
         return message;
     }
 
-    /** The SDK's implicit subscription: the operation in message annotations, a uuid correlation-id, no body. */
-    private Message subscribeToDesired() {
+    /**
+     * A twin request as the SDK sends it: the operation in message annotations, a uuid correlation-id, no body;
+     * the implicit subscription to desired changes is a PUT of {@link #DESIRED_NOTIFICATIONS}.
+     */
+    private static Message twinRequest(UUID id, Map<Symbol, Object> annotations) {
         Message message = Message.Factory.create();
         Properties properties = new Properties();
-        properties.setMessageId(subscribeRequest);
-        properties.setCorrelationId(subscribeRequest);
+        properties.setMessageId(id);
+        properties.setCorrelationId(id);
         message.setProperties(properties);
-        message.setMessageAnnotations(new MessageAnnotations(Map.of(OPERATION, "PUT", RESOURCE, DESIRED_NOTIFICATIONS)));
+        message.setMessageAnnotations(new MessageAnnotations(annotations));
         return message;
     }
 
@@ -203,7 +246,7 @@ final class AmqpModuleConnection {
     }
 
     /** A link this client sends on, unsettled as the SDK's; the SDK's CBS sender has no source, nor this one. */
-    private static Sender sender(Session session, String name, String address, Map<Symbol, Object> properties) {
+    static Sender sender(Session session, String name, String address, Map<Symbol, Object> properties) {
         Sender sender = session.sender(name);
         Target target = new Target();
         target.setAddress(address);
@@ -214,7 +257,7 @@ final class AmqpModuleConnection {
         return sender;
     }
 
-    /** A link this client receives on, settling first as the SDK's, with the SDK's credit. */
+    /** A link this client receives on, settling first as the SDK's; it gives the credit. */
     private static Receiver receiver(Session session, String name, String address, Map<Symbol, Object> properties) {
         Receiver receiver = session.receiver(name);
         Source source = new Source();
@@ -223,7 +266,6 @@ final class AmqpModuleConnection {
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         receiver.setProperties(properties);
         receiver.open();
-        receiver.flow(CREDIT);
         return receiver;
     }
 }

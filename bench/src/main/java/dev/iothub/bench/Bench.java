@@ -12,7 +12,8 @@ public final class Bench {
         // The SDKs log through slf4j-simple: warnings only, set before the first logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length != 2) {
-            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|connections|connections-amqps|registry-throughput|robustness ADDRESS");
+            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|connections|connections-amqps"
+                    + "|registry-throughput|robustness|robustness-amqp ADDRESS");
             System.exit(2);
         }
         switch (args[0]) {
@@ -22,6 +23,7 @@ public final class Bench {
             case "connections-amqps" -> Connections.run(args[1], ModuleProtocol.AMQPS);
             case "registry-throughput" -> RegistryThroughput.run(args[1]);
             case "robustness" -> Robustness.run(args[1]);
+            case "robustness-amqp" -> AmqpRobustness.run(args[1]);
             default -> {
                 System.err.println("unknown benchmark: " + args[0]);
                 System.exit(2);

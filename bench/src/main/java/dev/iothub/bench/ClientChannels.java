@@ -1,6 +1,7 @@
 package dev.iothub.bench;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -13,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -52,6 +54,12 @@ final class ClientChannels implements AutoCloseable {
      */
     private static InetSocketAddress sourceAddress(int n) {
         return new InetSocketAddress("127.0.0." + (110 + n % 10), 0);
+    }
+
+    /** Closes {@code channels} and returns once all are closed. */
+    static void closeAll(List<Channel> channels) {
+        channels.forEach(Channel::close);
+        channels.forEach(channel -> channel.closeFuture().syncUninterruptibly());
     }
 
     @Override

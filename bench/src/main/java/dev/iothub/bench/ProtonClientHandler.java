@@ -4,7 +4,9 @@ import dev.iothub.emulator.internal.amqp.ProtonBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletableFuture;
 import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Event;
@@ -14,8 +16,8 @@ import org.apache.qpid.proton.engine.TransportException;
 
 /**
  * Drives a client's Proton-J engine over one Netty channel (behind TLS): bytes read go into the engine, its
- * events go to the module's connection, and what the engine has to send is written. The engine is not
- * thread-safe; all of it runs on the channel's event loop.
+ * events go to the client, and what the engine has to send is written. The engine is not thread-safe; all of
+ * it runs on the channel's event loop. Records how the connection ended.
  */
 final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
     /** The device SDK's frame size: larger ones broke its WebSocket layer, so it asks for 4 KiB everywhere. */
@@ -24,27 +26,50 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
      * The device SDK's keep-alive, 230 s, which Proton-J advertises halved: the emulator then schedules heartbeats
      * as it does for the SDK. This client never ticks its own engine, as it holds connections for a minute or two.
      */
-    private static final int IDLE_TIMEOUT_MILLIS = 230_000;
+    private static final int SDK_IDLE_TIMEOUT_MILLIS = 230_000;
 
-    private final AmqpModuleConnection module;
+    /** How a connection ended: the condition of the emulator's Close ("no error" if it gave none), or no Close at all. */
+    record Ending(String condition, String description) {
+        static final Ending NO_CLOSE = new Ending("no Close", "the socket ended without an AMQP Close");
+
+        static Ending of(ErrorCondition condition) {
+            return condition == null || condition.getCondition() == null ? new Ending("no error", "")
+                    : new Ending(condition.getCondition().toString(), condition.getDescription());
+        }
+    }
+
+    private final AmqpClient client;
+    private final int idleTimeoutMillis;
     private final Transport transport = Proton.transport();
     private final Collector collector = Proton.collector();
+    private final CompletableFuture<Ending> ending = new CompletableFuture<>();
 
-    ProtonClientHandler(AmqpModuleConnection module) {
-        this.module = module;
+    ProtonClientHandler(AmqpClient client) {
+        this(client, SDK_IDLE_TIMEOUT_MILLIS);
+    }
+
+    /** A client that asks for {@code idleTimeoutMillis}, which Proton-J advertises halved. */
+    ProtonClientHandler(AmqpClient client, int idleTimeoutMillis) {
+        this.client = client;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    /** Completed once the emulator has closed the connection, or the socket has ended. */
+    CompletableFuture<Ending> ending() {
+        return ending;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         transport.setMaxFrameSize(MAX_FRAME_SIZE);
-        transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        transport.setIdleTimeout(idleTimeoutMillis);
         Sasl sasl = transport.sasl(); // ANONYMOUS, as the SDK: the module authenticates later, by put-token
         sasl.client();
         sasl.setMechanisms("ANONYMOUS");
         Connection connection = Proton.connection();
         connection.collect(collector);
         transport.bind(connection);
-        module.open(connection);
+        client.open(connection);
         pump(ctx);
     }
 
@@ -54,18 +79,22 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
         try {
             ProtonBytes.feed(transport, bytes);
         } catch (TransportException e) {
-            module.failed(); // the engine has closed itself, with the error it sends the hub
+            ending.complete(new Ending("refused by the client", e.getMessage()));
+            client.failed(); // the engine has closed itself, with the error it sends the hub
         } finally {
             bytes.release();
         }
         pump(ctx);
     }
 
-    /** Hands the engine's events to the module's connection and writes what the engine has to send. */
+    /** Hands the engine's events to the client and writes what the engine has to send. */
     private void pump(ChannelHandlerContext ctx) {
         while (true) {
             for (Event event = collector.peek(); event != null; event = collector.peek()) {
-                module.handle(event);
+                if (event.getType() == Event.Type.CONNECTION_REMOTE_CLOSE) {
+                    ending.complete(Ending.of(event.getConnection().getRemoteCondition()));
+                }
+                client.handle(event);
                 collector.pop();
             }
             ByteBuf out = ProtonBytes.take(transport, ctx.alloc(), Integer.MAX_VALUE);
@@ -81,11 +110,13 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        module.failed();
+        ending.complete(Ending.NO_CLOSE);
+        client.failed();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ending.complete(new Ending(Ending.NO_CLOSE.condition(), "the socket failed without an AMQP Close: " + cause));
         ctx.close();
     }
 }
