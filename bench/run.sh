@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of issues 4, 8 and 16: one line per figure, "name value unit"; lines starting with # are notes.
 # Each benchmark starts its own hub-emulator (from hub-emulator/target/hub-emulator.jar) on a loopback
-# address of its own (127.0.0.100 to 127.0.0.103, 127.0.0.105 to 127.0.0.107; the MQTT and AMQP clients connect from
+# address of its own (127.0.0.100 to 127.0.0.103, 127.0.0.105 to 127.0.0.108; the MQTT and AMQP clients connect from
 # 127.0.0.110 to 127.0.0.119) and stops it when done. Benchmarks never fail a build:
 # a benchmark that breaks says so in a note and the others still run.
 set -uo pipefail
@@ -32,4 +32,5 @@ run connections-amqps 127.0.0.105
 run registry-throughput 127.0.0.102
 run robustness 127.0.0.106
 run robustness-amqp 127.0.0.107
+run churn 127.0.0.108
 echo "bench_wall_time $((SECONDS - started)) s"

@@ -120,6 +120,21 @@ final class Emulator implements AutoCloseable {
         }
     }
 
+    /** How many instances of {@code className} are live after a full GC, through jcmd (-1 if jcmd is not there). */
+    long liveInstances(String className) throws InterruptedException {
+        try {
+            for (String line : jcmd("GC.class_histogram").split("\n")) {
+                String[] columns = line.trim().split("\\s+"); // rank, instances, bytes, class name, (module)
+                if (columns.length >= 4 && columns[3].equals(className)) {
+                    return Long.parseLong(columns[1]);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private String jcmd(String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), command).redirectErrorStream(true).start();
