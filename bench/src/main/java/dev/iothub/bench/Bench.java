@@ -13,7 +13,7 @@ public final class Bench {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length != 2) {
             System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|connections|connections-amqps"
-                    + "|registry-throughput|robustness|robustness-amqp|churn ADDRESS");
+                    + "|registry-throughput|robustness|robustness-amqp|churn|keep-alive ADDRESS");
             System.exit(2);
         }
         switch (args[0]) {
@@ -25,6 +25,7 @@ public final class Bench {
             case "robustness" -> Robustness.run(args[1]);
             case "robustness-amqp" -> AmqpRobustness.run(args[1]);
             case "churn" -> Churn.run(args[1]);
+            case "keep-alive" -> BusyKeepAlive.run(args[1]);
             default -> {
                 System.err.println("unknown benchmark: " + args[0]);
                 System.exit(2);
