@@ -197,9 +197,24 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             return; // already ending
         }
         inputFailed = true;
-        AmqpConnection.close(engine, breach.condition(), breach.description());
+        closeWith(breach.condition(), breach.description(), ctx.newPromise());
         breaches.info("AMQP connection from {} closed ({}): {}", ctx.channel().remoteAddress(), breach.condition(),
                 breach.description());
+    }
+
+    /**
+     * Sends the hub's Close with {@code condition}, and ends the network connection once the client's Close has
+     * come, or {@link #CLOSE_TIMEOUT_MILLIS} later: closed at once, a connection with the client's bytes still
+     * unread is reset, and the client may never read the Close that says why.
+     */
+    private void closeWith(String condition, String description, ChannelPromise promise) {
+        AmqpConnection.close(engine, condition, description);
+        closeRequested = promise;
+        ctx.executor().schedule(() -> {
+            if (!promise.isDone()) {
+                ctx.close(promise);
+            }
+        }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -307,13 +322,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             ctx.close(promise);
             return;
         }
-        AmqpConnection.close(engine, "amqp:connection:forced", "The hub closed the connection.");
-        closeRequested = promise;
-        ctx.executor().schedule(() -> {
-            if (!promise.isDone()) {
-                ctx.close(promise);
-            }
-        }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        closeWith("amqp:connection:forced", "The hub closed the connection.", promise);
         pump();
     }
 
