@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.testing.DefaultTrust;
+import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.RawRest;
@@ -18,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.qpid.proton.Proton;
@@ -165,12 +167,7 @@ class AmqpHostileClientTest {
     /** The no-credit reader: twin GETs of a 28 KB twin, and no credit for the answers. */
     @Test
     void aClientThatGivesNoCreditForItsAnswersIsClosed() throws Exception {
-        TwinClient twins = new TwinClient(hub.serviceConnectionString());
-        Twin twin = twins.get(deviceId);
-        for (int i = 0; i < 7; i++) { // strings are at most 4 KB each
-            twin.getDesiredProperties().put("large" + i, "x".repeat(4000));
-        }
-        twins.patch(twin);
+        largeDesiredProperties(new TwinClient(hub.serviceConnectionString()), "");
         try (RawAmqpClient client = authenticated()) {
             Session session = client.session();
             String address = "/devices/" + deviceId + "/twin";
@@ -181,6 +178,40 @@ class AmqpHostileClientTest {
             }
 
             assertClosedWith(client, RESOURCE_LIMIT_EXCEEDED, null);
+        }
+    }
+
+    /**
+     * A client subscribed to desired changes that stops reading and falls silent, while the service patches its
+     * twin: no heartbeat can reach it, and it is closed once silent for the idle timeout all the same (shortened
+     * to 5 s, on an emulator of its own).
+     */
+    @Test
+    void aClientThatNeitherReadsNorWritesIsClosedAtTheIdleTimeout() throws Exception {
+        try (HubEmulator quick = HubEmulator.builder().address("127.0.0.32")
+                .limits(Limits.defaults().withAmqpIdle(Duration.ofSeconds(5))).start();
+             DefaultTrust quickTrust = DefaultTrust.of(quick)) {
+            String quickKey = new RegistryClient(quick.serviceConnectionString())
+                    .addDevice(new Device(deviceId, AuthenticationType.SAS)).getPrimaryKey();
+            RawAmqpClient client = new RawAmqpClient(quick.clientSslContext(), quick.hostName(), true);
+            client.open(quick.hostName());
+            String resource = quick.hostName() + "/devices/" + deviceId;
+            assertStatus(200, PutToken.exchange(client, client.session(), PutToken.request(UUID.randomUUID(), "put-token",
+                    resource, SharedAccessSignature.sign(resource, quickKey, null, Instant.now().plusSeconds(3600)))));
+            Session session = client.session();
+            String address = "/devices/" + deviceId + "/twin";
+            Sender requests = client.sender(session, address, SenderSettleMode.UNSETTLED);
+            client.receiver(session, address, SenderSettleMode.UNSETTLED);
+            client.send(requests, twinRequest("PUT", "/notifications/twin/properties/desired"));
+
+            TwinClient twins = new TwinClient(quick.serviceConnectionString());
+            for (int i = 0; i < 500; i++) { // some 14 MB of desired changes: more than the sockets' buffers hold
+                largeDesiredProperties(twins, "patch " + i);
+            }
+
+            Conditions.await("the end of the connection of a client that neither reads nor writes",
+                    Duration.ofSeconds(20), () -> quick.receivedOperations().contains(deviceId + ": disconnect"));
+            client.close();
         }
     }
 
@@ -234,6 +265,15 @@ class AmqpHostileClientTest {
 
     private static String keyOf(String connectionString) {
         return connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
+    }
+
+    /** Desired properties of some 28 KB on the test's device, each ending with {@code tail}. */
+    private void largeDesiredProperties(TwinClient twins, String tail) throws Exception {
+        Twin twin = new Twin(deviceId);
+        for (int i = 0; i < 7; i++) { // strings are at most 4 KB each
+            twin.getDesiredProperties().put("large" + i, "x".repeat(4000 - tail.length()) + tail);
+        }
+        twins.patch(twin);
     }
 
     private void assertClosedWith(RawAmqpClient client, String condition, String description) throws Exception {
@@ -290,11 +330,19 @@ class AmqpHostileClientTest {
     }
 
     private static Message twinGet() {
+        return twinRequest("GET", null);
+    }
+
+    private static Message twinRequest(String operation, String resource) {
         Message request = Proton.message();
         Properties properties = new Properties();
         properties.setCorrelationId(UUID.randomUUID());
         request.setProperties(properties);
-        request.setMessageAnnotations(new MessageAnnotations(Map.of(Symbol.valueOf("operation"), "GET")));
+        Map<Symbol, Object> annotations = new HashMap<>(Map.of(Symbol.valueOf("operation"), operation));
+        if (resource != null) {
+            annotations.put(Symbol.valueOf("resource"), resource);
+        }
+        request.setMessageAnnotations(new MessageAnnotations(annotations));
         request.setBody(new Data(new Binary(new byte[0])));
         return request;
     }

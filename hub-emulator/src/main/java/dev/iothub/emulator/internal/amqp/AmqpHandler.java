@@ -34,8 +34,6 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     /** What the hub advertises in its Open frame. */
     static final int MAX_FRAME_SIZE = 65536;
     static final int CHANNEL_MAX = 8191;
-    /** Proton-J advertises half its own idle timeout: the hub's 240 s. */
-    private static final int IDLE_TIMEOUT_MILLIS = 480_000;
     /**
      * The most one write carries: over a WebSocket one frame, within one TLS record. The device SDK's WebSocket
      * layer (qpid-proton-j-extensions 1.2.4) can stall when a frame's header is split between two reads.
@@ -47,6 +45,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private final DeviceHub devices;
     private final ServiceTokens serviceTokens;
     private final Duration openTimeout;
+    /** A client silent this long is closed; Proton-J advertises half of it (the hub's 240 s, by default). */
+    private final int idleTimeoutMillis;
     private ChannelHandlerContext ctx;
     private Transport transport;
     private Connection engine;
@@ -73,12 +73,14 @@ public final class AmqpHandler extends ChannelDuplexHandler {
 
     /**
      * {@code openTimeout}: how long after the connection (or the WebSocket upgrade) the client's Open may come,
-     * and each frame may take from its first byte to its last.
+     * and each frame may take from its first byte to its last; {@code idleTimeout}: how long a client may be
+     * silent.
      */
-    public AmqpHandler(DeviceHub devices, ServiceTokens serviceTokens, Duration openTimeout) {
+    public AmqpHandler(DeviceHub devices, ServiceTokens serviceTokens, Duration openTimeout, Duration idleTimeout) {
         this.devices = devices;
         this.serviceTokens = serviceTokens;
         this.openTimeout = openTimeout;
+        this.idleTimeoutMillis = (int) idleTimeout.toMillis();
     }
 
     /** Starts the engine when the handler joins the pipeline: on 443 that is after the WebSocket handshake. */
@@ -88,7 +90,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         transport = Proton.transport();
         transport.setMaxFrameSize(MAX_FRAME_SIZE);
         transport.setChannelMax(CHANNEL_MAX);
-        transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+        transport.setIdleTimeout(idleTimeoutMillis);
         // Java's SDK authenticates with SASL ANONYMOUS, Node's sends no SASL at all; identity comes later, from CBS.
         Sasl sasl = transport.sasl();
         sasl.server();
@@ -288,13 +290,13 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         }
         long now = System.nanoTime() / 1_000_000;
         long deadline;
-        if (ctx.channel().isWritable() || now - lastInputMillis >= IDLE_TIMEOUT_MILLIS) {
+        if (ctx.channel().isWritable() || now - lastInputMillis >= idleTimeoutMillis) {
             deadline = transport.tick(now);
             if (deadline == 0) {
                 return;
             }
         } else {
-            deadline = Math.min(now + AmqpConnection.MIN_IDLE_TIMEOUT_MILLIS / 2, lastInputMillis + IDLE_TIMEOUT_MILLIS);
+            deadline = Math.min(now + AmqpConnection.MIN_IDLE_TIMEOUT_MILLIS / 2, lastInputMillis + idleTimeoutMillis);
         }
         if (tick != null && tickDeadline <= deadline) {
             return;

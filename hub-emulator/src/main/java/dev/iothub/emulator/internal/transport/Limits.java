@@ -13,18 +13,29 @@ import java.time.Duration;
  *                       balancers close idle connections after 4 minutes); MQTT and AMQP have their own
  *                       keep-alive rules
  * @param maxConnections connections beyond this many are closed as they come
+ * @param amqpIdle       an AMQP client silent this long is closed, whether it reads or not; the hub advertises
+ *                       half of it in its Open (240 s, the hub's value)
  */
-public record Limits(Duration opening, Duration idle, int maxConnections) {
+public record Limits(Duration opening, Duration idle, int maxConnections, Duration amqpIdle) {
     /** Descriptors kept free for the store, the CA files, logs and the JVM itself. */
     private static final int RESERVED_DESCRIPTORS = 256;
     private static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    private static final Duration AMQP_IDLE = Duration.ofSeconds(480);
+
+    public Limits(Duration opening, Duration idle, int maxConnections) {
+        this(opening, idle, maxConnections, AMQP_IDLE);
+    }
 
     public static Limits defaults() {
         return new Limits(Duration.ofSeconds(30), Duration.ofMinutes(4), defaultMaxConnections());
     }
 
     public Limits withMaxConnections(int max) {
-        return new Limits(opening, idle, max);
+        return new Limits(opening, idle, max, amqpIdle);
+    }
+
+    public Limits withAmqpIdle(Duration silence) {
+        return new Limits(opening, idle, maxConnections, silence);
     }
 
     /** 10,000, or fewer if this process may not open that many descriptors (ulimit -n). */
