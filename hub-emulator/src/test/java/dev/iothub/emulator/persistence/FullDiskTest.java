@@ -107,13 +107,32 @@ class FullDiskTest {
             for (int i = 0; i < 50; i++) {
                 RawRest.assertError(put(rest, "refused-" + i), 503, "ServiceUnavailable");
             }
-            Files.delete(filler); // room for the store to close cleanly
         } finally {
             System.setErr(previousErr);
         }
 
-        long lines = log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("MiB free")).count();
+        long lines = log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("changes refused")).count();
         assertTrue(lines <= 1, lines + " lines for 50 writes refused within seconds:\n" + log);
+    }
+
+    /** Stopped while the disk is full, the emulator stops without an error, and keeps every acknowledged write. */
+    @Test
+    void stoppedOnAFullDiskTheEmulatorKeepsWhatItAcknowledged() throws Exception {
+        Path data = mountPoint.resolve("data");
+        Path filler = mountPoint.resolve("filler");
+        try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(data).start()) {
+            RawRest rest = new RawRest(hub);
+            assertEquals(200, put(rest, "acknowledged").statusCode());
+            fill(filler);
+            RawRest.assertError(put(rest, "refused"), 503, "ServiceUnavailable");
+        } // closes on the full disk
+
+        Files.delete(filler);
+        try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(data).start()) {
+            RawRest rest = new RawRest(hub);
+            assertEquals(200, get(rest, "acknowledged").statusCode());
+            RawRest.assertError(get(rest, "refused"), 404, "DeviceNotFound");
+        }
     }
 
     /** Writes to {@code filler} until the disk has no room left. */

@@ -431,11 +431,18 @@ public final class MvStoreHubStore implements HubStore {
         boolean written;
         synchronized (commits) {
             synchronized (changes) {
-                // after a failed write, there is nothing new to keep: every change since failed too
-                written = !o.store().isClosed() && !o.store().isReadOnly();
+                // after a failed write, there is nothing new to keep: every change since failed too; and on a
+                // full disk, compacting could damage what the last commit left, which holds every change
+                // acknowledged, so the file is left as it is
+                boolean writable = !o.store().isClosed() && !o.store().isReadOnly();
+                written = writable && hasRoom();
                 if (written) {
                     o.store().close(FULL_COMPACTION);
                 } else {
+                    if (writable) {
+                        log.warn("The disk of {} has less than {} MiB free: the store closes as its last commit left it,"
+                                + " without compacting", directory, ROOM_NEEDED / (1024 * 1024));
+                    }
                     o.close();
                 }
             }
