@@ -99,8 +99,8 @@ public final class HubEmulator implements AutoCloseable {
             Limits limits = builder.limits;
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(devices, limits.opening()), () -> new AmqpHandler(devices, serviceTokens, limits.opening(), limits.amqpIdle()),
-                    limits);
+                    () -> new MqttHandler(devices, limits.opening()),
+                    () -> new AmqpHandler(devices, serviceTokens, limits.opening(), limits.amqpIdle()), limits);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.testing.DefaultTrust;
+import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
@@ -196,8 +197,9 @@ class AmqpHostileClientTest {
             RawAmqpClient client = new RawAmqpClient(quick.clientSslContext(), quick.hostName(), true);
             client.open(quick.hostName());
             String resource = quick.hostName() + "/devices/" + deviceId;
-            assertStatus(200, PutToken.exchange(client, client.session(), PutToken.request(UUID.randomUUID(), "put-token",
-                    resource, SharedAccessSignature.sign(resource, quickKey, null, Instant.now().plusSeconds(3600)))));
+            String token = SharedAccessSignature.sign(resource, quickKey, null, Instant.now().plusSeconds(3600));
+            assertStatus(200, PutToken.exchange(client, client.session(),
+                    PutToken.request(UUID.randomUUID(), "put-token", resource, token)));
             Session session = client.session();
             String address = "/devices/" + deviceId + "/twin";
             Sender requests = client.sender(session, address, SenderSettleMode.UNSETTLED);
@@ -235,19 +237,20 @@ class AmqpHostileClientTest {
         for (int batch = 0; batch < 11; batch++) { // bulk creates of 100, as the SDKs' addDevices send them
             StringBuilder items = new StringBuilder();
             for (int i = 0; i < 100; i++) {
-                items.append(i == 0 ? "[" : ",").append("{\"id\":\"").append(deviceId).append('-').append(batch * 100 + i)
-                        .append("\",\"importMode\":\"create\"}");
+                items.append(i == 0 ? "[" : ",").append("{\"id\":\"").append(deviceId).append('-')
+                        .append(batch * 100 + i).append("\",\"importMode\":\"create\"}");
             }
             assertEquals(200, rest.send("POST", "/devices" + RawRest.API, items + "]", rest.ownerToken()).statusCode());
         }
-        String policyKey = keyOf(hub.connectionString("device"));
+        String policyKey = ExternalHub.valueOf(hub.connectionString("device"), "SharedAccessKey");
         try (RawAmqpClient client = javaStyle()) {
             Session session = client.session();
             Sender cbs = client.sender(session, "$cbs", SenderSettleMode.UNSETTLED);
             Receiver answers = client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED, 1001);
             for (int i = 0; i <= 1000; i++) {
                 String resource = hub.hostName() + "/devices/" + deviceId + "-" + i;
-                String token = SharedAccessSignature.sign(resource, policyKey, "device", Instant.now().plusSeconds(3600));
+                String token = SharedAccessSignature.sign(resource, policyKey, "device",
+                        Instant.now().plusSeconds(3600));
                 RawAmqpClient.Received answer = PutToken.exchange(client, cbs, answers,
                         PutToken.request(UUID.randomUUID(), "put-token", resource, token));
                 if (i < 1000) {
@@ -261,10 +264,6 @@ class AmqpHostileClientTest {
             Sender twin = client.sender(session, "/devices/" + deviceId + "-0/twin", SenderSettleMode.UNSETTLED);
             assertEquals(EndpointState.ACTIVE, twin.getRemoteState(), "the connection and its identities go on");
         }
-    }
-
-    private static String keyOf(String connectionString) {
-        return connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
     }
 
     /** Desired properties of some 28 KB on the test's device, each ending with {@code tail}. */

@@ -58,7 +58,8 @@ class ArchitectureTest {
     void theStoreDependsOnlyOnTheModelAndTheSupportPackages() {
         classes().that().resideInAPackage(INTERNAL + "store..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(INTERNAL + "store..", INTERNAL + "model..",
-                        INTERNAL + "files..", INTERNAL + "error..", INTERNAL + "logging..", "java..", "com.fasterxml.jackson..",
+                        INTERNAL + "files..", INTERNAL + "error..", INTERNAL + "logging..", "java..",
+                        "com.fasterxml.jackson..",
                         "org.h2.mvstore..", "org.slf4j..")
                 .check(EMULATOR);
     }

@@ -99,7 +99,8 @@ class FullDiskTest {
     void writesRefusedOnAFullDiskAreLoggedOnceNotEachTime() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream previousErr = System.err;
-        try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(mountPoint.resolve("data")).start()) {
+        Path data = mountPoint.resolve("data");
+        try (HubEmulator hub = HubEmulator.builder().address(ADDRESS).dataDirectory(data).start()) {
             RawRest rest = new RawRest(hub);
             Path filler = mountPoint.resolve("filler");
             fill(filler);
@@ -111,7 +112,8 @@ class FullDiskTest {
             System.setErr(previousErr);
         }
 
-        long lines = log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("changes refused")).count();
+        long lines = log.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("changes refused")).count();
         assertTrue(lines <= 1, lines + " lines for 50 writes refused within seconds:\n" + log);
     }
 

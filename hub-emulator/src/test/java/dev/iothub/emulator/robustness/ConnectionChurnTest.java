@@ -54,10 +54,11 @@ class ConnectionChurnTest {
         long channelsBefore = LiveObjects.count(CHANNEL);
         for (int i = 0; i < CYCLES; i++) {
             try (RawMqttClient client = RawMqttClient.connect(hub, "churn", "m", key, 60, true)) {
-                assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED, client.connAck().variableHeader().connectReturnCode());
+                assertEquals(MqttConnectReturnCode.CONNECTION_ACCEPTED,
+                        client.connAck().variableHeader().connectReturnCode());
                 if (i % 2 == 0) { // half leave politely, half just go
-                    client.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE,
-                            false, 0)));
+                    client.send(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
+                            MqttQoS.AT_MOST_ONCE, false, 0)));
                 }
             }
         }

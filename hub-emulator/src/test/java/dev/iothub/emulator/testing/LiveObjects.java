@@ -18,7 +18,8 @@ public final class LiveObjects {
      * Returns once at most {@code max} objects of {@code className} are live; fails with how many still are if
      * that does not happen within {@code timeout}.
      */
-    public static void awaitAtMost(long max, String className, String why, Duration timeout) throws InterruptedException {
+    public static void awaitAtMost(long max, String className, String why, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long live = count(className); live > max; live = count(className)) {
             if (System.nanoTime() > deadline) {

@@ -32,7 +32,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(AmqpHandler.class);
     private static final RateLimitedLog breaches = new RateLimitedLog(log);
     /** What the hub advertises in its Open frame. */
-    static final int MAX_FRAME_SIZE = 65536;
+    private static final int MAX_FRAME_SIZE = 65536;
     static final int CHANNEL_MAX = 8191;
     /**
      * The most one write carries: over a WebSocket one frame, within one TLS record. The device SDK's WebSocket
@@ -62,7 +62,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private ChannelPromise closeRequested;
     /** The engine failed on a frame: it reads nothing more, and the connection ends once its Close is sent. */
     private boolean inputFailed;
-    private final FrameBoundaries frames = new FrameBoundaries(MAX_FRAME_SIZE, CHANNEL_MAX);
+    private final FrameBoundaries frames = new FrameBoundaries(CHANNEL_MAX);
     /** Ends the connection if the frame under way is not whole in time. */
     private ScheduledFuture<?> frameDeadline;
     private final ConnectionBudget budget = new ConnectionBudget();
@@ -171,9 +171,9 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     }
 
     /**
-     * A frame no peer may send (larger than the hub's maximum, on a channel beyond its channel-max): once AMQP's
-     * protocol header has come, a Close with {@code amqp:connection:framing-error}; before it, during SASL,
-     * there is no AMQP connection to close, so the network connection ends at once.
+     * A frame no peer may send (on a channel beyond the hub's channel-max; during SASL, any the engine refuses):
+     * once AMQP's protocol header has come, a Close with {@code amqp:connection:framing-error}; before it, during
+     * SASL, there is no AMQP connection to close, so the network connection ends at once.
      */
     private void refuseFrame(String why) {
         inputFailed = true;
@@ -332,7 +332,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closing = true;
         // nothing scheduled may hold the connection, its engine and its sessions once it has ended
-        for (ScheduledFuture<?> task : new ScheduledFuture<?>[] {tick, frameDeadline, openDeadline, authenticationDeadline}) {
+        for (ScheduledFuture<?> task
+                : new ScheduledFuture<?>[] {tick, frameDeadline, openDeadline, authenticationDeadline}) {
             if (task != null) {
                 task.cancel(false);
             }

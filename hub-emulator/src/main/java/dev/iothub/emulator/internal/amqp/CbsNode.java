@@ -77,8 +77,8 @@ final class CbsNode {
             if (identities.containsKey(id)) {
                 devices.renew(identities.get(id).session(), sasToken); // the links stay as they are
             } else if (identities.size() >= MAX_IDENTITIES) {
-                refusedPutTokens.info("AMQP put-token from {} refused (500): {} identities on the connection already", remote,
-                        MAX_IDENTITIES);
+                refusedPutTokens.info("AMQP put-token from {} refused (500): {} identities on the connection already",
+                        remote, MAX_IDENTITIES);
                 answers.send(AmqpMessages.cbsResponse(requestId, 500, "The maximum number of tokens per connection ("
                         + MAX_IDENTITIES + ") has been reached."));
                 return;
@@ -92,7 +92,8 @@ final class CbsNode {
             answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
         } catch (DeviceRefusal refusal) {
             boolean notFound = refusal.reason() == DeviceRefusal.Reason.NOT_FOUND;
-            refusedPutTokens.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401, refusal.getMessage());
+            refusedPutTokens.info("AMQP put-token from {} refused ({}): {}", remote, notFound ? 404 : 401,
+                    refusal.getMessage());
             answers.send(AmqpMessages.cbsResponse(requestId, notFound ? 404 : 401, notFound
                     ? "Device " + id + " at IotHub " + hubName + " not registered."
                     : "Unauthorized: " + refusal.getMessage() + "."));

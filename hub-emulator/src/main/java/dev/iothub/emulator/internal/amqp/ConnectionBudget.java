@@ -17,7 +17,7 @@ import org.apache.qpid.proton.engine.Session;
  * the breach it finds, or null; the connection then ends with the breach's condition (see README's limits).
  */
 final class ConnectionBudget {
-    /** The hub's session window, in bytes: Proton-J advertises it in frames of 64 KiB, 16 of them. */
+    /** The session window the emulator advertises, in bytes: Proton-J advertises it in frames of 64 KiB, 16. */
     static final int SESSION_WINDOW_BYTES = 1024 * 1024;
     /**
      * What a session may hold beyond its window before it is a violation: the C SDK checks the window only as
@@ -30,13 +30,13 @@ final class ConnectionBudget {
     static final int LINKS_BEFORE_AUTHENTICATION = 4;
     /** Before a put-token succeeds: a put-token is some hundreds of bytes. */
     static final int UNFINISHED_BYTES_BEFORE_AUTHENTICATION = 64 * 1024;
-    /** The C SDK puts 1,000 devices of 6 links each on one session; .NET's pool, 7 links each on sessions of their own. */
+    /** The C SDK puts 1,000 devices of 6 links each on one session; .NET's pool 7 links each, a session each. */
     static final int LINKS = 10_000;
     /** Messages begun and not finished, on all links: some 240 messages of the largest size in flight at once. */
     static final int UNFINISHED_BYTES = 64 * 1024 * 1024;
     /** Answers waiting for credit on one link. */
     static final int WAITING_BYTES_PER_LINK = 1024 * 1024;
-    /** Answers waiting for credit on all links (each of 1,000 identities may ask before its receiving link is attached). */
+    /** Answers waiting for credit on all links (each of 1,000 identities may ask before its link is attached). */
     static final int WAITING_BYTES = 64 * 1024 * 1024;
 
     static final String RESOURCE_LIMIT_EXCEEDED = "amqp:resource-limit-exceeded";
@@ -85,10 +85,9 @@ final class ConnectionBudget {
         return null; // channel-max bounds the sessions of an authenticated client
     }
 
-    /** The client ended {@code session}, and with it any of its links it had not detached. */
+    /** The client ended {@code session} (its links not yet detached are forgotten one by one). */
     void sessionEnded(Session session) {
         sessions--;
-        links.removeIf(link -> link.getSession() == session);
         Integer bytes = sessionBytes.remove(session);
         if (bytes != null) {
             unfinishedBytes -= bytes;

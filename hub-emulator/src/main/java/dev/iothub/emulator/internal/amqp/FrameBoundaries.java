@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
  * protocol header ({@code AMQP} and 4 more bytes, before SASL and again before AMQP proper) or a frame, whose
  * 8-byte header gives its whole size, its type and its channel. Enough to tell whether a peer is in the middle
  * of one, and whether it finished one, so that a unit trickled in forever can be ended; and to refuse, before
- * the engine waits for its body, a frame no peer may send: larger than the hub's maximum frame size, or on a
- * channel beyond its channel-max.
+ * the engine sees it, a frame on a channel beyond the hub's channel-max, which Proton-J takes (it refuses a frame
+ * larger than the maximum frame size itself).
  */
 final class FrameBoundaries {
     private static final int AMQP = 'A' << 24 | 'M' << 16 | 'Q' << 8 | 'P';
@@ -19,7 +19,6 @@ final class FrameBoundaries {
     record Violation(int at, String why) {
     }
 
-    private final int maxFrameSize;
     private final int channelMax;
     /** The header of the unit under way, while fewer than 8 of its bytes have come. */
     private final byte[] header = new byte[HEADER];
@@ -30,8 +29,7 @@ final class FrameBoundaries {
     /** Whether the last protocol header was AMQP's own (protocol id 0), not SASL's: AMQP frames follow it. */
     private boolean amqp;
 
-    FrameBoundaries(int maxFrameSize, int channelMax) {
-        this.maxFrameSize = maxFrameSize;
+    FrameBoundaries(int channelMax) {
         this.channelMax = channelMax;
     }
 
@@ -68,15 +66,12 @@ final class FrameBoundaries {
             remaining = 0; // a protocol header is its 8 bytes; one the hub does not speak is the engine's to refuse
             return null;
         }
-        long size = Integer.toUnsignedLong(first);
-        if (size > maxFrameSize) {
-            return "A frame of " + size + " bytes is larger than the maximum frame size, " + maxFrameSize + ".";
-        }
         int channel = (header[6] & 0xff) << 8 | header[7] & 0xff;
         if (header[5] == AMQP_FRAME && channel > channelMax) {
             return "A frame on channel " + channel + ", beyond the channel-max " + channelMax + ".";
         }
-        remaining = Math.max(0, size - HEADER); // a size too small is the engine's to refuse
+        // a size too small or too large is the engine's to refuse
+        remaining = Math.max(0, Integer.toUnsignedLong(first) - HEADER);
         return null;
     }
 

@@ -1,6 +1,5 @@
 package dev.iothub.emulator.internal.mqtt;
 
-import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
 import static io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
@@ -13,6 +12,7 @@ import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.device.SessionKeeping;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -21,10 +21,7 @@ public final class ServiceTokens {
 
     /** Whether {@code sasToken}'s {@code sr} is the hub itself, not one of its devices: a service client's token. */
     public boolean isForTheHub(String sasToken) {
-        return SharedAccessSignature.parse(sasToken)
-                .map(token -> token.resource().replaceAll("/+$", ""))
-                .filter(resource -> names.anyMatch(name -> name.equalsIgnoreCase(resource)))
-                .isPresent();
+        return SharedAccessSignature.parse(sasToken).filter(token -> names.anyMatch(token::covers)).isPresent();
     }
 
     /** Returns if {@code sasToken} lets a service client in; throws the hub's 401 (a HubException) if not. */

@@ -440,8 +440,8 @@ public final class MvStoreHubStore implements HubStore {
                     o.store().close(FULL_COMPACTION);
                 } else {
                     if (writable) {
-                        log.warn("The disk of {} has less than {} MiB free: the store closes as its last commit left it,"
-                                + " without compacting", directory, ROOM_NEEDED / (1024 * 1024));
+                        log.warn("The disk of {} has less than {} MiB free: the store closes as its last commit"
+                                + " left it, without compacting", directory, ROOM_NEEDED / (1024 * 1024));
                     }
                     o.close();
                 }

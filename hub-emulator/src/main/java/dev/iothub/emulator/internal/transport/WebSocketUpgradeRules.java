@@ -36,7 +36,8 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgradeRules.class);
     private static final RateLimitedLog refusals = new RateLimitedLog(log);
     private static final String VERSION = "13";
-    private static final Set<String> OFFERED = Set.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
+    private static final Set<String> OFFERED =
+            Set.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
@@ -72,8 +73,8 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     private static void refuse(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse refusal,
                                String why) {
         request.release();
-        refusals.info("WebSocket upgrade from {} refused ({}): {}", ctx.channel().remoteAddress(), refusal.status().code(),
-                why);
+        refusals.info("WebSocket upgrade from {} refused ({}): {}", ctx.channel().remoteAddress(),
+                refusal.status().code(), why);
         ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.PutToken;
 import java.io.InputStream;
@@ -244,7 +245,8 @@ class AmqpBadInputTest {
 
             Sender cbs = client.sender(session, "$cbs", SenderSettleMode.UNSETTLED);
             Receiver answers = client.receiver(session, "$cbs", SenderSettleMode.UNSETTLED);
-            assertStatus(401, PutToken.exchange(client, cbs, answers, request("put-token", policyToken("registryRead"))));
+            assertStatus(401,
+                    PutToken.exchange(client, cbs, answers, request("put-token", policyToken("registryRead"))));
             assertStatus(200, PutToken.exchange(client, cbs, answers, request("put-token", policyToken("service"))));
 
             Sender messages = client.sender(session, "/messages/deviceBound", SenderSettleMode.UNSETTLED);
@@ -256,8 +258,7 @@ class AmqpBadInputTest {
     }
 
     private static String policyToken(String policy) {
-        String connectionString = emulator.hub().connectionString(policy);
-        String policyKey = connectionString.substring(connectionString.indexOf("SharedAccessKey=") + "SharedAccessKey=".length());
+        String policyKey = ExternalHub.valueOf(emulator.hub().connectionString(policy), "SharedAccessKey");
         return SharedAccessSignature.sign(host(), policyKey, policy, Instant.now().plusSeconds(3600));
     }
 

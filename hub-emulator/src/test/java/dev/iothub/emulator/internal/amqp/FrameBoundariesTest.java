@@ -55,7 +55,7 @@ class FrameBoundariesTest {
         byte[] bytes = clientBytes();
         Random random = new Random(7);
         for (int round = 0; round < 50; round++) {
-            FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+            FrameBoundaries frames = new FrameBoundaries(AmqpHandler.CHANNEL_MAX);
             boolean anyEnded = false;
             for (int i = 0; i < bytes.length; ) {
                 int length = Math.min(bytes.length - i, 1 + random.nextInt(round < 10 ? 3 : 700));
@@ -70,7 +70,7 @@ class FrameBoundariesTest {
 
     @Test
     void aFrameBegunIsUnderWayUntilItsLastByte() {
-        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.CHANNEL_MAX);
         frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0}));
         assertTrue(frames.ended());
         assertFalse(frames.midUnit());
@@ -86,18 +86,18 @@ class FrameBoundariesTest {
     }
 
     @Test
-    void refusesAFrameLargerThanTheMaximumOrBeyondTheChannelMaxWhereItBegins() {
-        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
+    void refusesAFrameBeyondTheChannelMaxWhereItBegins() {
+        FrameBoundaries frames = new FrameBoundaries(AmqpHandler.CHANNEL_MAX);
         byte[] headerThenTwoFrames = {'A', 'M', 'Q', 'P', 0, 1, 0, 0, 0, 0, 0, 8, 2, 0, 0x1f, (byte) 0xff,
             0, 0, 0, 8, 2, 0, 0x20, 0x00};
         FrameBoundaries.Violation violation = frames.scan(Unpooled.wrappedBuffer(headerThenTwoFrames));
         assertEquals(16, violation.at(), violation.why());
         assertEquals("A frame on channel 8192, beyond the channel-max 8191.", violation.why());
 
-        frames = new FrameBoundaries(AmqpHandler.MAX_FRAME_SIZE, AmqpHandler.CHANNEL_MAX);
-        assertNull(frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0, -1, -1})));
-        violation = frames.scan(Unpooled.wrappedBuffer(new byte[] {-1, -1, 1, 0, 0, 0}));
+        frames = new FrameBoundaries(AmqpHandler.CHANNEL_MAX);
+        assertNull(frames.scan(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0, 0, 0})));
+        violation = frames.scan(Unpooled.wrappedBuffer(new byte[] {0, 8, 2, 0, 0x20, 0x00}));
         assertEquals(0, violation.at(), "it began in the bytes before");
-        assertEquals("A frame of 4294967295 bytes is larger than the maximum frame size, 65536.", violation.why());
+        assertEquals("A frame on channel 8192, beyond the channel-max 8191.", violation.why());
     }
 }
