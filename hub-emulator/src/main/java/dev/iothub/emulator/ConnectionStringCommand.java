@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code hub-emulator connection-string}: a policy's connection string, from the data directory's files. */
 @Command(name = "connection-string", mixinStandardHelpOptions = true,
-        description = "Print a shared access policy's connection string, from the data directory an emulator ran on.")
+        description = "Print a shared access policy's connection string, from the data directory an emulator ran on.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:printed, or --help", "1:no emulator has run with that data directory",
+                HubEmulatorCommand.BAD_USAGE + ":bad usage (an unknown policy...)"})
 final class ConnectionStringCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "NAME", defaultValue = "iothubowner",
             description = "iothubowner (the default), service, device, registryRead or registryReadWrite.")

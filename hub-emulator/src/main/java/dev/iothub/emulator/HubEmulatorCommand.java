@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
                 + "MQTT (8883), AMQP (5671), and both over WebSocket (443), for the unmodified Azure IoT SDKs.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:--help or --version", "1:could not start (port taken or privileged, data directory in use...)",
-                "2:bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
+                HubEmulatorCommand.BAD_USAGE + ":bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
 public final class HubEmulatorCommand implements Callable<Integer> {
     static final String DEFAULT_DATA_DIRECTORY = "${sys:user.home}/.hub-emulator";
+    static final int BAD_USAGE = 2;
 
     private String address;
 
@@ -30,7 +31,7 @@ public final class HubEmulatorCommand implements Callable<Integer> {
     void setAddress(String ip) {
         if (!HubEmulator.isIpAddress(ip)) {
             throw new ParameterException(spec.commandLine(), "--address takes an IP address such as 127.0.0.1, not '"
-                    + ip + "' (--hostname adds a host name)");
+                    + ip + "'; --hostname adds a host name");
         }
         address = ip;
     }
@@ -72,7 +73,10 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command with its error handling: a failure to start is one line, with a stack trace only if --verbose. */
+    /**
+     * The command with its error handling, in the tools' style: a failure to start is one line, with a stack trace
+     * only if --verbose; bad usage is one line too, naming the help to read, without printing it.
+     */
     static CommandLine commandLine() {
         return new CommandLine(new HubEmulatorCommand())
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
@@ -81,6 +85,13 @@ public final class HubEmulatorCommand implements Callable<Integer> {
                         e.printStackTrace(commandLine.getErr());
                     }
                     return 1;
+                })
+                .setParameterExceptionHandler((error, args) -> {
+                    CommandLine misused = error.getCommandLine();
+                    misused.getErr().println("hub-emulator: " + error.getMessage().replaceAll("\\s*\\R\\s*", " ")
+                            + " (see '" + misused.getCommandSpec().qualifiedName() + " --help')");
+                    misused.getErr().flush();
+                    return BAD_USAGE;
                 });
     }
 
