@@ -128,12 +128,15 @@ public final class HubEmulatorCommand implements Callable<Integer> {
             builder.maxConnections(maxConnections);
         }
         HubEmulator hub = builder.start();
+        var out = new CommandLine(this).getOut();
+        String kept = inMemory ? "in memory: nothing kept" : "data kept in " + dataDirectory.toAbsolutePath();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             hub.close();
+            out.println("hub-emulator stopped (" + kept + ")");
+            out.flush();
             stopped.countDown();
         }, "hub-emulator-shutdown"));
-        var out = new CommandLine(this).getOut();
         out.println("hub-emulator " + new Version().getVersion()[0] + " listening on " + address
                 + ": HTTPS, and MQTT and AMQP over WebSocket, on 443; MQTT on 8883; AMQP on 5671");
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));

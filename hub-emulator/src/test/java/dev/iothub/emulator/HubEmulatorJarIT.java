@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** hub-emulator.jar as a user runs it. */
 class HubEmulatorJarIT {
     private static final Path JAR = Path.of("target", "hub-emulator.jar");
+    private static final Path LAUNCHER = Path.of("..", "bin", "hub-emulator").toAbsolutePath().normalize();
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     @Test
@@ -54,6 +55,34 @@ class HubEmulatorJarIT {
             assertThrows(NoSuchFileException.class, () -> emulator.connectionString("service"), "nor its keys");
         } finally {
             HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+        }
+    }
+
+    /**
+     * bin/hub-emulator, as README runs it: through a symlink, from another directory (where a relative --data-dir
+     * still means), with the JVM's defaults for a server rather than the tools' quick start; when it stops, its
+     * last line says what it kept.
+     */
+    @Test
+    void theLauncherRunsItFromAnyDirectoryThroughASymlinkAndItsLastLineSaysWhatItKept(@TempDir Path elsewhere)
+            throws Exception {
+        Path link = Files.createSymbolicLink(elsewhere.resolve("hub-emulator"), LAUNCHER);
+        Map<List<String>, String> keeps = Map.of(
+                List.of("--data-dir", "data"), "hub-emulator stopped (data kept in " + elsewhere.resolve("data") + ")",
+                List.of("--in-memory"), "hub-emulator stopped (in memory: nothing kept)");
+        for (Map.Entry<List<String>, String> run : keeps.entrySet()) {
+            List<String> command = new ArrayList<>(List.of(link.toString(), "--address", "127.0.0.39"));
+            command.addAll(run.getKey());
+            EmulatorProcess emulator = EmulatorProcess.start(new ProcessBuilder(command).directory(elsewhere.toFile()));
+            try (emulator) {
+                assertTrue(emulator.banner().get(0).contains("listening on 127.0.0.39"), emulator.banner().toString());
+                List<String> jvm = ProcessHandle.of(emulator.process().pid()).orElseThrow().info().arguments()
+                        .map(List::of).orElse(List.of());
+                assertTrue(jvm.contains("-jar") && !jvm.contains("-XX:TieredStopAtLevel=1"), jvm.toString());
+
+                assertEquals(run.getValue(), emulator.stop());
+                assertEquals(143, emulator.process().exitValue());
+            }
         }
     }
 

@@ -35,7 +35,12 @@ public final class EmulatorProcess implements AutoCloseable {
 
     /** Runs {@code command} (the emulator's java command line) and waits for its ready line. */
     public static EmulatorProcess start(List<String> command) throws IOException {
-        return new EmulatorProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Runs the emulator as {@code process} says (its command, directory...) and waits for its ready line. */
+    public static EmulatorProcess start(ProcessBuilder process) throws IOException {
+        return new EmulatorProcess(process.redirectErrorStream(true).start());
     }
 
     public List<String> banner() {
@@ -54,6 +59,17 @@ public final class EmulatorProcess implements AutoCloseable {
 
     public Path caCertificatePem() {
         return Path.of(valueAfter("CA certificate: "));
+    }
+
+    /** Sends SIGTERM, and answers the last line the emulator printed before it ended. */
+    public String stop() throws IOException, InterruptedException {
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the output unread
+        String last = null;
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+            last = line;
+        }
+        process.waitFor();
+        return last;
     }
 
     /** What the emulator logs after its banner, a line at a time. */
