@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
                 + "MQTT (8883), AMQP (5671), and both over WebSocket (443), for the unmodified Azure IoT SDKs.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:--help or --version", "1:could not start (port taken or privileged, data directory in use...)",
-                HubEmulatorCommand.BAD_USAGE + ":bad usage", "130:stopped by Ctrl-C, after a clean shutdown", "143:stopped by SIGTERM, after a clean shutdown"})
+                HubEmulatorCommand.BAD_USAGE + ":bad usage", "130:stopped by Ctrl-C, after a clean shutdown",
+                "143:stopped by SIGTERM, after a clean shutdown"})
 public final class HubEmulatorCommand implements Callable<Integer> {
     static final String DEFAULT_DATA_DIRECTORY = "${sys:user.home}/.hub-emulator";
     static final int BAD_USAGE = 2;
