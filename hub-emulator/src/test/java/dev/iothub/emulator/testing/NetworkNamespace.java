@@ -40,8 +40,8 @@ public final class NetworkNamespace implements AutoCloseable {
     public static NetworkNamespace create() throws IOException {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/bin/nsenter")),
                 "needs unshare and nsenter (util-linux) for a network namespace of its own");
-        NetworkNamespace namespace = new NetworkNamespace(
-                new ProcessBuilder("/usr/bin/unshare", "--net", "--", "sh", "-c", HOLDER).redirectErrorStream(true).start());
+        NetworkNamespace namespace = new NetworkNamespace(new ProcessBuilder("/usr/bin/unshare", "--net", "--",
+                "sh", "-c", HOLDER).redirectErrorStream(true).start());
         String first = namespace.answers.readLine();
         if (!"up".equals(first)) {
             namespace.close();
@@ -64,8 +64,8 @@ public final class NetworkNamespace implements AutoCloseable {
     /** {@code command}, to run in this namespace. */
     public List<String> command(List<String> command) {
         assertTrue(holder.isAlive(), "the namespace is held");
-        List<String> line = new ArrayList<>(List.of("/usr/bin/nsenter", "--target", String.valueOf(holder.pid()), "--net",
-                "--"));
+        List<String> line = new ArrayList<>(List.of("/usr/bin/nsenter", "--target", String.valueOf(holder.pid()),
+                "--net", "--"));
         line.addAll(command);
         return line;
     }
