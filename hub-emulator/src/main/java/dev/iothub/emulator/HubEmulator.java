@@ -22,6 +22,7 @@ import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import dev.iothub.emulator.internal.store.MvStoreHubStore;
 import dev.iothub.emulator.internal.tls.CertificateAuthority;
+import dev.iothub.emulator.internal.transport.AddressInUse;
 import dev.iothub.emulator.internal.transport.HubServer;
 import dev.iothub.emulator.internal.transport.Limits;
 import dev.iothub.emulator.internal.twin.TwinService;
@@ -315,7 +316,11 @@ public final class HubEmulator implements AutoCloseable {
                 throw new IllegalStateException("wellKnownKeys() is for emulators in memory: a data directory keeps "
                         + "the keys it made");
             }
-            return new HubEmulator(this);
+            try {
+                return new HubEmulator(this);
+            } catch (AddressInUse e) {
+                throw e.advising("HubEmulator.builder().address(\"127.0.0.N\")");
+            }
         }
     }
 }

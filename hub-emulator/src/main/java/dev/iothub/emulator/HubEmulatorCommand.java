@@ -1,5 +1,6 @@
 package dev.iothub.emulator;
 
+import dev.iothub.emulator.internal.transport.AddressInUse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -128,7 +129,12 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         if (maxConnections != null) {
             builder.maxConnections(maxConnections);
         }
-        HubEmulator hub = builder.start();
+        HubEmulator hub;
+        try {
+            hub = builder.start();
+        } catch (AddressInUse e) {
+            throw e.advising("--address 127.0.0.N");
+        }
         var out = new CommandLine(this).getOut();
         String kept = inMemory ? "in memory: nothing kept" : "data kept in " + dataDirectory.toAbsolutePath();
         CountDownLatch stopped = new CountDownLatch(1);

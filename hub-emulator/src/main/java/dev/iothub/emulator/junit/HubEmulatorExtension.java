@@ -1,6 +1,7 @@
 package dev.iothub.emulator.junit;
 
 import dev.iothub.emulator.HubEmulator;
+import dev.iothub.emulator.internal.transport.AddressInUse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -39,14 +40,23 @@ public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCa
         if (dataDirectory != null) {
             builder.dataDirectory(dataDirectory);
         }
-        hub = builder.start();
+        try {
+            hub = builder.start();
+        } catch (AddressInUse e) {
+            throw e.advising("new HubEmulatorExtension(\"127.0.0.N\"), an address of this test class's own");
+        }
         trusted = EmulatorTrust.add(hub.caCertificatePem());
     }
 
+    /** After a failed start, JUnit has that failure to report and there is nothing to stop. */
     @Override
     public void afterAll(ExtensionContext context) {
-        EmulatorTrust.remove(trusted);
-        hub.close();
+        if (trusted != null) {
+            EmulatorTrust.remove(trusted);
+        }
+        if (hub != null) {
+            hub.close();
+        }
     }
 
     public HubEmulator hub() {

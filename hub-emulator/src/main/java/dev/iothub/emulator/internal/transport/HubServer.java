@@ -127,8 +127,7 @@ public final class HubServer implements AutoCloseable {
                     + "loopback address such as 127.0.0.1 to 127.255.255.254", cause);
         }
         if (cause instanceof BindException || message.contains("in use")) {
-            return new IOException("Cannot listen on " + where + ": the port is in use (another hub-emulator?). "
-                    + "Stop it, or choose another loopback address with --address 127.0.0.N", cause);
+            return new AddressInUse(where, cause);
         }
         return new IOException("Cannot listen on " + where + ": " + message, cause);
     }
