@@ -33,7 +33,8 @@ class HubEmulatorExtensionTest {
     @Test
     void anEmulatorThatCannotStartIsOneFailureInTheExtensionsWords() throws Exception {
         List<TestExecutionResult> failures = new CopyOnWriteArrayList<>();
-        try (HubEmulator other = HubEmulator.builder().address(TAKEN).start()) {
+        HubEmulator other = HubEmulator.builder().address(TAKEN).start();
+        try {
             LauncherFactory.create().execute(request().selectors(selectClass(ClassOnATakenAddress.class)).build(),
                     new TestExecutionListener() {
                         @Override
@@ -43,6 +44,8 @@ class HubEmulatorExtensionTest {
                             }
                         }
                     });
+        } finally {
+            other.close();
         }
 
         assertEquals(1, failures.size(), failures::toString);
@@ -67,7 +70,8 @@ class HubEmulatorExtensionTest {
     @Test
     void aTakenAddressIsAdvisedInTheBuildersWords() throws Exception {
         try (HubEmulator other = HubEmulator.builder().address(TAKEN).start()) {
-            IOException refused = assertThrows(IOException.class, () -> HubEmulator.builder().address(TAKEN).start());
+            IOException refused = assertThrows(IOException.class,
+                    () -> HubEmulator.builder().address(other.hostName()).start());
 
             assertTrue(refused.getMessage().contains("HubEmulator.builder().address(\"127.0.0.N\")"),
                     refused.getMessage());
