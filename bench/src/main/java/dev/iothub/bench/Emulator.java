@@ -156,10 +156,16 @@ final class Emulator implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** Stops it if it still runs; interrupted meanwhile, kills it and leaves the interrupt for the caller. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            stop();
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             Files.deleteIfExists(log);

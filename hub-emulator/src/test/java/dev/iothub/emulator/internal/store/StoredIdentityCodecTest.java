@@ -36,7 +36,7 @@ class StoredIdentityCodecTest {
 
     @Test
     void ignoresFieldsItDoesNotKnowAndDefaultsMissingOnes() {
-        ObjectNode stored = (ObjectNode) Json.parseObject(IdentityCodec.encode(SampleIdentities.device("d")));
+        ObjectNode stored = Json.parseObject(IdentityCodec.encode(SampleIdentities.device("d")));
         stored.put("addedLater", "x");
         ((ObjectNode) stored.get("twin")).putObject("addedLater").put("deep", 1);
         stored.remove("deviceScope");
