@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.service.registry.RegistryIdentity;
 import dev.iothub.tools.common.CaCertificate;
 import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.ExitCodes;
+import dev.iothub.tools.common.HubEndpoint;
 import dev.iothub.tools.common.IdentityOptions;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
@@ -69,6 +70,7 @@ public final class CreateModule implements Callable<Integer> {
         String deviceId = identity.deviceId();
         String moduleId = identity.moduleId();
         common.configureLogging();
+        common.connectingTo(hub.hostName(), HubEndpoint.HTTPS_PORT);
         CaCertificate.useForHttps(common.caCertificate());
         RegistryClient registry = new RegistryClient(hub.text());
         if (delete) {

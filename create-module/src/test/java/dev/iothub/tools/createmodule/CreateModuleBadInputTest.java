@@ -76,9 +76,19 @@ class CreateModuleBadInputTest {
         assertBadInput(run("-c", SERVICE, "-o", "yaml"), "Invalid value for option '--output'");
     }
 
+    /** No one listens on 127.0.0.42 (this class's address, with no emulator): the error names the address and port. */
     @Test
-    void unreachableHubExits3NamingTheCause() {
-        assertFailure(run("-c", SERVICE), 3, "could not reach the hub: connection refused");
+    void unreachableHubExits3NamingTheAddressAndWhatToCheck() {
+        assertFailure(run("-c", SERVICE.replace("127.0.0.49", "127.0.0.42")), 3,
+                "could not reach the hub: 127.0.0.42:443 refused the connection; is the hub (or hub-emulator) running there?");
+        assertFailure(run("-c", SERVICE.replace("127.0.0.49", "no-such-hub.invalid")), 3,
+                "could not reach the hub: unknown host no-such-hub.invalid (the name does not resolve); check HostName in "
+                        + "the connection string");
+    }
+
+    @Test
+    void aMistypedOptionGetsASuggestion() {
+        assertBadInput(run("-c", SERVICE, "--devce-id=d"), "Unknown option: '--devce-id=d'; did you mean --device-id");
     }
 
     @Test

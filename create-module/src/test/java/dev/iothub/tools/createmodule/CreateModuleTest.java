@@ -8,10 +8,12 @@ import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.ModuleConnectionString;
 import dev.iothub.tools.common.testing.HubArgs;
 import dev.iothub.tools.common.testing.Run;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import static dev.iothub.tools.common.testing.HubArgs.service;
 import static dev.iothub.tools.common.testing.HubArgs.withHub;
 import static dev.iothub.tools.common.testing.ToolAssertions.BOGUS_KEY;
@@ -118,8 +120,28 @@ class CreateModuleTest {
     @Test
     void withoutTheEmulatorsCaTheTlsFailureSaysSoAndSuggestsCaCert() {
         Run run = run("-c", EMULATOR.hub().serviceConnectionString());
-        assertFailure(run, 3, "TLS: the hub's certificate is not trusted");
+        assertFailure(run, 3, "TLS: the certificate of 127.0.0.20:443 is not trusted: no CA the system trusts signed it");
         assertTrue(run.err().toString().contains("--ca-cert FILE"), run.toString());
+    }
+
+    /** A --ca-cert that did not sign the hub's certificate is named as such, not asked for again. */
+    @Test
+    void aCaThatDidNotSignTheHubsCertificateIsNamed(@TempDir Path dir) throws Exception {
+        Path otherCa = HubArgs.unrelatedCa("127.0.0.43", dir);
+        Run run = run("-c", EMULATOR.hub().serviceConnectionString(), "--ca-cert", otherCa.toString());
+        assertFailure(run, 3, "TLS: the certificate of 127.0.0.20:443 is not trusted: the CA in " + otherCa
+                + " (--ca-cert) did not sign it, nor did a CA the system trusts; pass the CA that signed it");
+    }
+
+    /** az iot hub's spellings: -d, -m, and -l/--login for the hub's connection string. */
+    @Test
+    void takesTheAzCliShortFormsAndLogin() {
+        for (String login : new String[] {"--login", "-l"}) {
+            Run run = run("-d", "az-device", "-m", "az-module" + login, login, EMULATOR.hub().serviceConnectionString(),
+                    "--ca-cert", EMULATOR.hub().caCertificatePem().toString());
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.out().toString().contains("Module created: az-device/az-module" + login), run.toString());
+        }
     }
 
     private static String valueAfter(String prefix, String text) {

@@ -1,6 +1,7 @@
 package dev.iothub.tools.receivetwinpatch;
 
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import dev.iothub.tools.common.HubEndpoint;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -9,21 +10,28 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The device protocols, as {@code --protocol} names them. */
 enum Protocol {
-    MQTT("mqtt", IotHubClientProtocol.MQTT),
-    MQTT_WS("mqtt-ws", IotHubClientProtocol.MQTT_WS),
-    AMQPS("amqps", IotHubClientProtocol.AMQPS),
-    AMQPS_WS("amqps-ws", IotHubClientProtocol.AMQPS_WS);
+    MQTT("mqtt", IotHubClientProtocol.MQTT, HubEndpoint.MQTT_PORT),
+    MQTT_WS("mqtt-ws", IotHubClientProtocol.MQTT_WS, HubEndpoint.HTTPS_PORT),
+    AMQPS("amqps", IotHubClientProtocol.AMQPS, HubEndpoint.AMQPS_PORT),
+    AMQPS_WS("amqps-ws", IotHubClientProtocol.AMQPS_WS, HubEndpoint.HTTPS_PORT);
 
     private final String optionName;
     private final IotHubClientProtocol sdkProtocol;
+    private final int port;
 
-    Protocol(String optionName, IotHubClientProtocol sdkProtocol) {
+    Protocol(String optionName, IotHubClientProtocol sdkProtocol, int port) {
         this.optionName = optionName;
         this.sdkProtocol = sdkProtocol;
+        this.port = port;
     }
 
     IotHubClientProtocol sdkProtocol() {
         return sdkProtocol;
+    }
+
+    /** The port the SDK connects to with this protocol. */
+    int port() {
+        return port;
     }
 
     @Override

@@ -10,17 +10,20 @@ import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.Twin;
 import com.microsoft.azure.sdk.iot.device.twin.TwinCollection;
+import dev.iothub.tools.common.CheckingConverter;
 import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.DeviceClientErrors;
+import dev.iothub.tools.common.Durations;
 import dev.iothub.tools.common.ExitCodes;
-import dev.iothub.tools.common.Failures;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
 import dev.iothub.tools.common.ModuleConnectionOptions;
 import dev.iothub.tools.common.ModuleConnectionString;
 import dev.iothub.tools.common.ToolFailure;
 import dev.iothub.tools.common.Tools;
+import dev.iothub.tools.common.Unreachable;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,13 +63,13 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             description = "Exit 0 once N desired-property changes have come (default: run until Ctrl-C).")
     private Integer count;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "Give up after SECONDS: exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
-    private Integer timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Give up after DURATION (seconds, or 500ms, 5s, 2m): exit 4 if --count changes have not all come by then, exit 0 if no --count was given.")
+    private Duration timeout;
 
-    @Option(names = "--retry-for", paramLabel = "SECONDS|forever",
-            description = "After a lost connection, keep reconnecting this long before giving up (default: 240, the SDK's own), or forever. What retrying cannot mend (a wrong key, an untrusted certificate) ends it at once.")
-    private String retryFor;
+    @Option(names = "--retry-for", paramLabel = "DURATION|forever", converter = RetryFor.class,
+            description = "After a lost connection, keep reconnecting this long (seconds, or 30s, 5m, 1h) before giving up (default: 240 s, the SDK's own), or forever. What retrying cannot mend (a wrong key, an untrusted certificate) ends it at once.")
+    private Duration retryFor;
 
     @Option(names = "--ack", description = "Acknowledge each desired property received, as IoT Plug and Play's writable "
             + "properties do: report {\"<name>\": {\"value\": …, \"ac\": 200, \"av\": <desired $version>, \"ad\": \"applied\"}}.")
@@ -74,9 +77,6 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
 
     /** What was printed and waits to be acknowledged, sent from the main thread (not an SDK callback's). */
     private final BlockingQueue<DesiredStateTracker.Update> toAcknowledge = new LinkedBlockingQueue<>();
-
-    /** {@code forever}, as the SDK takes it: long enough, and far from overflowing its deadline arithmetic. */
-    private static final long FOREVER_MILLIS = TimeUnit.DAYS.toMillis(365L * 100);
 
     /** How long each twin read waits for its answer: short first, as an answer the SDK lost costs the whole wait. */
     private static final int[] TWIN_READ_TIMEOUTS_MILLIS = {1_000, 5_000, 10_000};
@@ -102,12 +102,9 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         if (count != null && count < 1) {
             throw new ParameterException(spec.commandLine(), "--count must be 1 or more");
         }
-        if (timeoutSeconds != null && timeoutSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be 1 second or more");
-        }
-        Long retryMillis = retryMillis();
-        long deadline = timeoutSeconds == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         common.configureLogging();
+        common.connectingTo(module.connectsTo(), protocol.port());
         tracker = new DesiredStateTracker(this::show);
 
         ClientOptions.ClientOptionsBuilder options = ClientOptions.builder().logRoutineDisconnectsAsErrors(false);
@@ -115,8 +112,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
             options.sslContext(common.caCertificate().sslContext());
         }
         ModuleClient client = new ModuleClient(module.text(), protocol.sdkProtocol(), options.build());
-        if (retryMillis != null) {
-            client.setOperationTimeout(retryMillis);
+        if (retryFor != null) {
+            client.setOperationTimeout(retryFor.toMillis());
         }
         client.setConnectionStatusChangeCallback(this::onStatusChanged, null);
 
@@ -141,24 +138,19 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         }
     }
 
-    /** --retry-for in milliseconds, or null for the SDK's default. */
-    private Long retryMillis() {
-        if (retryFor == null) {
-            return null;
-        }
-        if (retryFor.equals("forever")) {
-            return FOREVER_MILLIS;
-        }
-        try {
-            long seconds = Long.parseLong(retryFor);
-            if (seconds >= 1 && seconds <= TimeUnit.MILLISECONDS.toSeconds(FOREVER_MILLIS)) {
-                return TimeUnit.SECONDS.toMillis(seconds);
+    /** --retry-for: a duration, or {@code forever}, as the SDK takes it (long enough, and far from overflowing its deadlines). */
+    static final class RetryFor extends CheckingConverter<Duration> {
+        @Override
+        protected Duration parse(String value) {
+            if (value.equals("forever")) {
+                return Durations.LONGEST;
             }
-        } catch (NumberFormatException notANumber) {
-            // said below
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException notADuration) {
+                throw new IllegalArgumentException(notADuration.getMessage() + ", or forever");
+            }
         }
-        throw new ParameterException(spec.commandLine(), "--retry-for takes a number of seconds (1 or more) or "
-                + "'forever', not '" + retryFor + "'");
     }
 
     private int waitForChanges(ModuleClient client, long deadline) throws InterruptedException, IotHubClientException {
@@ -173,7 +165,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 if (count == null) {
                     return ExitCodes.OK;
                 }
-                throw new ToolFailure(ExitCodes.TIMEOUT, "timed out after " + timeoutSeconds + " s: " + tracker.changes()
+                throw new ToolFailure(ExitCodes.TIMEOUT, "timed out after " + Durations.format(timeout) + ": " + tracker.changes()
                         + " of " + count + " desired-property changes came");
             }
             switch (signal) {
@@ -290,7 +282,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         } else if (newStatus == IotHubConnectionStatus.DISCONNECTED && reason != IotHubConnectionStatusChangeReason.CLIENT_CLOSE) {
             // the reason alone (COMMUNICATION_ERROR) hides the cause people can act on, such as a CA that changed
             gaveUpBecause = reason + (change.getCause() == null ? ""
-                    : Failures.tlsProblem(change.getCause()).map(problem -> "; " + problem).orElse(""));
+                    : Unreachable.tlsProblemOnReconnect(change.getCause(), common.hubEndpoint())
+                            .map(problem -> "; " + problem).orElse(""));
             signals.add(Signal.GAVE_UP);
         }
     }

@@ -40,4 +40,32 @@ class LaunchersIT {
             assertTrue(completion.contains(tool), tool);
         }
     }
+
+    /**
+     * The completion scripts complete file names after --ca-cert, and az's -d and -m among the options. Each is sourced
+     * in bash and its completion function called as bash calls it on Tab.
+     */
+    @Test
+    void completionCompletesFileNamesForCaCert(@TempDir Path elsewhere) throws Exception {
+        Files.writeString(elsewhere.resolve("hub-ca.pem"), "");
+        for (String tool : List.of("create-module", "update-module-twin", "receive-twin-patch")) {
+            Path script = BIN.resolveSibling(tool).resolve("target").resolve(tool + "_completion");
+            assertEquals("hub-ca.pem", complete(elsewhere, script, tool, "--ca-cert", "hub-c"), tool);
+        }
+        for (String tool : List.of("create-module", "update-module-twin")) {
+            Path script = BIN.resolveSibling(tool).resolve("target").resolve(tool + "_completion");
+            assertTrue(List.of(complete(elsewhere, script, tool, "-").split("\n")).containsAll(List.of("-d", "-m", "-l", "--login")),
+                    tool);
+        }
+    }
+
+    /**
+     * What {@code script}'s completion function offers for {@code words} typed after {@code tool}, one per line. Its
+     * stderr is dropped: outside a real Tab, bash's compopt says it is "not currently executing completion function".
+     */
+    private static String complete(Path directory, Path script, String tool, String... words) throws Exception {
+        return Commands.succeed(directory, "bash", "-c", "source '" + script + "' && COMP_WORDS=(" + tool + " "
+                + String.join(" ", words) + ") && COMP_CWORD=" + words.length + " && _complete_" + tool
+                + " 2>/dev/null && printf '%s\\n' \"${COMPREPLY[@]}\"");
+    }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.tools.common.testing.JarRun;
 import dev.iothub.tools.common.testing.ServiceSide;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,23 @@ class ReceiveTwinPatchJarIT {
             assertTrue(receiver.err().toString().contains("receive-twin-patch: the hub refused the connection: unauthorized"),
                     receiver.toString());
             assertFalse(receiver.toString().contains(BOGUS_KEY), receiver.toString());
+        }
+    }
+
+    /**
+     * Without the CA, over AMQP, Proton-J logs the TLS failure through java.util.logging before the SDK reports it:
+     * the tool silences that, so its error stays one line on stderr.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"amqps", "amqps-ws"})
+    void anUntrustedCertificateOverAmqpIsOneLineOnStderr(String protocol) throws Exception {
+        String module = ServiceSide.createModule(EMULATOR.hub(), "no-ca-" + protocol, "jar-module");
+        Map<String, String> environment = new HashMap<>(Map.of("IOTHUB_MODULE_CONNECTION_STRING", module));
+        environment.put("IOTHUB_CA_CERT", null);
+        try (JarRun receiver = JarRun.tool("receive-twin-patch", environment, "--protocol", protocol)) {
+            assertEquals(3, receiver.exitCode(WAIT), receiver.toString());
+            assertEquals(1, receiver.err().toString().strip().lines().count(), receiver.toString());
+            assertTrue(receiver.err().toString().startsWith("receive-twin-patch: TLS: the certificate of "), receiver.toString());
         }
     }
 }

@@ -10,14 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.tools.common.testing.HubArgs;
 import dev.iothub.tools.common.testing.Run;
 import dev.iothub.tools.common.testing.ServiceSide;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -103,7 +106,7 @@ class ReceiveTwinPatchTest {
 
     @Test
     void timeoutBeforeCountExits4() throws Exception {
-        Run receiver = startReceiver("--count", "2", "--timeout", "3");
+        Run receiver = startReceiver("--count", "2", "--timeout", "3s");
         receiver.out().awaitContaining("Waiting for desired property patches", WAIT);
         patch("telemetryInterval", 1);
         assertFailure(receiver, 4, "timed out after 3 s: 1 of 2 desired-property changes came");
@@ -112,7 +115,7 @@ class ReceiveTwinPatchTest {
 
     @Test
     void timeoutWithoutCountJustStopsListening() {
-        Run receiver = startReceiver("--timeout", "1");
+        Run receiver = startReceiver("--timeout", "1500ms");
         assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
         assertTrue(receiver.out().toString().contains("Connection status: DISCONNECTED (CLIENT_CLOSE)"), receiver.toString());
     }
@@ -127,6 +130,18 @@ class ReceiveTwinPatchTest {
     @Test
     void withoutTheEmulatorsCaTheTlsFailureSaysSo() {
         Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()), "-c", moduleConnectionString);
-        assertFailure(receiver, 3, "TLS: the hub's certificate is not trusted");
+        assertFailure(receiver, 3, "TLS: the certificate of 127.0.0.24:8883 is not trusted: no CA the system trusts signed it");
+    }
+
+    /** A --ca-cert that did not sign the hub's certificate is named as such, over each TLS stack the SDK uses. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    void aCaThatDidNotSignTheHubsCertificateIsNamed(String protocol, @TempDir Path dir) throws Exception {
+        Path otherCa = HubArgs.unrelatedCa("127.0.0.43", dir);
+        Run receiver = Run.of(ReceiveTwinPatch.commandLine(new ReceiveTwinPatch()), "-c", moduleConnectionString,
+                "--ca-cert", otherCa.toString(), "--protocol", protocol);
+        int port = protocol.equals("mqtt") ? 8883 : protocol.equals("amqps") ? 5671 : 443;
+        assertFailure(receiver, 3, "TLS: the certificate of 127.0.0.24:" + port + " is not trusted: the CA in " + otherCa
+                + " (--ca-cert) did not sign it, nor did a CA the system trusts; pass the CA that signed it");
     }
 }

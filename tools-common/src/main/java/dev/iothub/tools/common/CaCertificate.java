@@ -112,11 +112,15 @@ public final class CaCertificate {
         throw new GeneralSecurityException("no X509 trust manager");
     }
 
-    /** picocli converter for {@code --ca-cert FILE}: an unreadable or non-PEM file is a usage error (exit 2). */
-    public static final class Converter extends CheckingConverter<CaCertificate> {
+    /**
+     * picocli converter for {@code --ca-cert FILE}: an unreadable or non-PEM file is a usage error (exit 2). It
+     * answers the file, not the certificate, as the option's type is what the completion script completes file
+     * names for.
+     */
+    public static final class FileConverter extends CheckingConverter<Path> {
         @Override
-        protected CaCertificate parse(String value) {
-            return load(Path.of(value));
+        protected Path parse(String value) {
+            return load(Path.of(value)).file();
         }
     }
 }

@@ -18,6 +18,7 @@ final class ConnectionStringFields {
     static final String KEY = "SharedAccessKey";
     static final String DEVICE_ID = "DeviceId";
     static final String MODULE_ID = "ModuleId";
+    static final String GATEWAY_HOST_NAME = "GatewayHostName";
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_\\-.]+");
 

@@ -2,6 +2,7 @@ package dev.iothub.tools.common;
 
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.transport.amqps.exceptions.ProtonIOException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ public final class DeviceClientErrors implements SdkErrors {
             IotHubStatusCode.SERVER_BUSY);
 
     @Override
-    public Optional<ToolFailure> describe(Throwable error) {
+    public Optional<ToolFailure> describe(Throwable error, HubEndpoint hub) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof IotHubClientException clientError) {
                 IotHubStatusCode status = clientError.getStatusCode();
@@ -25,8 +26,20 @@ public final class DeviceClientErrors implements SdkErrors {
                     return Optional.of(new ToolFailure(ExitCodes.HUB_REFUSED,
                             "the hub refused: " + status + " (" + clientError.getMessage() + ")", error));
                 }
-                return Optional.of(new ToolFailure(ExitCodes.UNREACHABLE,
-                        "could not reach the hub: " + status + " (" + rootCause(clientError) + ")", error));
+                return Optional.of(Unreachable.network(error, hub)
+                        .or(() -> protonIoError(error).map(proton -> Unreachable.fromMessage(proton, hub, error)))
+                        .orElseGet(() -> new ToolFailure(ExitCodes.UNREACHABLE,
+                                "could not reach the hub: " + status + " (" + rootCause(clientError) + ")", error)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Over AMQP the SDK passes on Proton-J's socket error as this exception, with at most the JDK's message. */
+    private static Optional<ProtonIOException> protonIoError(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProtonIOException proton) {
+                return Optional.of(proton);
             }
         }
         return Optional.empty();

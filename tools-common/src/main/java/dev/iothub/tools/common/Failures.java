@@ -1,24 +1,17 @@
 package dev.iothub.tools.common;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns whatever a tool throws into one line on stderr and an exit code ({@link ExitCodes}).
@@ -33,7 +26,7 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
 
     @Override
     public int handleExecutionException(Exception error, CommandLine commandLine, ParseResult parseResult) {
-        ToolFailure failure = describe(error);
+        ToolFailure failure = describe(error, hub(commandLine));
         PrintWriter err = commandLine.getErr();
         err.println(commandLine.getCommandName() + ": " + oneLine(failure.getMessage()));
         if (parseResult != null && parseResult.hasMatchedOption("--verbose")) {
@@ -50,86 +43,50 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
         CommandLine commandLine = error.getCommandLine();
         String name = commandLine.getCommandName();
         PrintWriter err = commandLine.getErr();
-        err.println(name + ": " + oneLine(error.getMessage()) + " (see '" + name + " --help')");
+        err.println(name + ": " + oneLine(error.getMessage()) + suggestions(error) + " (see '" + name + " --help')");
         err.flush();
         return ExitCodes.BAD_INPUT;
     }
 
-    @Override
-    public int getExitCode(Throwable error) {
-        return error instanceof ParameterException ? ExitCodes.BAD_INPUT : describe(error).exitCode();
+    /** picocli's guesses at a mistyped option, on the same line: "; did you mean --device-id?". */
+    private static String suggestions(ParameterException error) {
+        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return "";
     }
 
-    /** The words and exit code for an error, most specific first. */
-    ToolFailure describe(Throwable error) {
+    @Override
+    public int getExitCode(Throwable error) {
+        return error instanceof ParameterException ? ExitCodes.BAD_INPUT : describe(error, HubEndpoint.UNKNOWN).exitCode();
+    }
+
+    /** The words and exit code for an error, most specific first; {@code hub} is where the tool connects. */
+    ToolFailure describe(Throwable error, HubEndpoint hub) {
         if (error instanceof ToolFailure failure) {
             return failure;
         }
-        Optional<ToolFailure> tls = describeTls(error);
+        Optional<ToolFailure> tls = Unreachable.tls(error, hub);
         if (tls.isPresent()) {
             return tls.get();
         }
         for (SdkErrors sdk : sdkErrors) {
-            Optional<ToolFailure> described = sdk.describe(error);
+            Optional<ToolFailure> described = sdk.describe(error, hub);
             if (described.isPresent()) {
                 return described.get();
             }
         }
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IOException io) {
-                return new ToolFailure(ExitCodes.UNREACHABLE, "could not reach the hub: " + describeIo(io), error);
-            }
-        }
-        return new ToolFailure(ExitCodes.UNEXPECTED,
-                "unexpected error: " + error + " (rerun with --verbose for the stack trace)", error);
+        return Unreachable.network(error, hub).orElseGet(() -> new ToolFailure(ExitCodes.UNEXPECTED,
+                "unexpected error: " + error + " (rerun with --verbose for the stack trace)", error));
     }
 
-    /** What went wrong with TLS in {@code error}'s causes, in our words, if anything did. */
-    public static Optional<String> tlsProblem(Throwable error) {
-        return describeTls(error).map(ToolFailure::getMessage);
-    }
-
-    private static Optional<ToolFailure> describeTls(Throwable error) {
-        boolean handshake = false;
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException
-                    || String.valueOf(cause.getMessage()).contains("PKIX path")) {
-                return Optional.of(new ToolFailure(ExitCodes.UNREACHABLE,
-                        "TLS: the hub's certificate is not trusted (" + cause.getMessage() + "); if the hub uses a "
-                                + "private CA (hub-emulator, an IoT Edge gateway, a TLS-inspecting proxy), "
-                                + "pass that CA with --ca-cert FILE", error));
-            }
-            if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).contains("match")) {
-                return Optional.of(new ToolFailure(ExitCodes.UNREACHABLE,
-                        "TLS: the hub's certificate does not match its host name (" + cause.getMessage() + ")", error));
-            }
-            handshake |= cause instanceof SSLException;
-        }
-        if (handshake) {
-            Throwable root = error;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            return Optional.of(new ToolFailure(ExitCodes.UNREACHABLE,
-                    "TLS handshake with the hub failed: " + root.getMessage(), error));
-        }
-        return Optional.empty();
-    }
-
-    private static String describeIo(IOException error) {
-        if (error instanceof ConnectException) {
-            return "connection refused or failed (" + error.getMessage() + ")";
-        }
-        if (error instanceof UnknownHostException) {
-            return "unknown host " + error.getMessage();
-        }
-        if (error instanceof NoRouteToHostException) {
-            return "no route to host (" + error.getMessage() + ")";
-        }
-        if (error instanceof SocketTimeoutException) {
-            return "timed out (" + error.getMessage() + ")";
-        }
-        return error.getClass().getSimpleName() + ": " + error.getMessage();
+    /** Where the tool connects, as its {@link CommonOptions} were told, if it has them. */
+    private static HubEndpoint hub(CommandLine commandLine) {
+        return commandLine.getCommandSpec().mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(CommonOptions.class::isInstance)
+                .map(common -> ((CommonOptions) common).hubEndpoint())
+                .findFirst().orElse(HubEndpoint.UNKNOWN);
     }
 
     private static String oneLine(String message) {

@@ -2,13 +2,13 @@ package dev.iothub.tools.common;
 
 import picocli.CommandLine.Option;
 
-/** Mixin of the two service tools: which device and module, with the tutorial's names as defaults. */
+/** Mixin of the two service tools: which device and module, with the tutorial's names as defaults; -d and -m as az iot hub has them. */
 public final class IdentityOptions {
-    @Option(names = "--device-id", paramLabel = "ID", converter = IdentityIds.Converter.class,
+    @Option(names = {"-d", "--device-id"}, paramLabel = "ID", converter = IdentityIds.Converter.class,
             description = "Device id (default: ${DEFAULT-VALUE}).")
     private String deviceId = "myFirstDevice";
 
-    @Option(names = "--module-id", paramLabel = "ID", converter = IdentityIds.Converter.class,
+    @Option(names = {"-m", "--module-id"}, paramLabel = "ID", converter = IdentityIds.Converter.class,
             description = "Module id (default: ${DEFAULT-VALUE}).")
     private String moduleId = "myFirstModule";
 

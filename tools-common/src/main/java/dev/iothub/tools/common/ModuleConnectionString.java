@@ -4,7 +4,8 @@ package dev.iothub.tools.common;
  * A checked module connection string: {@code HostName=...;DeviceId=...;ModuleId=...;SharedAccessKey=<key>}
  * (optionally with {@code GatewayHostName=...}), as create-module prints it. {@link #toString()} hides the key.
  */
-public record ModuleConnectionString(String text, String hostName, String deviceId, String moduleId) {
+public record ModuleConnectionString(String text, String hostName, String deviceId, String moduleId,
+                                     String gatewayHostName) {
 
     public static ModuleConnectionString parse(String text) {
         ConnectionStringFields fields = ConnectionStringFields.parse(text);
@@ -24,7 +25,13 @@ public record ModuleConnectionString(String text, String hostName, String device
         IdentityIds.check("DeviceId", device);
         IdentityIds.check("ModuleId", module);
         fields.key();
-        return new ModuleConnectionString(text.strip(), host, device, module);
+        return new ModuleConnectionString(text.strip(), host, device, module,
+                fields.optional(ConnectionStringFields.GATEWAY_HOST_NAME).orElse(null));
+    }
+
+    /** The host the device SDK connects to: the gateway (IoT Edge) if there is one, else the hub. */
+    public String connectsTo() {
+        return gatewayHostName != null ? gatewayHostName : hostName;
     }
 
     @Override

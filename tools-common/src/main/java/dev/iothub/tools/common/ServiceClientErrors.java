@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The service SDK's refusals (IotHubException and its subclasses, chosen by HTTP status): exit 1. */
 public final class ServiceClientErrors implements SdkErrors {
     @Override
-    public Optional<ToolFailure> describe(Throwable error) {
+    public Optional<ToolFailure> describe(Throwable error, HubEndpoint hub) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof IotHubException refusal) {
                 return Optional.of(new ToolFailure(ExitCodes.HUB_REFUSED,

@@ -11,7 +11,8 @@ public final class ServiceConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
 
-    @Option(names = {"-c", "--connection-string"}, paramLabel = "CONNECTION_STRING",
+    /** {@code -l}/{@code --login}: az iot hub's name for the same connection string, so az's habits work here too. */
+    @Option(names = {"-c", "--connection-string", "-l", "--login"}, paramLabel = "CONNECTION_STRING",
             defaultValue = "${env:" + ENVIRONMENT_VARIABLE + "}", converter = ServiceConnectionString.Converter.class,
             description = "Service connection string of a shared access policy with registry write and service connect, e.g. iothubowner. Default: the " + ENVIRONMENT_VARIABLE + " environment variable.")
     private ServiceConnectionString connectionString;

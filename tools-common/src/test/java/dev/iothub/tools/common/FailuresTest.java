@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.tools.common.testing.Run;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.util.concurrent.Callable;
@@ -49,8 +50,10 @@ class FailuresTest {
     @Test
     void eachKindOfFailureHasItsExitCode() {
         assertOneLine(run(new ToolFailure(4, "timed out")), 4, "timed out");
-        assertOneLine(run(new ConnectException("Connection refused")), 3, "could not reach the hub: connection refused");
+        assertOneLine(run(new ConnectException("Connection refused")), 3,
+                "could not reach the hub: the hub refused the connection; is the hub (or hub-emulator) running there?");
         assertOneLine(run(new UnknownHostException("myhub.azure-devices.net")), 3, "unknown host myhub.azure-devices.net");
+        assertOneLine(run(new SocketTimeoutException("Read timed out")), 3, "the hub did not answer in time");
         SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
         untrusted.initCause(new CertPathBuilderException("unable to find valid certification path"));
         assertOneLine(run(untrusted), 3, "pass that CA with --ca-cert FILE");
@@ -73,5 +76,11 @@ class FailuresTest {
     void usageErrorsAreOneLineWithExit2() {
         Run run = run(new IllegalStateException("not reached"), "--no-such-option");
         assertOneLine(run, 2, "Unknown option: '--no-such-option' (see 'tool --help')");
+    }
+
+    @Test
+    void aMistypedOptionGetsPicocliSuggestionOnTheSameLine() {
+        Run run = run(new IllegalStateException("not reached"), "--verbos");
+        assertOneLine(run, 2, "Unknown option: '--verbos'; did you mean --verbose? (see 'tool --help')");
     }
 }

@@ -10,7 +10,9 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
 import dev.iothub.tools.common.CaCertificate;
 import dev.iothub.tools.common.CommonOptions;
+import dev.iothub.tools.common.Durations;
 import dev.iothub.tools.common.ExitCodes;
+import dev.iothub.tools.common.HubEndpoint;
 import dev.iothub.tools.common.IdentityOptions;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
@@ -20,10 +22,10 @@ import dev.iothub.tools.common.ToolFailure;
 import dev.iothub.tools.common.Tools;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,10 +74,10 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     @Option(names = "--show", description = "Only print the module twin: patch nothing.")
     private boolean show;
 
-    @Option(names = "--wait-ack", paramLabel = "SECONDS",
-            description = "After the patch, wait up to SECONDS for the module to acknowledge it (IoT Plug and Play's "
+    @Option(names = "--wait-ack", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "After the patch, wait up to DURATION (seconds, or 500ms, 5s, 2m) for the module to acknowledge it (IoT Plug and Play's "
                     + "writable-property acknowledgement, as receive-twin-patch --ack reports it); exit 4 if it does not.")
-    private Integer waitAckSeconds;
+    private Duration waitAck;
 
     /** How often --wait-ack reads the twin again. */
     private static final long ACK_POLL_MILLIS = 200;
@@ -97,6 +99,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
         checkOptions();
         TwinCollection patchProperties = desired.toTwinCollection(spec.commandLine());
         common.configureLogging();
+        common.connectingTo(hub.hostName(), HubEndpoint.HTTPS_PORT);
         CaCertificate.useForHttps(common.caCertificate());
         TwinClient twins = new TwinClient(hub.text());
         PrintWriter out = spec.commandLine().getOut();
@@ -131,7 +134,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                     print(out, "Module twin after the update", after);
                 }
                 out.flush();
-                if (waitAckSeconds != null) {
+                if (waitAck != null) {
                     awaitAcknowledgement(twins, out, after.getDesiredProperties().getVersion());
                 }
                 return ExitCodes.OK;
@@ -163,8 +166,8 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                 awaited.add(property.getKey());
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitAckSeconds);
-        common.progress(spec, "Waiting up to " + waitAckSeconds + " s for the module to acknowledge $version " + version
+        long deadline = System.nanoTime() + waitAck.toNanos();
+        common.progress(spec, "Waiting up to " + Durations.format(waitAck) + " for the module to acknowledge $version " + version
                 + " of " + String.join(", ", awaited) + "...");
         while (true) {
             JsonObject reported = properties(read(twins).getReportedProperties());
@@ -174,7 +177,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
             }
             if (System.nanoTime() > deadline) {
                 throw new ToolFailure(ExitCodes.TIMEOUT, "the module did not acknowledge $version " + version + " within "
-                        + waitAckSeconds + " s (is it connected, and does it acknowledge, as receive-twin-patch --ack "
+                        + Durations.format(waitAck) + " (is it connected, and does it acknowledge, as receive-twin-patch --ack "
                         + "does?); the patch itself was applied");
             }
             try {
@@ -212,9 +215,6 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (waitAckSeconds != null && waitAckSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--wait-ack must be 1 second or more");
-        }
         if (show) {
             for (String patchOption : new String[] {"--desired", "--force", "--etag", "--retry-on-conflict", "--wait-ack"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(patchOption)) {

@@ -123,9 +123,9 @@ class UpdateModuleTwinTest {
      */
     @Test
     void waitAckWaitsForTheModulesAcknowledgement() throws Exception {
-        Run unacknowledged = run("--desired", "{\"mode\":\"eco\"}", "--wait-ack", "1");
+        Run unacknowledged = run("--desired", "{\"mode\":\"eco\"}", "--wait-ack", "800ms");
         assertEquals(4, unacknowledged.exitCode(), unacknowledged.toString());
-        assertTrue(unacknowledged.err().toString().contains("did not acknowledge $version 2 within 1 s"),
+        assertTrue(unacknowledged.err().toString().contains("did not acknowledge $version 2 within 800 ms"),
                 unacknowledged.toString());
 
         ExecutorService reporter = Executors.newSingleThreadExecutor();

@@ -2,6 +2,8 @@ package dev.iothub.tools.common.testing;
 
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.tools.common.CaCertificate;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,16 @@ public final class HubArgs {
         List<String> all = new ArrayList<>(List.of("-c", connectionString, "--ca-cert", hub.caCertificatePem().toString()));
         all.addAll(List.of(args));
         return all.toArray(String[]::new);
+    }
+
+    /**
+     * A CA that signed no running hub's certificate: that of an emulator started on {@code address} with the data
+     * directory {@code dir}, and stopped again.
+     */
+    public static Path unrelatedCa(String address, Path dir) throws IOException {
+        try (HubEmulator other = HubEmulator.builder().address(address).dataDirectory(dir).start()) {
+            return other.caCertificatePem();
+        }
     }
 
     /**
