@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.iothub.tools.common.testing.Run;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,19 @@ class CreateModuleBadInputTest {
         assertFailure(run("-c", SERVICE.replace("127.0.0.49", "no-such-hub.invalid")), 3,
                 "could not reach the hub: unknown host no-such-hub.invalid (the name does not resolve); check HostName in "
                         + "the connection string");
+    }
+
+    /**
+     * A socket listening at 127.0.0.44:443 that never accepts: the kernel takes the connection, no one answers the
+     * TLS hello, and the service SDK gives up after its time-outs (about 50 s in all). The error names the address.
+     */
+    @Test
+    void aHubThatNeverAnswersIsATimeOutNamingTheAddress() throws Exception {
+        try (ServerSocket silent = new ServerSocket(443, 50, InetAddress.getByName("127.0.0.44"))) {
+            assertFailure(run("-c", SERVICE.replace("127.0.0.49", "127.0.0.44")), 3,
+                    "could not reach the hub: 127.0.0.44:443 did not answer in time; check the host name, and that no "
+                            + "firewall or proxy drops port 443");
+        }
     }
 
     @Test

@@ -138,7 +138,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         }
     }
 
-    /** --retry-for: a duration, or {@code forever}, as the SDK takes it (long enough, and far from overflowing its deadlines). */
+    /** --retry-for: a duration, or {@code forever} (long enough, and far from overflowing the SDK's deadlines). */
     static final class RetryFor extends CheckingConverter<Duration> {
         @Override
         protected Duration parse(String value) {
@@ -165,8 +165,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 if (count == null) {
                     return ExitCodes.OK;
                 }
-                throw new ToolFailure(ExitCodes.TIMEOUT, "timed out after " + Durations.format(timeout) + ": " + tracker.changes()
-                        + " of " + count + " desired-property changes came");
+                throw new ToolFailure(ExitCodes.TIMEOUT, "timed out after " + Durations.format(timeout) + ": "
+                        + tracker.changes() + " of " + count + " desired-property changes came");
             }
             switch (signal) {
                 case RECONNECTED -> resync(client);

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** How long to wait, as options take it: a number of seconds ({@code 30}), or with a unit: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+/**
+ * How long to wait, as options take it: a number of seconds ({@code 30}), or with a unit: {@code 500ms}, {@code 5s},
+ * {@code 2m}, {@code 1h}.
+ */
 public final class Durations {
     /** The longest a tool waits: {@code forever}, far from overflowing deadlines in nanoseconds. */
     public static final Duration LONGEST = Duration.ofDays(365L * 100);

@@ -58,7 +58,8 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
 
     @Override
     public int getExitCode(Throwable error) {
-        return error instanceof ParameterException ? ExitCodes.BAD_INPUT : describe(error, HubEndpoint.UNKNOWN).exitCode();
+        return error instanceof ParameterException ? ExitCodes.BAD_INPUT
+                : describe(error, HubEndpoint.UNKNOWN).exitCode();
     }
 
     /** The words and exit code for an error, most specific first; {@code hub} is where the tool connects. */

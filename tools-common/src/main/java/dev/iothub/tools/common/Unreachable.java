@@ -91,8 +91,8 @@ public final class Unreachable {
                 return Optional.of(failure(untrusted(hub, reconnecting), error));
             }
             if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).contains("match")) {
-                return Optional.of(failure("TLS: the certificate of " + hub.address() + " does not match its host name ("
-                        + cause.getMessage() + ")", error));
+                return Optional.of(failure("TLS: the certificate of " + hub.address()
+                        + " does not match its host name (" + cause.getMessage() + ")", error));
             }
             handshake |= cause instanceof SSLException;
         }
@@ -107,9 +107,10 @@ public final class Unreachable {
     }
 
     private static String untrusted(HubEndpoint hub, boolean reconnecting) {
-        String notTrusted = "TLS: the certificate of " + hub.address() + (reconnecting ? " changed since the connection "
-                + "was made, and the new one" : "") + " is not trusted: " + hub.ca().map(file -> "the CA in " + file
-                + " (--ca-cert) did not sign it, nor did a CA the system trusts").orElse("no CA the system trusts signed it");
+        String notTrusted = "TLS: the certificate of " + hub.address()
+                + (reconnecting ? " changed since the connection was made, and the new one" : "") + " is not trusted: "
+                + hub.ca().map(file -> "the CA in " + file + " (--ca-cert) did not sign it, nor did a CA the system trusts")
+                        .orElse("no CA the system trusts signed it");
         if (reconnecting) {
             return notTrusted + "; a hub-emulator started in memory makes a new CA each time: pass the new one with "
                     + "--ca-cert FILE";

@@ -167,8 +167,8 @@ public final class UpdateModuleTwin implements Callable<Integer> {
             }
         });
         long deadline = System.nanoTime() + waitAck.toNanos();
-        common.progress(spec, "Waiting up to " + Durations.format(waitAck) + " for the module to acknowledge $version " + version
-                + " of " + String.join(", ", awaited) + "...");
+        common.progress(spec, "Waiting up to " + Durations.format(waitAck) + " for the module to acknowledge $version "
+                + version + " of " + String.join(", ", awaited) + "...");
         while (true) {
             JsonObject reported = properties(read(twins).getReportedProperties());
             if (awaited.stream().allMatch(name -> acknowledgedVersion(reported, name) >= version)) {
