@@ -75,6 +75,13 @@ class ReceiveTwinPatchBadInputTest {
         });
     }
 
+    /** With a GatewayHostName (an IoT Edge gateway), the device SDK connects there: the error names the gateway. */
+    @Test
+    void unreachableGatewayIsNamedRatherThanTheHub() {
+        Run run = run("-c", MODULE.replace("127.0.0.49", "myhub.azure-devices.net") + ";GatewayHostName=127.0.0.42");
+        assertFailure(run, 3, "could not reach the hub: 127.0.0.42:8883 refused the connection");
+    }
+
     /** A host name that does not resolve is named, over MQTT (the JDK's error) and AMQP (Proton-J's, without a message). */
     @Test
     void unknownHostIsNamedOverMqttAndAmqp() {
