@@ -19,7 +19,8 @@ final class DesiredStateTracker {
         MISSED
     }
 
-    record Update(Kind kind, int version, JsonObject desired) {
+    /** A desired state to show; {@code reported} is the reported properties read with a full twin, empty for a patch. */
+    record Update(Kind kind, int version, JsonObject desired, JsonObject reported) {
     }
 
     private final Consumer<Update> show;
@@ -36,14 +37,14 @@ final class DesiredStateTracker {
         }
         changes += lastVersion == null ? 1 : version - lastVersion;
         lastVersion = version;
-        show.accept(new Update(Kind.PATCH, version, patch));
+        show.accept(new Update(Kind.PATCH, version, patch, new JsonObject()));
         return true;
     }
 
-    synchronized boolean offerFullTwin(int version, JsonObject desired) {
+    synchronized boolean offerFullTwin(int version, JsonObject desired, JsonObject reported) {
         if (lastVersion == null) {
             lastVersion = version;
-            show.accept(new Update(Kind.CURRENT, version, desired));
+            show.accept(new Update(Kind.CURRENT, version, desired, reported));
             return true;
         }
         if (version <= lastVersion) {
@@ -51,7 +52,7 @@ final class DesiredStateTracker {
         }
         changes += version - lastVersion;
         lastVersion = version;
-        show.accept(new Update(Kind.MISSED, version, desired));
+        show.accept(new Update(Kind.MISSED, version, desired, reported));
         return true;
     }
 

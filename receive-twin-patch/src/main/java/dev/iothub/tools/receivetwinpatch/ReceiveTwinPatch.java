@@ -24,6 +24,8 @@ import dev.iothub.tools.common.Tools;
 import dev.iothub.tools.common.Unreachable;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -72,11 +74,12 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
     private Duration retryFor;
 
     @Option(names = "--ack", description = "Acknowledge each desired property received, as IoT Plug and Play's writable "
-            + "properties do: report {\"<name>\": {\"value\": …, \"ac\": 200, \"av\": <desired $version>, \"ad\": \"applied\"}}.")
+            + "properties do: report {\"<name>\": {\"value\": …, \"ac\": 200, \"av\": <desired $version>, \"ad\": \"applied\"}}; "
+            + "for a desired property deleted, delete its acknowledgement (report <name>: null).")
     private boolean ack;
 
     /** What was printed and waits to be acknowledged, sent from the main thread (not an SDK callback's). */
-    private final BlockingQueue<DesiredStateTracker.Update> toAcknowledge = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Acknowledgement> toAcknowledge = new LinkedBlockingQueue<>();
 
     /** How long each twin read waits for its answer: short first, as an answer the SDK lost costs the whole wait. */
     private static final int[] TWIN_READ_TIMEOUTS_MILLIS = {1_000, 5_000, 10_000};
@@ -182,29 +185,27 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         }
     }
 
-    /**
-     * --ack: reports back each desired property printed since, with the version it came in: the writable-property
-     * acknowledgement of IoT Plug and Play, which the service reads to know the module applied it. A deleted
-     * property (null) has nothing to acknowledge.
-     */
+    /** --ack: reports, from this thread, what each desired state printed since acknowledges (see {@link Acknowledgement}). */
     private void acknowledge(ModuleClient client) throws InterruptedException, IotHubClientException {
-        for (DesiredStateTracker.Update update = toAcknowledge.poll(); update != null; update = toAcknowledge.poll()) {
-            TwinCollection reported = new TwinCollection();
-            for (var property : update.desired().entrySet()) {
-                if (!property.getValue().isJsonNull()) {
-                    JsonObject acknowledgement = new JsonObject();
-                    acknowledgement.add("value", property.getValue());
-                    acknowledgement.addProperty("ac", 200);
-                    acknowledgement.addProperty("av", update.version());
-                    acknowledgement.addProperty("ad", "applied");
-                    reported.put(property.getKey(), Json.toMap(acknowledgement));
-                }
-            }
-            if (!reported.isEmpty()) {
+        for (Acknowledgement acknowledgement = toAcknowledge.poll(); acknowledgement != null; acknowledgement = toAcknowledge.poll()) {
+            if (!acknowledgement.isEmpty()) {
+                TwinCollection reported = acknowledgement.toTwinCollection();
                 askingAgainIfLost(timeout -> client.updateReportedProperties(reported, timeout));
-                common.progress(spec, "Acknowledged $version " + update.version() + ": " + String.join(", ", reported.keySet()));
+                common.progress(spec, acknowledgedLine(acknowledgement));
             }
         }
+    }
+
+    private static String acknowledgedLine(Acknowledgement acknowledgement) {
+        List<String> parts = new ArrayList<>();
+        if (!acknowledgement.acknowledged().isEmpty()) {
+            parts.add(String.join(", ", acknowledgement.acknowledged()));
+        }
+        if (!acknowledgement.removed().isEmpty()) {
+            parts.add("removed the acknowledgement of " + String.join(", ", acknowledgement.removed())
+                    + " (no longer desired)");
+        }
+        return "Acknowledged $version " + acknowledgement.version() + ": " + String.join("; ", parts);
     }
 
     /** The documented device flow, on open and after every reconnect: subscribe, then read the whole twin. */
@@ -212,7 +213,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         client.subscribeToDesiredProperties(this::onDesiredPatch, null);
         Twin twin = readTwin(client);
         TwinCollection desired = twin.getDesiredProperties();
-        tracker.offerFullTwin(desired.getVersion(), properties(desired));
+        tracker.offerFullTwin(desired.getVersion(), properties(desired), properties(twin.getReportedProperties()));
         signals.add(Signal.CHANGED);
     }
 
@@ -305,7 +306,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
 
     private void show(DesiredStateTracker.Update update) {
         if (ack) {
-            toAcknowledge.add(update);
+            toAcknowledge.add(Acknowledgement.of(update));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (common.json()) {
@@ -325,8 +326,8 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
         out.flush();
     }
 
-    private static JsonObject properties(TwinCollection desired) {
-        JsonObject json = desired.toJsonElement().getAsJsonObject().deepCopy();
+    private static JsonObject properties(TwinCollection properties) {
+        JsonObject json = properties.toJsonElement().getAsJsonObject().deepCopy();
         json.remove("$metadata");
         json.remove("$version");
         return json;

@@ -15,11 +15,11 @@ class DesiredStateTrackerTest {
 
     @Test
     void showsEachVersionOnceAndCountsMissedVersions() {
-        tracker.offerFullTwin(3, new JsonObject());
+        tracker.offerFullTwin(3, new JsonObject(), new JsonObject());
         tracker.offerPatch(4, new JsonObject());
         tracker.offerPatch(4, new JsonObject());
-        tracker.offerFullTwin(4, new JsonObject());
-        tracker.offerFullTwin(7, new JsonObject());
+        tracker.offerFullTwin(4, new JsonObject(), new JsonObject());
+        tracker.offerFullTwin(7, new JsonObject(), new JsonObject());
         tracker.offerPatch(6, new JsonObject());
         tracker.offerPatch(7, new JsonObject());
         assertEquals(List.of(Kind.CURRENT, Kind.PATCH, Kind.MISSED), shown.stream().map(Update::kind).toList());
@@ -30,7 +30,7 @@ class DesiredStateTrackerTest {
     @Test
     void aPatchBeforeTheFirstTwinReadCountsAndTheTwinThatHoldsItIsNotShownAgain() {
         tracker.offerPatch(2, new JsonObject());
-        tracker.offerFullTwin(2, new JsonObject());
+        tracker.offerFullTwin(2, new JsonObject(), new JsonObject());
         assertEquals(List.of(Kind.PATCH), shown.stream().map(Update::kind).toList());
         assertEquals(1, tracker.changes());
     }

@@ -76,7 +76,8 @@ public final class UpdateModuleTwin implements Callable<Integer> {
 
     @Option(names = "--wait-ack", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "After the patch, wait up to DURATION (seconds, or 500ms, 5s, 2m) for the module to acknowledge it (IoT Plug and Play's "
-                    + "writable-property acknowledgement, as receive-twin-patch --ack reports it); exit 4 if it does not.")
+                    + "writable-property acknowledgement, as receive-twin-patch --ack reports it; for a property deleted, "
+                    + "its acknowledgement deleted too); exit 4 if it does not.")
     private Duration waitAck;
 
     /** How often --wait-ack reads the twin again. */
@@ -135,7 +136,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                 }
                 out.flush();
                 if (waitAck != null) {
-                    awaitAcknowledgement(twins, out, after.getDesiredProperties().getVersion());
+                    awaitAcknowledgement(twins, before, after.getDesiredProperties().getVersion());
                 }
                 return ExitCodes.OK;
             } catch (IotHubPreconditionFailedException changed) {
@@ -155,30 +156,39 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     }
 
     /**
-     * --wait-ack: reads the twin until every property the patch set (not those it deleted) is acknowledged in
-     * reported properties with {@code av} at least {@code version}, or the time is up.
+     * --wait-ack: reads the twin until the module acknowledged {@code version}, as receive-twin-patch --ack does:
+     * each property the patch set with an acknowledgement whose {@code av} is at least {@code version}, and each
+     * property it deleted with its acknowledgement deleted too (or, set again since, acknowledged at a later version).
+     * {@code before} is the twin before the patch: a deleted property it held no acknowledgement of has none to remove.
      */
-    private void awaitAcknowledgement(TwinClient twins, PrintWriter out, int version)
-            throws IOException, IotHubException {
-        List<String> awaited = new ArrayList<>();
-        desired.json().entrySet().forEach(property -> {
-            if (!property.getValue().isJsonNull()) {
-                awaited.add(property.getKey());
-            }
-        });
+    private void awaitAcknowledgement(TwinClient twins, Twin before, int version) throws IOException, IotHubException {
+        List<String> set = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        desired.json().entrySet().forEach(property -> (property.getValue().isJsonNull() ? deleted : set).add(property.getKey()));
+        JsonObject reportedBefore = properties(before.getReportedProperties());
+        if (set.isEmpty() && deleted.stream().allMatch(name -> acknowledgedVersion(reportedBefore, name) < 0)) {
+            common.progress(spec, "Nothing to wait for: the module reported no acknowledgement of " + String.join(", ", deleted)
+                    + ", so deleting it leaves none to remove.");
+            return;
+        }
         long deadline = System.nanoTime() + waitAck.toNanos();
         common.progress(spec, "Waiting up to " + Durations.format(waitAck) + " for the module to acknowledge $version "
-                + version + " of " + String.join(", ", awaited) + "...");
+                + version + " (" + awaited(set, deleted) + ")...");
         while (true) {
             JsonObject reported = properties(read(twins).getReportedProperties());
-            if (awaited.stream().allMatch(name -> acknowledgedVersion(reported, name) >= version)) {
+            List<String> unacknowledged = set.stream().filter(name -> acknowledgedVersion(reported, name) < version).toList();
+            List<String> notRemoved = deleted.stream().filter(name -> {
+                int acknowledged = acknowledgedVersion(reported, name);
+                return acknowledged >= 0 && acknowledged < version;
+            }).toList();
+            if (unacknowledged.isEmpty() && notRemoved.isEmpty()) {
                 common.progress(spec, "The module acknowledged $version " + version + ".");
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new ToolFailure(ExitCodes.TIMEOUT, "the module did not acknowledge $version " + version + " within "
-                        + Durations.format(waitAck) + " (is it connected, and does it acknowledge, as receive-twin-patch --ack "
-                        + "does?); the patch itself was applied");
+                        + Durations.format(waitAck) + " (" + awaited(unacknowledged, notRemoved) + " still to come: is it "
+                        + "connected, and does it acknowledge, as receive-twin-patch --ack does?); the patch itself was applied");
             }
             try {
                 Thread.sleep(ACK_POLL_MILLIS); // the hub tells the service nothing: reading again is the way
@@ -187,6 +197,18 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                 throw new ToolFailure(ExitCodes.TIMEOUT, "interrupted while waiting for the acknowledgement", e);
             }
         }
+    }
+
+    /** What an acknowledgement of the properties {@code set} and {@code deleted} is, in words. */
+    private static String awaited(List<String> set, List<String> deleted) {
+        List<String> parts = new ArrayList<>();
+        if (!set.isEmpty()) {
+            parts.add("an acknowledgement of " + String.join(", ", set));
+        }
+        if (!deleted.isEmpty()) {
+            parts.add("the acknowledgement of deleted " + String.join(", ", deleted) + " removed");
+        }
+        return String.join("; ", parts);
     }
 
     /** The {@code av} of {@code name}'s acknowledgement in reported properties, or -1 if there is none. */
