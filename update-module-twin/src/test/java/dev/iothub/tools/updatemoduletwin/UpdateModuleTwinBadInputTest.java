@@ -38,13 +38,33 @@ class UpdateModuleTwinBadInputTest {
         assertBadInput(run("-c", SERVICE, "--desired", "@" + notJson), "not valid JSON");
     }
 
+    /** A shell takes the double quotes of an unquoted {@code --desired {"a":1}}: the error shows what came, and how to quote. */
+    @Test
+    void jsonWhoseQuotesTheShellTookShowsWhatCameAndHowToQuote() {
+        assertBadInput(run("-c", SERVICE, "--desired", "{a:1}"), "not valid JSON at line 1, column 3: names and strings "
+                + "need double quotes, and JSON has no comments or trailing commas (the tool received {a:1}; if you typed "
+                + "double quotes, the shell removed them: put single quotes around the JSON, as in --desired '{\"name\":1}')");
+        assertBadInput(run("-c", SERVICE, "--desired", "{\"a\":1,}"), "(the tool received {\"a\":1,})");
+    }
+
     /** {@code --desired @-} reads standard input, as curl's {@code -d @-}, not a file named "-". */
     @Test
     void desiredFromStandardInput() {
+        assertBadInput(runWithStandardInput("[1, 2]"), "must be a JSON object");
+        assertBadInput(runWithStandardInput(""), "Invalid value for option '--desired': standard input was empty");
+    }
+
+    @Test
+    void anEmptyFileIsSaidToBeEmpty(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("patch.json"), "\n");
+        assertBadInput(run("-c", SERVICE, "--desired", "@" + empty), empty + " was empty");
+    }
+
+    private static Run runWithStandardInput(String text) {
         InputStream stdin = System.in;
-        System.setIn(new ByteArrayInputStream("[1, 2]".getBytes(StandardCharsets.UTF_8)));
+        System.setIn(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         try {
-            assertBadInput(run("-c", SERVICE, "--desired", "@-"), "must be a JSON object");
+            return run("-c", SERVICE, "--desired", "@-");
         } finally {
             System.setIn(stdin);
         }

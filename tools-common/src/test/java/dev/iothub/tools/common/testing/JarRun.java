@@ -93,6 +93,12 @@ public final class JarRun implements AutoCloseable {
         return out;
     }
 
+    /** Writes {@code text} to the command's standard input, as typed. */
+    public void type(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     public Output err() {
         return err;
     }
