@@ -13,6 +13,7 @@ import dev.iothub.tools.common.CaCertificate;
 import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.ExitCodes;
 import dev.iothub.tools.common.HubEndpoint;
+import dev.iothub.tools.common.IdentityIds;
 import dev.iothub.tools.common.IdentityOptions;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
@@ -67,6 +68,7 @@ public final class CreateModule implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, IotHubException {
         ServiceConnectionString hub = connection.connectionString();
+        identity.check(IdentityIds::checkCreatable);
         String deviceId = identity.deviceId();
         String moduleId = identity.moduleId();
         common.configureLogging();

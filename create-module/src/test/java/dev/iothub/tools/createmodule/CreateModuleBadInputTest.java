@@ -52,15 +52,19 @@ class CreateModuleBadInputTest {
 
     @Test
     void invalidDeviceAndModuleIds() {
-        assertBadInput(run("-c", SERVICE, "--device-id", "my device"), "is not a valid IoT Hub id");
+        assertBadInput(run("-c", SERVICE, "--device-id", "my device"), "Invalid value for option '--device-id': the id "
+                + "'my device' is not a valid IoT Hub id: use ASCII letters, digits and - . + _ * ! ( ) , : = @ $ ' only "
+                + "(IoT Hub also allows % # ?, which create-module cannot send)");
         assertBadInput(run("-c", SERVICE, "--module-id", "m".repeat(129)), "IoT Hub allows at most 128");
         assertBadInput(run("-c", SERVICE, "--device-id", ""), "is empty");
     }
 
-    /** IoT Hub allows these, but the service SDK would send them in URLs unencoded: refused before sending. */
+    /** IoT Hub allows these, but the service SDK would send them in URLs unencoded, and in the body: refused before sending. */
     @Test
-    void idsTheServiceSdkCannotCarry() {
-        assertBadInput(run("-c", SERVICE, "--device-id", "x%y"), "the id 'x%y' has a '%': IoT Hub allows it");
+    void idsTheServiceSdkCannotCreate() {
+        assertBadInput(run("-c", SERVICE, "--device-id", "x%y"), "the id 'x%y' has a '%': IoT Hub allows it, but the "
+                + "Azure IoT service SDK that create-module uses cannot send it (it puts the id into the URL unencoded); "
+                + "create this identity with the Azure CLI or the REST API; update-module-twin takes it");
         assertBadInput(run("-c", SERVICE, "--device-id", "x#y"), "has a '#'");
         assertBadInput(run("-c", SERVICE, "--module-id", "m?1"), "has a '?'");
     }

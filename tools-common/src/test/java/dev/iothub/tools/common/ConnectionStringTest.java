@@ -61,6 +61,12 @@ class ConnectionStringTest {
         assertMistake("empty", () -> IdentityIds.check("id", ""));
     }
 
+    /** In a URL's path, of the hub's characters only these three mean something else; '+' is itself there. */
+    @Test
+    void idsInUrlPathsEscapePercentHashAndQuestionMark() {
+        assertEquals("a%23b%3Fc%25d+e(!)", IdentityIds.forUrlPath("a#b?c%d+e(!)"));
+    }
+
     @Test
     void redactionRemovesRegisteredKeysAndAnythingShapedLikeOne() {
         ServiceConnectionString.parse("HostName=h.net;SharedAccessKeyName=iothubowner;SharedAccessKey=" + KEY);

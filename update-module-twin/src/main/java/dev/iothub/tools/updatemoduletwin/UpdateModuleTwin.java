@@ -13,6 +13,7 @@ import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.Durations;
 import dev.iothub.tools.common.ExitCodes;
 import dev.iothub.tools.common.HubEndpoint;
+import dev.iothub.tools.common.IdentityIds;
 import dev.iothub.tools.common.IdentityOptions;
 import dev.iothub.tools.common.Json;
 import dev.iothub.tools.common.ManifestVersionProvider;
@@ -97,6 +98,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, IotHubException {
         var hub = connection.connectionString();
+        identity.check(IdentityIds::check);
         checkOptions();
         TwinCollection patchProperties = desired.toTwinCollection(spec.commandLine());
         common.configureLogging();
@@ -117,7 +119,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
                 out.flush();
             }
             betweenReadAndPatch.run();
-            Twin patch = new Twin(identity.deviceId(), identity.moduleId());
+            Twin patch = new Twin(IdentityIds.forUrlPath(identity.deviceId()), IdentityIds.forUrlPath(identity.moduleId()));
             patch.getDesiredProperties().putAll(patchProperties);
             try {
                 Twin after = twins.patch(patch, ifMatch);
@@ -259,7 +261,7 @@ public final class UpdateModuleTwin implements Callable<Integer> {
 
     private Twin read(TwinClient twins) throws IOException, IotHubException {
         try {
-            return twins.get(identity.deviceId(), identity.moduleId());
+            return twins.get(IdentityIds.forUrlPath(identity.deviceId()), IdentityIds.forUrlPath(identity.moduleId()));
         } catch (IotHubNotFoundException notFound) {
             throw new ToolFailure(ExitCodes.HUB_REFUSED, "the hub has no module " + identity.deviceId() + "/" + identity.moduleId()
                     + " (404 not found): create it first with create-module", notFound);

@@ -97,7 +97,7 @@ class UpdateModuleTwinBadInputTest {
                 "this is a device or module connection string");
         assertBadInput(run("-c", "HostName=127.0.0.49;SharedAccessKeyName=iothubowner;SharedAccessKey=%%%"),
                 "not a valid base64 key");
-        assertBadInput(run("-c", SERVICE, "--module-id", "a/b"), "is not a valid IoT Hub id");
-        assertBadInput(run("-c", SERVICE, "--device-id", "x#y"), "the id 'x#y' has a '#': IoT Hub allows it");
+        assertBadInput(run("-c", SERVICE, "--module-id", "a/b"), "Invalid value for option '--module-id': the id 'a/b' is "
+                + "not a valid IoT Hub id: IoT Hub allows ASCII letters, digits and - . + % _ # * ? ! ( ) , : = @ $ ' only");
     }
 }
