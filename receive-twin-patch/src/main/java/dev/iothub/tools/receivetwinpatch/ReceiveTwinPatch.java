@@ -128,7 +128,7 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                     + " over " + protocol + "...");
             client.open(false);
             subscribeAndRead(client);
-            common.progress(spec, "Waiting for desired property patches (press Ctrl-C to exit)...");
+            common.progress(spec, "Waiting for desired property patches (" + whatEndsIt() + ")...");
             return waitForChanges(client, deadline);
         } finally {
             client.close();
@@ -139,6 +139,22 @@ public final class ReceiveTwinPatch implements Callable<Integer> {
                 // The hook is running: it exits once this method is done.
             }
         }
+    }
+
+    /** What ends the wait, in words, as --count and --timeout have it. */
+    private String whatEndsIt() {
+        String changes = count == null ? null
+                : count + (count == 1 ? " desired-property change has" : " desired-property changes have") + " come";
+        if (count != null && timeout != null) {
+            return "until " + changes + ", at most " + Durations.format(timeout) + ", or Ctrl-C";
+        }
+        if (count != null) {
+            return "until " + changes + ", or Ctrl-C";
+        }
+        if (timeout != null) {
+            return "for " + Durations.format(timeout) + ", or until Ctrl-C";
+        }
+        return "press Ctrl-C to exit";
     }
 
     /** --retry-for: a duration, or {@code forever} (long enough, and far from overflowing the SDK's deadlines). */
