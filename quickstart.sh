@@ -16,7 +16,8 @@ Settings, all environment variables:
                             Unset: run against hub-emulator, started here in memory.
   IOTHUB_CA_CERT            a PEM CA to trust, for a hub whose certificate a private CA signs.
   QUICKSTART_ADDRESS        hub-emulator's loopback address (default 127.0.0.10); it binds port 443,
-                            which needs root or: sudo sysctl net.ipv4.ip_unprivileged_port_start=443
+                            which needs root, or once, as root (for example with sudo):
+                            sysctl net.ipv4.ip_unprivileged_port_start=443
   QUICKSTART_DEVICE_ID      the device (default myFirstDevice)
   QUICKSTART_MODULE_ID      the module (default myFirstModule)
   QUICKSTART_DESIRED        the desired properties to patch (default {"telemetryInterval":122})
@@ -71,17 +72,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for_line FILE PATTERN PID: waits until FILE has a line matching the extended regex PATTERN;
-# fails if the process PID ends first or WAIT_SECONDS pass.
+# wait_for_line FILE PATTERN PID WHAT: waits until FILE has a line matching the extended regex PATTERN;
+# fails, saying WHAT did not come (in words), if the process PID ends first or WAIT_SECONDS pass.
 wait_for_line() {
-  local file="$1" pattern="$2" pid="$3"
+  local file="$1" pattern="$2" pid="$3" what="$4"
   local deadline=$((SECONDS + WAIT_SECONDS))
   until grep -qE -- "$pattern" "$file" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      fail "it ended before printing /$pattern/; its output was:"$'\n'"$(cat "$file")"
+      fail "it ended before $what; its output was:"$'\n'"$(cat "$file")"
     fi
     if ((SECONDS >= deadline)); then
-      fail "no line /$pattern/ within ${WAIT_SECONDS}s; its output so far:"$'\n'"$(cat "$file")"
+      fail "not $what within ${WAIT_SECONDS}s; its output so far:"$'\n'"$(cat "$file")"
     fi
     sleep 0.1
   done
@@ -106,6 +107,14 @@ run_tool() {
   cat "$WORK/$name.out"
 }
 
+# which hub, said before a build that can take a minute
+if [[ -z "${IOTHUB_CONNECTION_STRING:-}" ]]; then
+  echo "target: hub-emulator in memory on $ADDRESS (IOTHUB_CONNECTION_STRING is not set)"
+else
+  HUB_HOST="$(sed -n 's/.*HostName=\([^;]*\).*/\1/p' <<<"$IOTHUB_CONNECTION_STRING")"
+  echo "target: the hub of IOTHUB_CONNECTION_STRING ($HUB_HOST); unset it to run on hub-emulator instead"
+fi
+
 step "build the jars (if missing or older than their sources)"
 build_needed=""
 for module in hub-emulator create-module update-module-twin receive-twin-patch; do
@@ -129,11 +138,10 @@ echo "jars ready"
 
 CA_ARGS=()
 if [[ -z "${IOTHUB_CONNECTION_STRING:-}" ]]; then
-  echo "target: hub-emulator in memory on $ADDRESS (IOTHUB_CONNECTION_STRING is not set)"
   step "start hub-emulator in memory on $ADDRESS"
   "$JAVA" -jar hub-emulator/target/hub-emulator.jar --address "$ADDRESS" --in-memory >"$WORK/hub-emulator.log" 2>&1 &
   BACKGROUND_PIDS+=("$!")
-  wait_for_line "$WORK/hub-emulator.log" '^hub-emulator ready' "$!"
+  wait_for_line "$WORK/hub-emulator.log" '^hub-emulator ready' "$!" "saying it was ready"
   SERVICE_CONNECTION_STRING="$(sed -n 's/^Service connection string: //p' "$WORK/hub-emulator.log" | head -n 1)"
   CA_CERT="$(sed -n 's/^CA certificate: //p' "$WORK/hub-emulator.log" | head -n 1)"
   [[ -n "$SERVICE_CONNECTION_STRING" && -n "$CA_CERT" ]] \
@@ -145,8 +153,6 @@ else
   if [[ -n "${IOTHUB_CA_CERT:-}" ]]; then
     CA_ARGS=(--ca-cert "$IOTHUB_CA_CERT")
   fi
-  HUB_HOST="$(sed -n 's/.*HostName=\([^;]*\).*/\1/p' <<<"$SERVICE_CONNECTION_STRING")"
-  echo "target: the hub of IOTHUB_CONNECTION_STRING ($HUB_HOST); unset it to run on hub-emulator instead"
 fi
 
 step "create-module: the device and module identities"
@@ -160,7 +166,8 @@ tool_command receive-twin-patch
   --count 1 --timeout "$WAIT_SECONDS" >"$WORK/receive-twin-patch.log" 2>&1 &
 RECEIVER_PID="$!"
 BACKGROUND_PIDS+=("$RECEIVER_PID")
-wait_for_line "$WORK/receive-twin-patch.log" '^Waiting for desired property patches' "$RECEIVER_PID"
+wait_for_line "$WORK/receive-twin-patch.log" '^Waiting for desired property patches' "$RECEIVER_PID" \
+  "saying it was waiting for patches"
 RECEIVER_LINES_SHOWN="$(wc -l <"$WORK/receive-twin-patch.log")"
 cat "$WORK/receive-twin-patch.log"
 

@@ -106,4 +106,24 @@ class QuickstartIT {
             assertFalse(run.toString().contains(BOGUS_KEY), run.toString());
         }
     }
+
+    /**
+     * Before a build that can take a minute, it says which hub it targets; and a hub-emulator that cannot start
+     * (here, as another holds the address) is said in words, not as the pattern the script looked for.
+     * (127.0.0.46 is WhatEndsTheWaitTest's too, which runs in this module's test phase, never beside this one.)
+     */
+    @Test
+    void saysWhichHubFirstAndAnEmulatorThatDidNotStartInWords() throws Exception {
+        try (HubEmulator holdingTheAddress = HubEmulator.builder().address("127.0.0.46").start();
+                JarRun run = quickstart(Map.of("QUICKSTART_ADDRESS", "127.0.0.46"))) {
+            assertEquals(1, run.exitCode(WAIT), run.toString());
+            assertTrue(run.out().toString().startsWith("target: hub-emulator in memory on 127.0.0.46 "
+                    + "(IOTHUB_CONNECTION_STRING is not set)\n"), run.toString());
+            String err = run.err().toString();
+            assertTrue(err.contains("quickstart: FAILED at step \"start hub-emulator in memory on 127.0.0.46\": it ended "
+                    + "before saying it was ready; its output was:"), run.toString());
+            assertTrue(err.contains("the port is in use"), run.toString());
+            assertFalse(err.contains("/^"), run.toString());
+        }
+    }
 }
