@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.tools.common.testing.Commands;
+import dev.iothub.tools.common.testing.JarRun;
+import dev.iothub.tools.common.testing.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +32,20 @@ class LaunchersIT {
             Path link = Files.createSymbolicLink(elsewhere.resolve("my-" + tool), BIN.resolve(tool));
             assertTrue(Commands.succeed(elsewhere, link.toString(), "--help").contains("Usage: " + tool), tool);
         }
+    }
+
+    /** README's command that puts a launcher on the PATH works for an account that has no ~/.local/bin yet. */
+    @Test
+    void readmesSymlinkCommandWorksInAFreshHome(@TempDir Path home) throws Exception {
+        Matcher command = Pattern.compile("`([^`]*ln -s \"\\$PWD/bin/create-module\"[^`]*)`")
+                .matcher(Files.readString(BIN.resolveSibling("README.md")));
+        assertTrue(command.find(), "README shows how to link a launcher");
+        try (JarRun link = JarRun.command(List.of("bash", "-c", command.group(1).replace('\n', ' ')),
+                Map.of("HOME", home.toString()))) {
+            assertEquals(0, link.exitCode(Output.WAIT), command.group(1) + "\n" + link);
+        }
+        assertEquals("create-module 0.1.0-SNAPSHOT",
+                Commands.succeed(home, home.resolve(".local/bin/create-module").toString(), "--version"));
     }
 
     /** The build makes each tool's completion script, which bash takes, and which completes the tool's options. */
