@@ -232,7 +232,8 @@ class HubEmulatorJarIT {
             assertEquals(1, emulator.exitValue(), err);
             assertEquals(1, err.lines().count(), err);
             assertTrue(err.contains("Cannot listen on 127.0.0.13:443"), err);
-            assertTrue(err.contains("sudo sysctl net.ipv4.ip_unprivileged_port_start=443"), err);
+            assertTrue(err.contains(
+                    "by running as root (for example with sudo): sysctl net.ipv4.ip_unprivileged_port_start=443"), err);
             assertFalse(err.contains("setcap"), "setcap on java breaks java: " + err);
 
             namespace.set(portStart, "443"); // what the advice's sysctl does

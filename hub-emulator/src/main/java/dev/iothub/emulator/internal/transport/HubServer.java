@@ -119,8 +119,8 @@ public final class HubServer implements AutoCloseable {
         if (message.contains("Permission denied")) {
             // not setcap on java: a binary with file capabilities ignores $ORIGIN, and java then cannot find libjli.so
             return new IOException("Cannot listen on " + where + ": ports below 1024 need privileges. Run as root, "
-                    + "or let every user bind from 443 on: sudo sysctl net.ipv4.ip_unprivileged_port_start=443 "
-                    + "(put that setting in /etc/sysctl.d/ to keep it)", cause);
+                    + "or let every user bind from 443 on, by running as root (for example with sudo): "
+                    + "sysctl net.ipv4.ip_unprivileged_port_start=443 (put that setting in /etc/sysctl.d/ to keep it)", cause);
         }
         if (message.contains("assign")) { // EADDRNOTAVAIL: a BindException too, but not "in use"
             return new IOException("Cannot listen on " + where + ": it is not an address of this machine. Use a "
