@@ -1,5 +1,6 @@
 package dev.iothub.emulator.readme;
 
+// README imports: begin
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,19 +12,24 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+// README imports: end
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** README's library example, as written there: the block between the markers must be README's, line for line. */
+/**
+ * README's library example, as written there: its imports and the block between the markers must be README's, line
+ * for line (the other imports serve this check).
+ */
 class ReadmeExampleTest {
     // README example: begin
     @RegisterExtension
@@ -61,12 +67,15 @@ class ReadmeExampleTest {
     void theExampleIsReadmesAsWritten() throws Exception {
         List<String> source = Files.readAllLines(Path.of("src/test/java/dev/iothub/emulator/readme/ReadmeExampleTest.java"),
                 StandardCharsets.UTF_8);
+        String imports = String.join("\n", source.subList(source.indexOf("// README imports: begin") + 1,
+                source.indexOf("// README imports: end")));
         String example = source.subList(source.indexOf("    // README example: begin") + 1,
                         source.indexOf("    // README example: end")).stream()
                 .map(line -> line.startsWith("    ") ? line.substring(4) : line)
                 .collect(Collectors.joining("\n"));
 
-        assertTrue(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8).contains("```java\n" + example + "\n```"),
-                "README's library example differs from ReadmeExampleTest's:\n" + example);
+        assertTrue(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8)
+                        .contains("```java\n" + imports + "\n\n" + example + "\n```"),
+                "README's library example differs from ReadmeExampleTest's:\n" + imports + "\n\n" + example);
     }
 }
