@@ -55,7 +55,7 @@ class ReceiveTwinPatchTest {
     void printsThePatchAndExitsAfterCount(String protocol) throws Exception {
         Run receiver = startReceiver("--protocol", protocol, "--count", "1", "--timeout", "60");
         receiver.out().awaitContaining("Waiting for desired property patches (until 1 desired-property change has come, "
-                + "at most 60 s, or Ctrl-C)...", WAIT);
+                + "at most 1 min, or Ctrl-C)...", WAIT);
         int version = patch("telemetryInterval", 122);
         assertEquals(0, receiver.exitCode(WAIT), receiver.toString());
         String out = receiver.out().toString();
