@@ -1,9 +1,9 @@
 package dev.iothub.bench;
 
-import dev.iothub.emulator.internal.amqp.ProtonBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -77,7 +77,7 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf bytes = (ByteBuf) message;
         try {
-            ProtonBytes.feed(transport, bytes);
+            feed(bytes);
         } catch (TransportException e) {
             ending.complete(new Ending("refused by the client", e.getMessage()));
             client.failed(); // the engine has closed itself, with the error it sends the hub
@@ -97,14 +97,30 @@ final class ProtonClientHandler extends ChannelInboundHandlerAdapter {
                 client.handle(event);
                 collector.pop();
             }
-            ByteBuf out = ProtonBytes.take(transport, ctx.alloc(), Integer.MAX_VALUE);
-            if (out == null) {
+            ByteBuffer output = transport.getOutputBuffer();
+            int length = output.remaining();
+            if (length == 0) {
                 if (transport.pending() < 0) {
                     ctx.close(); // the engine has said all it will
                 }
                 return;
             }
-            ctx.writeAndFlush(out);
+            ctx.writeAndFlush(ctx.alloc().buffer(length).writeBytes(output));
+            transport.pop(length);
+        }
+    }
+
+    /**
+     * Hands the engine what it has room for of {@code bytes}. The emulator's ProtonBytes does this on its side, but
+     * inside hub-emulator's library jar its Netty and Proton-J types are relocated ones, not this client's.
+     */
+    private void feed(ByteBuf bytes) throws TransportException {
+        while (bytes.isReadable() && transport.capacity() > 0) {
+            ByteBuffer input = transport.getInputBuffer();
+            int length = Math.min(input.remaining(), bytes.readableBytes());
+            input.put(bytes.nioBuffer(bytes.readerIndex(), length));
+            bytes.skipBytes(length);
+            transport.process();
         }
     }
 

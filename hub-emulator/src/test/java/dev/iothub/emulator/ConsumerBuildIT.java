@@ -1,6 +1,7 @@
 package dev.iothub.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * hub-emulator as another team's build uses it: the project in src/test/consumer, built by Maven against a
  * local repository that holds nothing but hub-emulator's jar and its pom, as installing the module alone puts
  * them there. Everything else (its dependencies, JUnit, the plugins) comes from this build's own repository,
- * as a mirror; a pom that needed its parent, or a missing dependency version, fails here.
+ * or Maven Central for what this build has not; a pom that needed its parent, or a missing dependency version,
+ * fails here. The project declares
+ * the SDKs before hub-emulator, so their older Jackson and slf4j-api win on its class path, and its test classes
+ * use them against the extension at the same time.
  */
 class ConsumerBuildIT {
     private static final Path SOURCES = Path.of("src", "test", "consumer");
@@ -37,8 +41,7 @@ class ConsumerBuildIT {
         Files.createDirectories(installed);
         Files.copy(Path.of("target", "hub-emulator-" + version + ".jar"), installed.resolve("hub-emulator-" + version + ".jar"));
         Files.copy(Path.of("target", ".flattened-pom.xml"), installed.resolve("hub-emulator-" + version + ".pom"));
-        Files.writeString(PROJECT.resolve("settings.xml"), "<settings><mirrors><mirror><id>this-build</id>"
-                + "<mirrorOf>*</mirrorOf><url>" + Path.of(mirror).toUri() + "</url></mirror></mirrors></settings>");
+        Files.writeString(PROJECT.resolve("settings.xml"), settings(Path.of(mirror).toUri().toString()));
 
         Process maven = new ProcessBuilder(Path.of(mavenHome, "bin", "mvn").toString(), "-B", "-ntp", "-q",
                 "-s", "settings.xml", "-Dmaven.repo.local=" + PROJECT.resolve("repo"), "test")
@@ -46,7 +49,26 @@ class ConsumerBuildIT {
         String output = new String(maven.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(maven.waitFor(5, TimeUnit.MINUTES), "the consumer's build did not end:\n" + output);
         assertEquals(0, maven.exitValue(), "the consumer's build failed:\n" + output);
-        assertTrue(output.contains("GET /devices/d 401"), "its test reached the emulator, with its own logging:\n" + output);
+        // its three test classes wait for one another (example.Together): passing, they ran at the same time
+        assertTrue(output.contains("PUT /devices/thermostat/modules/m 200"),
+                "the emulator's request log shows through the backend the consumer chose (slf4j-api 1.7):\n" + output);
+        assertFalse(output.contains("SLF4J:"), "slf4j found its backend, and one only:\n" + output);
+    }
+
+    /**
+     * Releases from this build's repository first; what this build never needed, Maven Central: the SDKs' own
+     * versions of what this build manages to others (their Jackson 2.14.0-rc1, for one). Snapshots only from the
+     * consumer's repository, so that hub-emulator is the one just built.
+     */
+    private static String settings(String thisBuild) {
+        String releasesOnly = "<releases><enabled>true</enabled></releases>"
+                + "<snapshots><enabled>false</enabled></snapshots>";
+        String repository = "<id>this-build</id><url>" + thisBuild + "</url>" + releasesOnly;
+        return "<settings><profiles><profile><id>this-build</id>"
+                + "<repositories><repository>" + repository + "</repository></repositories>"
+                + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
+                + "</profile></profiles>"
+                + "<activeProfiles><activeProfile>this-build</activeProfile></activeProfiles></settings>";
     }
 
     /** src/test/consumer into target/consumer, afresh, with hub-emulator's version filled in. */
