@@ -61,7 +61,7 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 answer = routes.answer(request);
             }
         }
-        FullHttpResponse response = toHttp(answer);
+        FullHttpResponse response = toHttp(answer, method, path);
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
         HttpUtil.setKeepAlive(response, keepAlive);
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
@@ -72,7 +72,7 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
             write(ctx, response, keepAlive);
         }
         // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
-        log.info("{} {} {} {} ms", method, path, answer.status(), elapsedMillis);
+        log.info("{} {} {} {} ms", method, path, response.status().code(), elapsedMillis);
     }
 
     private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
@@ -93,6 +93,16 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
             }, http.headers()::get, ByteBufUtil.getBytes(http.content()));
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /** {@code answer} in HTTP; the hub's internal error if it cannot be written (its body, say). */
+    private FullHttpResponse toHttp(RestResponse answer, String method, String path) {
+        try {
+            return toHttp(answer);
+        } catch (RuntimeException | Error e) {
+            log.error("{} {}: the answer could not be written", method, path, e);
+            return toHttp(RestResponse.internalError(e, clock.instant()));
         }
     }
 

@@ -19,6 +19,12 @@ public record RestResponse(int status, JsonNode body, String etag, ErrorCode err
         return new RestResponse(204, null, null, null);
     }
 
+    /** The hub's answer when it fails itself: 500, ServerError. */
+    public static RestResponse internalError(Throwable failure, Instant now) {
+        String message = "The hub emulator failed: " + failure.getClass().getSimpleName();
+        return error(new HubException(ErrorCode.ServerError, message), now);
+    }
+
     /** The hub's answer to a refused request: its status, code and error body. */
     public static RestResponse error(HubException error, Instant now) {
         return new RestResponse(error.errorCode().status(), ErrorBody.of(error, now), null, error.errorCode());

@@ -109,8 +109,7 @@ public final class Routes {
             return RestResponse.error(e, clock.instant());
         } catch (RuntimeException | Error e) { // an Error too (a class missing, say): answered, not dropped
             log.error("{} {} failed", request.method(), request.path(), e);
-            return RestResponse.error(new HubException(ErrorCode.ServerError,
-                    "The hub emulator failed: " + e.getClass().getSimpleName()), clock.instant());
+            return RestResponse.internalError(e, clock.instant());
         }
     }
 
