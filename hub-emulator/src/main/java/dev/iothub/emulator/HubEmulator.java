@@ -79,7 +79,8 @@ public final class HubEmulator implements AutoCloseable {
         temporaryDirectory = builder.dataDirectory == null
                 ? Directories.create(Files.createTempDirectory("hub-emulator-"), Directories.PUBLIC) : null;
         Path directory = builder.dataDirectory == null ? temporaryDirectory : builder.dataDirectory;
-        store = builder.dataDirectory == null ? new InMemoryHubStore() : MvStoreHubStore.open(directory);
+        store = builder.store != null ? builder.store
+                : builder.dataDirectory == null ? new InMemoryHubStore() : MvStoreHubStore.open(directory);
         try {
             certificateAuthority = CertificateAuthority.loadOrCreate(directory.resolve("ca"));
             Clock clock = Clock.systemUTC();
@@ -256,6 +257,7 @@ public final class HubEmulator implements AutoCloseable {
         private Path dataDirectory;
         private Optional<String> hostName = Optional.empty();
         private Limits limits = Limits.defaults();
+        private HubStore store;
         private boolean wellKnownKeys;
 
         private Builder() {
@@ -286,6 +288,12 @@ public final class HubEmulator implements AutoCloseable {
         /** All the limits at once, for tests that cannot wait for the real ones. */
         Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The store instead of the one in memory, for tests of what the emulator does when its store fails. */
+        Builder store(HubStore store) {
+            this.store = Objects.requireNonNull(store, "store");
             return this;
         }
 

@@ -37,6 +37,7 @@ final class AmqpConnection {
     static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";
     static final String ILLEGAL_STATE = "amqp:illegal-state";
+    static final String INTERNAL_ERROR = "amqp:internal-error";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
     /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */

@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import io.netty.buffer.ByteBuf;
@@ -344,8 +345,19 @@ public final class AmqpHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("AMQP connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
+        if (!Failures.isInternal(cause)) {
+            log.info("AMQP connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else if (inputFailed) { // already ending, perhaps because of this failure: no second Close
+            log.error("AMQP connection from {} closed: the emulator failed", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        } else {
+            log.error("AMQP connection from {} closing: the emulator failed", ctx.channel().remoteAddress(), cause);
+            inputFailed = true;
+            closeWith(AmqpConnection.INTERNAL_ERROR, "The hub emulator failed: " + cause.getClass().getSimpleName(),
+                    ctx.newPromise());
+            pump();
+        }
     }
 
     /** SASL ANONYMOUS: nothing to check, as the hub authenticates each identity over CBS afterwards. */

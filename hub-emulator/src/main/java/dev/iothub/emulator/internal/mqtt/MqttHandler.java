@@ -12,6 +12,7 @@ import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.device.SessionKeeping;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.buffer.ByteBufUtil;
@@ -295,6 +296,11 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        close(ctx, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        if (Failures.isInternal(cause)) { // MQTT has no packet to say so: the hub closes the connection
+            log.error("MQTT connection from {} closed: the emulator failed", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        } else {
+            close(ctx, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        }
     }
 }

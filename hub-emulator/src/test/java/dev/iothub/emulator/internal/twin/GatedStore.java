@@ -1,12 +1,9 @@
 package dev.iothub.emulator.internal.twin;
 
 import dev.iothub.emulator.internal.model.Identity;
-import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.store.HubStore;
-import dev.iothub.emulator.internal.store.InMemoryHubStore;
+import dev.iothub.emulator.testing.ForwardingStore;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,8 +11,7 @@ import java.util.Set;
  * (as {@link HubStore} promises); a writer waiting for one can also be held back after it is durable, as
  * a thread the scheduler is slow to wake.
  */
-final class GatedStore implements HubStore {
-    private final InMemoryHubStore stored = new InMemoryHubStore();
+final class GatedStore extends ForwardingStore {
     private final Set<Long> heldBack = new HashSet<>();
     private long made;
     private long durableThrough;
@@ -46,7 +42,7 @@ final class GatedStore implements HubStore {
 
     @Override
     public Pending putPending(Identity identity) {
-        stored.putPending(identity);
+        super.putPending(identity);
         long write;
         synchronized (this) {
             write = ++made;
@@ -67,51 +63,5 @@ final class GatedStore implements HubStore {
         } finally {
             waiting--;
         }
-    }
-
-    @Override
-    public Optional<Identity> find(IdentityId id) {
-        return stored.find(id);
-    }
-
-    @Override
-    public List<Identity> modules(String deviceId) {
-        return stored.modules(deviceId);
-    }
-
-    @Override
-    public List<Identity> devices(int max) {
-        return stored.devices(max);
-    }
-
-
-    @Override
-    public void delete(IdentityId id) {
-        stored.delete(id);
-    }
-
-    @Override
-    public Optional<String> session(IdentityId id) {
-        return stored.session(id);
-    }
-
-    @Override
-    public void putSession(IdentityId id, String session) {
-        stored.putSession(id, session);
-    }
-
-    @Override
-    public Optional<String> setting(String name) {
-        return stored.setting(name);
-    }
-
-    @Override
-    public void putSetting(String name, String value) {
-        stored.putSetting(name, value);
-    }
-
-    @Override
-    public void close() {
-        stored.close();
     }
 }

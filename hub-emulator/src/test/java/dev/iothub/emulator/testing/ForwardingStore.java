@@ -1,0 +1,63 @@
+package dev.iothub.emulator.testing;
+
+import dev.iothub.emulator.internal.model.Identity;
+import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.internal.store.HubStore;
+import dev.iothub.emulator.internal.store.InMemoryHubStore;
+import java.util.List;
+import java.util.Optional;
+
+/** The emulator's store in memory, for a test store to override the few calls it changes. */
+public abstract class ForwardingStore implements HubStore {
+    private final InMemoryHubStore stored = new InMemoryHubStore();
+
+    @Override
+    public Optional<Identity> find(IdentityId id) {
+        return stored.find(id);
+    }
+
+    @Override
+    public List<Identity> modules(String deviceId) {
+        return stored.modules(deviceId);
+    }
+
+    @Override
+    public List<Identity> devices(int max) {
+        return stored.devices(max);
+    }
+
+    @Override
+    public Pending putPending(Identity identity) {
+        return stored.putPending(identity);
+    }
+
+    @Override
+    public void delete(IdentityId id) {
+        stored.delete(id);
+    }
+
+    @Override
+    public Optional<String> session(IdentityId id) {
+        return stored.session(id);
+    }
+
+    @Override
+    public void putSession(IdentityId id, String session) {
+        stored.putSession(id, session);
+    }
+
+    @Override
+    public Optional<String> setting(String name) {
+        return stored.setting(name);
+    }
+
+    @Override
+    public void putSetting(String name, String value) {
+        stored.putSetting(name, value);
+    }
+
+    @Override
+    public void close() {
+        stored.close();
+    }
+}
