@@ -123,7 +123,14 @@ class SdkSuitesIT {
         }
         String output = Files.readString(logFile, StandardCharsets.UTF_8);
         System.out.println(output);
-        assertEquals(0, process.exitValue(), command.get(0) + " failed:\n" + output);
+        assertEquals(0, process.exitValue(), () -> command.get(0) + " failed (its whole output is the test's log, "
+                + "and in " + logFile + "); it ends:\n" + lastLines(output, 80));
         return output;
+    }
+
+    /** The end of a suite's output, where its runner sums up what failed: the rest is already in the test's log. */
+    private static String lastLines(String output, int count) {
+        List<String> lines = output.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 }
