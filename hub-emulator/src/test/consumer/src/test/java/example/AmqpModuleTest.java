@@ -14,14 +14,13 @@ class AmqpModuleTest {
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.35");
 
     @Test
-    void aModuleReadsWhatTheServiceDesiredOverAmqps() throws Exception {
+    void aModuleReceivesWhatTheServiceDesiresOverAmqps() throws Exception {
         Together.arrive();
         HubEmulator hub = emulator.hub();
         String connectionString = Sdk.addModule(hub, "gateway", "m");
-        Sdk.desire(hub, "gateway", "m", "interval", 45);
 
         ModuleClient module = new ModuleClient(connectionString, IotHubClientProtocol.AMQPS, Sdk.trusting(hub));
 
-        assertEquals(45, Sdk.desiredAsRead(module, "interval"));
+        assertEquals(45, Sdk.desiredAsPatched(hub, module, "gateway", "m", "interval", 45));
     }
 }

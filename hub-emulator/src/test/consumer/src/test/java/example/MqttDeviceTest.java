@@ -14,14 +14,13 @@ class MqttDeviceTest {
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.34");
 
     @Test
-    void aDeviceReadsWhatTheServiceDesiredOverMqtt() throws Exception {
+    void aDeviceReceivesWhatTheServiceDesiresOverMqtt() throws Exception {
         Together.arrive();
         HubEmulator hub = emulator.hub();
         String connectionString = Sdk.addDevice(hub, "sensor");
-        Sdk.desire(hub, "sensor", null, "interval", 30);
 
         DeviceClient device = new DeviceClient(connectionString, IotHubClientProtocol.MQTT, Sdk.trusting(hub));
 
-        assertEquals(30, Sdk.desiredAsRead(device, "interval"));
+        assertEquals(30, Sdk.desiredAsPatched(hub, device, "sensor", null, "interval", 30));
     }
 }
