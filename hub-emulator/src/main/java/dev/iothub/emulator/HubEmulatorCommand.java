@@ -1,11 +1,14 @@
 package dev.iothub.emulator;
 
+import dev.iothub.cli.ManifestVersionProvider;
+import dev.iothub.cli.UsageErrors;
 import dev.iothub.emulator.internal.transport.AddressInUse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code java -jar hub-emulator.jar}: runs the emulator until Ctrl-C. */
-@Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = HubEmulatorCommand.Version.class,
+@Command(name = "hub-emulator", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
         subcommands = ConnectionStringCommand.class,
         description = "A local Azure IoT Hub: the identity registry and twins over HTTPS (443), device twins over "
                 + "MQTT (8883), AMQP (5671), and both over WebSocket (443), for the unmodified Azure IoT SDKs.",
@@ -88,13 +91,7 @@ public final class HubEmulatorCommand implements Callable<Integer> {
                     }
                     return 1;
                 })
-                .setParameterExceptionHandler((error, args) -> {
-                    CommandLine misused = error.getCommandLine();
-                    misused.getErr().println("hub-emulator: " + error.getMessage().replaceAll("\\s*\\R\\s*", " ")
-                            + " (see '" + misused.getCommandSpec().qualifiedName() + " --help')");
-                    misused.getErr().flush();
-                    return BAD_USAGE;
-                });
+                .setParameterExceptionHandler(new UsageErrors(BAD_USAGE, UnaryOperator.identity()));
     }
 
     /** slf4j-simple reads its settings once, at the first logger: set them before anything logs. */
@@ -144,7 +141,7 @@ public final class HubEmulatorCommand implements Callable<Integer> {
             out.flush();
             stopped.countDown();
         }, "hub-emulator-shutdown"));
-        out.println("hub-emulator " + new Version().getVersion()[0] + " listening on " + address
+        out.println(spec.version()[0] + " listening on " + address
                 + ": HTTPS, and MQTT and AMQP over WebSocket, on 443; MQTT on 8883; AMQP on 5671");
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
         out.println("Service connection string: " + hub.serviceConnectionString());
@@ -154,14 +151,5 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    /** The version in the jar's manifest, written by the build. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = HubEmulatorCommand.class.getPackage().getImplementationVersion();
-            return new String[] {version == null ? "(development build)" : version};
-        }
     }
 }

@@ -90,7 +90,8 @@ class HubEmulatorCommandTest {
 
     @Test
     void anUnknownOptionIsBadUsage() {
-        assertBadUsage("hub-emulator: Unknown option: '--in-memroy' (see 'hub-emulator --help')", "--in-memroy");
+        assertBadUsage("hub-emulator: Unknown option: '--in-memroy'; did you mean --in-memory? (see 'hub-emulator --help')",
+                "--in-memroy");
     }
 
     @Test

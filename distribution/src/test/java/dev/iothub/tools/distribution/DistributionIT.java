@@ -41,7 +41,7 @@ class DistributionIT {
         }
         Path emulator = Files.createSymbolicLink(elsewhere.resolve("hub-emulator"),
                 home.resolve("bin").resolve("hub-emulator"));
-        assertEquals(VERSION, Commands.succeed(elsewhere, emulator.toString(), "--version"));
+        assertEquals("hub-emulator " + VERSION, Commands.succeed(elsewhere, emulator.toString(), "--version"));
 
         Path moved = Files.move(home, somewhere.resolve("moved"));
         String before = Files.readString(moved.resolve("lib").resolve("create-module.jsa.for"));

@@ -1,5 +1,6 @@
 package dev.iothub.tools.common;
 
+import dev.iothub.cli.UsageErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -7,17 +8,15 @@ import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
-import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns whatever a tool throws into one line on stderr and an exit code ({@link ExitCodes}).
  * The stack trace is printed only with {@code --verbose}; keys and signatures never are.
  */
-public final class Failures implements IExecutionExceptionHandler, IExitCodeExceptionMapper, IParameterExceptionHandler {
+public final class Failures implements IExecutionExceptionHandler, IExitCodeExceptionMapper {
     private final List<SdkErrors> sdkErrors;
 
     public Failures(List<SdkErrors> sdkErrors) {
@@ -36,24 +35,6 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
         }
         err.flush();
         return failure.exitCode();
-    }
-
-    @Override
-    public int handleParseException(ParameterException error, String[] args) {
-        CommandLine commandLine = error.getCommandLine();
-        String name = commandLine.getCommandName();
-        PrintWriter err = commandLine.getErr();
-        err.println(name + ": " + oneLine(error.getMessage()) + suggestions(error) + " (see '" + name + " --help')");
-        err.flush();
-        return ExitCodes.BAD_INPUT;
-    }
-
-    /** picocli's guesses at a mistyped option, on the same line: "; did you mean --device-id?". */
-    private static String suggestions(ParameterException error) {
-        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
-        }
-        return "";
     }
 
     @Override
@@ -91,7 +72,6 @@ public final class Failures implements IExecutionExceptionHandler, IExitCodeExce
     }
 
     private static String oneLine(String message) {
-        String text = message == null ? "(no message)" : message;
-        return Secrets.redact(text.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
+        return Secrets.redact(UsageErrors.oneLine(message));
     }
 }

@@ -1,5 +1,6 @@
 package dev.iothub.tools.common;
 
+import dev.iothub.cli.UsageErrors;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -15,6 +16,6 @@ public final class Tools {
                 .setExpandAtFiles(false) // "@file" is ours: --desired @patch.json
                 .setExecutionExceptionHandler(failures)
                 .setExitCodeExceptionMapper(failures)
-                .setParameterExceptionHandler(failures);
+                .setParameterExceptionHandler(new UsageErrors(ExitCodes.BAD_INPUT, Secrets::redact));
     }
 }

@@ -8,6 +8,7 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedEx
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import com.microsoft.azure.sdk.iot.service.twin.TwinCollection;
+import dev.iothub.cli.ManifestVersionProvider;
 import dev.iothub.tools.common.CaCertificate;
 import dev.iothub.tools.common.CommonOptions;
 import dev.iothub.tools.common.Durations;
@@ -16,7 +17,6 @@ import dev.iothub.tools.common.HubEndpoint;
 import dev.iothub.tools.common.IdentityIds;
 import dev.iothub.tools.common.IdentityOptions;
 import dev.iothub.tools.common.Json;
-import dev.iothub.tools.common.ManifestVersionProvider;
 import dev.iothub.tools.common.ServiceClientErrors;
 import dev.iothub.tools.common.ServiceConnectionOptions;
 import dev.iothub.tools.common.ToolFailure;

@@ -1,10 +1,10 @@
-package dev.iothub.tools.common;
+package dev.iothub.cli;
 
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code --version}: the Implementation-Version of the jar the tool runs from. */
+/** {@code --version}: "<command> <version>", the Implementation-Version of the jar the command runs from. */
 public final class ManifestVersionProvider implements IVersionProvider {
     @Spec
     private CommandSpec spec;
