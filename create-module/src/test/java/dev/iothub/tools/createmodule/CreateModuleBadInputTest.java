@@ -97,6 +97,7 @@ class CreateModuleBadInputTest {
      * TLS hello, and the service SDK gives up after its time-outs (about 50 s in all). The error names the address.
      */
     @Test
+    @SuppressWarnings("try") // the socket does its work by being open: listening, never accepting
     void aHubThatNeverAnswersIsATimeOutNamingTheAddress() throws Exception {
         try (ServerSocket silent = new ServerSocket(443, 50, InetAddress.getByName("127.0.0.44"))) {
             assertFailure(run("-c", SERVICE.replace("127.0.0.49", "127.0.0.44")), 3,

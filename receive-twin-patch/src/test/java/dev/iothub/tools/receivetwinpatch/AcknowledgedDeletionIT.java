@@ -67,6 +67,7 @@ class AcknowledgedDeletionIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the receiver does its work by running: it acknowledges the first patch
     void withoutAReceiverADeletionIsNotAcknowledgedAndTheNextReceiverCatchesUp() throws Exception {
         try (JarRun receiver = receiver(); JarRun set = update("{\"mode\":\"eco\"}", "60")) {
             assertEquals(0, set.exitCode(WAIT), set.toString());

@@ -113,6 +113,7 @@ class QuickstartIT {
      * (127.0.0.46 is WhatEndsTheWaitTest's too, which runs in this module's test phase, never beside this one.)
      */
     @Test
+    @SuppressWarnings("try") // holdingTheAddress does its work by being open: quickstart cannot bind it
     void saysWhichHubFirstAndAnEmulatorThatDidNotStartInWords() throws Exception {
         try (HubEmulator holdingTheAddress = HubEmulator.builder().address("127.0.0.46").start();
                 JarRun run = quickstart(Map.of("QUICKSTART_ADDRESS", "127.0.0.46"))) {

@@ -32,6 +32,7 @@ class ReceiveTwinPatchReconnectIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"mqtt", "mqtt-ws", "amqps", "amqps-ws"})
+    @SuppressWarnings("try") // the restarted hub does its work by being up: the receiver reconnects to it
     void aChangeMadeWhileDisconnectedIsPrintedOnceAfterTheReconnect(String protocol, @TempDir Path data)
             throws Exception {
         HubEmulator hub = HubEmulator.builder().address(RECEIVERS_HUB).dataDirectory(data).start();
@@ -77,6 +78,7 @@ class ReceiveTwinPatchReconnectIT {
      * last words name the cause people can act on, not only the SDK's reason.
      */
     @Test
+    @SuppressWarnings("try") // the restarted hub does its work by being up, with a CA the receiver does not trust
     void givingUpNamesACertificateNoLongerTrusted() throws Exception {
         try (JarRun receiver = receiverWhoseHubStops("new-ca-device")) {
             try (HubEmulator restarted = HubEmulator.builder().address(RECEIVERS_HUB).start()) {
