@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,12 +81,35 @@ class LaunchersIT {
     }
 
     /**
-     * What {@code script}'s completion function offers for {@code words} typed after {@code tool}, one per line. Its
-     * stderr is dropped: outside a real Tab, bash's compopt says it is "not currently executing completion function".
+     * update-module-twin's script completes "@" and a file name after --desired (az's --desired @file.json), directories
+     * with their slash; the other options complete as picocli's script does (the test above).
+     */
+    @Test
+    void completionCompletesFileNamesAfterAnAtForDesired(@TempDir Path elsewhere) throws Exception {
+        Files.writeString(elsewhere.resolve("patch.json"), "");
+        Files.createDirectory(elsewhere.resolve("twins"));
+        String tool = "update-module-twin";
+        Path script = BIN.resolveSibling(tool).resolve("target").resolve(tool + "_completion");
+        assertEquals("@patch.json", complete(elsewhere, script, tool, "--desired", "@pat"));
+        assertEquals(Set.of("@patch.json", "@twins/"),
+                Set.of(complete(elsewhere, script, tool, "-d", "edge", "--desired", "@").split("\n")));
+    }
+
+    /**
+     * What {@code script}'s completion function, the one it registers for {@code tool}, offers for {@code words} typed
+     * after {@code tool}, one per line. It is called as bash calls it on Tab: COMP_WORDS split at an @ (one of bash's
+     * COMP_WORDBREAKS), and the command, the last word as typed and the word before it (of COMP_WORDS) as arguments. Its
+     * stderr and status are dropped, as bash drops them: outside a real Tab, bash's compopt fails, saying it is "not
+     * currently executing completion function".
      */
     private static String complete(Path directory, Path script, String tool, String... words) throws Exception {
-        return Commands.succeed(directory, "bash", "-c", "source '" + script + "' && COMP_WORDS=(" + tool + " "
-                + String.join(" ", words) + ") && COMP_CWORD=" + words.length + " && _complete_" + tool
-                + " 2>/dev/null && printf '%s\\n' \"${COMPREPLY[@]}\"");
+        List<String> compWords = Stream.concat(Stream.of(tool), Stream.of(words))
+                .flatMap(word -> Stream.of(word.split("(?<=@)(?=.)|(?<=.)(?=@)"))).toList();
+        int compCword = compWords.size() - 1;
+        String call = String.join(" ", tool, words[words.length - 1], compWords.get(compCword - 1));
+        return Commands.succeed(directory, "bash", "-c", "source '" + script + "' && COMP_WORDS=("
+                + String.join(" ", compWords) + ") && COMP_CWORD=" + compCword + " && [[ $(complete -p " + tool
+                + ") =~ -F\\ ([^ ]+) ]] && ${BASH_REMATCH[1]} " + call
+                + " 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"");
     }
 }
