@@ -132,9 +132,9 @@ class HubEmulatorJarIT {
         Files.setPosixFilePermissions(rootOwned, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> expected = Map.of(
                 "/nonexistent/x", "hub-emulator: Cannot create the data directory /nonexistent/x: this user may not "
-                        + "create /nonexistent. Choose another --data-dir",
+                        + "create /nonexistent. Choose another data directory",
                 rootOwned.toString(), "hub-emulator: Cannot use the data directory " + rootOwned
-                        + ": this user may not write in it. Choose another --data-dir");
+                        + ": this user may not write in it. Choose another data directory");
         for (Map.Entry<String, String> dataDir : expected.entrySet()) {
             Process emulator = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     JAVA, "-jar", JAR.toAbsolutePath().toString(), "--address", "127.0.0.13", "--data-dir", dataDir.getKey())

@@ -41,7 +41,7 @@ public final class MvStoreHubStore implements HubStore {
     /** The version of the store's last commit ({@link CommittedVersion}): a file that opens older is refused. */
     static final String COMMITTED_VERSION_FILE = "hub.mv.db.committed-version";
     private static final String WHAT_TO_DO = "restore it from a backup, move it away to start an empty hub, "
-            + "or choose another --data-dir";
+            + "or choose another data directory";
     /**
      * While running, {@link ChunkCompactor} keeps the chunks about half live; closing rewrites the file with
      * the live data only (MVStore's full compaction, an atomic rename).
@@ -111,7 +111,7 @@ public final class MvStoreHubStore implements HubStore {
         Path file = directory.resolve(FILE_NAME);
         if (Files.exists(file) && !Files.isWritable(file)) {
             throw new IOException("Cannot use " + file + ": this user may not write it. Run as its owner, or make it "
-                    + "this user's (chown), or choose another --data-dir");
+                    + "this user's (chown), or choose another data directory");
         }
         Path committed = directory.resolve(COMMITTED_VERSION_FILE);
         boolean existed = Files.exists(file);
@@ -120,7 +120,7 @@ public final class MvStoreHubStore implements HubStore {
             store = builder(file).open();
         } catch (MVStoreException e) {
             throw new IOException(e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED
-                    ? file + " is in use by another hub-emulator (stop it, or choose another --data-dir)"
+                    ? file + " is in use by another hub-emulator (stop it, or choose another data directory)"
                     : file + " is damaged (" + e.getMessage().lines().findFirst().orElse("unreadable") + "): "
                             + WHAT_TO_DO, e);
         }
@@ -147,7 +147,8 @@ public final class MvStoreHubStore implements HubStore {
                     + (missing == 1 ? "commit and the writes it" : missing + " commits and the writes they")
                     + " held (version " + recorded.getAsLong()
                     + " was committed, the file holds " + found + "): restore it from a backup, delete " + committed
-                    + " to start from what it holds, move it away to start an empty hub, or choose another --data-dir");
+                    + " to start from what it holds, move it away to start an empty hub, or choose another data "
+                    + "directory");
         }
     }
 
@@ -159,14 +160,14 @@ public final class MvStoreHubStore implements HubStore {
             }
         } catch (AccessDeniedException e) {
             throw new IOException("Cannot create the data directory " + directory + ": this user may not create "
-                    + e.getFile() + ". Choose another --data-dir, or create it for this user", e);
+                    + e.getFile() + ". Choose another data directory, or create it for this user", e);
         } catch (FileSystemException e) {
             throw new IOException("Cannot create the data directory " + directory + ": " + e.getFile() + ": "
-                    + e.getReason() + ". Choose another --data-dir", e);
+                    + e.getReason() + ". Choose another data directory", e);
         }
         if (!Files.isWritable(directory)) {
             throw new IOException("Cannot use the data directory " + directory + ": this user may not write in it. "
-                    + "Choose another --data-dir, or make it writable for this user");
+                    + "Choose another data directory, or make it writable for this user");
         }
     }
 

@@ -96,7 +96,7 @@ class MvStoreHubStoreKillTest {
             } catch (IOException refused) {
                 String message = refused.getMessage();
                 assertTrue(message.matches(Pattern.quote(file.toString())
-                        + " is damaged: .*version \\d+ was committed, the file holds \\d+.*--data-dir"),
+                        + " is damaged: .*version \\d+ was committed, the file holds \\d+.*choose another data directory"),
                         cut + " bytes cut: " + message);
                 assertEquals(1, message.lines().count(), message);
                 continue;
@@ -127,7 +127,8 @@ class MvStoreHubStoreKillTest {
             IOException refused = assertThrows(IOException.class, () -> MvStoreHubStore.open(directory));
 
             assertEquals(directory.resolve(MvStoreHubStore.FILE_NAME)
-                    + " is in use by another hub-emulator (stop it, or choose another --data-dir)", refused.getMessage());
+                    + " is in use by another hub-emulator (stop it, or choose another data directory)",
+                    refused.getMessage());
         } finally {
             writer.destroyForcibly();
             writer.waitFor(30, TimeUnit.SECONDS);

@@ -107,7 +107,7 @@ class MvStoreHubStoreTest extends HubStoreContract {
         IOException refused = assertThrows(IOException.class, () -> MvStoreHubStore.open(other));
 
         assertTrue(refused.getMessage().startsWith(file.toString()), refused.getMessage());
-        assertTrue(refused.getMessage().contains("--data-dir"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("choose another data directory"), refused.getMessage());
         assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
     }
 
@@ -131,7 +131,7 @@ class MvStoreHubStoreTest extends HubStoreContract {
         IOException refused = assertThrows(IOException.class, () -> store = MvStoreHubStore.open(directory));
 
         assertTrue(refused.getMessage().startsWith(file + " is damaged"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("--data-dir"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("choose another data directory"), refused.getMessage());
         assertEquals(1, refused.getMessage().lines().count(), refused.getMessage());
         store = MvStoreHubStore.open(directory.resolve("elsewhere")); // for the contract's tear-down
     }
