@@ -25,7 +25,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.HubUnderTest;
-import dev.iothub.emulator.testing.LostAnswers;
+import dev.iothub.emulator.testing.TwinRequests;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -308,12 +308,12 @@ class DeviceSdkTest {
     }
 
     private static com.microsoft.azure.sdk.iot.device.twin.Twin readTwin(InternalClient client) throws Exception {
-        return LostAnswers.retried(() -> client.getTwin(10_000));
+        return TwinRequests.getTwin(client);
     }
 
     private static ReportedPropertiesUpdateResponse report(InternalClient client, TwinCollection reported)
             throws Exception {
-        return LostAnswers.retried(() -> client.updateReportedProperties(reported, 10_000));
+        return TwinRequests.updateReportedProperties(client, reported);
     }
 
     /** Opens {@code client} and answers the statuses it goes through from then on. */
