@@ -179,7 +179,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         List<Integer> granted = new ArrayList<>();
         for (MqttTopicSubscription subscription : subscribe.payload().topicSubscriptions()) {
-            String filter = subscription.topicName();
+            String filter = subscription.topicFilter();
             if (!TwinTopics.maySubscribe(session.identity(), filter)) {
                 close(ctx, "subscription to a topic the hub does not allow: " + filter);
                 return;

@@ -69,6 +69,7 @@ class InternalFailureTest {
     }
 
     /** A GET of /devices/d over HTTPS, from an emulator whose only route answers it with {@code handler}. */
+    @SuppressWarnings("try") // the server does its work by being open: the request below goes to it
     private static Served serve(Path directory, Routes.Handler handler) throws Exception {
         Clock clock = Clock.systemUTC();
         Routes routes = new Routes(clock, new ServiceFaults(), new ReceivedOperations())
