@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.testing.EmulatorLog;
 import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.ForwardingStore;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.RawMqttClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,11 +35,12 @@ class StoreFailureTest {
             String key = ExternalHub.valueOf(hub.moduleConnectionString("d", "m"), "SharedAccessKey");
             store.fail();
 
-            String log = logged(() -> {
-                try (RawMqttClient client = RawMqttClient.connect(hub, "d", "m", key, 60, true)) {
-                    assertNull(client.connAck(), "closed, no CONNACK");
-                }
-            });
+            String log;
+            try (EmulatorLog logged = EmulatorLog.capture();
+                 RawMqttClient client = RawMqttClient.connect(hub, "d", "m", key, 60, true)) {
+                assertNull(client.connAck(), "closed, no CONNACK");
+                log = logged.text();
+            }
 
             assertTrue(log.contains("ERROR dev.iothub.emulator.internal.mqtt.MqttHandler"), log);
             assertTrue(log.contains("java.lang.NoClassDefFoundError: " + FAILURE), "logged with its cause:\n" + log);
@@ -57,38 +56,21 @@ class StoreFailureTest {
             String resource = hub.hostName() + "/devices/d/modules/m";
             String token = SharedAccessSignature.sign(resource, key, null, Instant.now().plusSeconds(600));
 
-            String log = logged(() -> {
-                try (RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true)) {
-                    client.open(hub.hostName());
-                    client.send(client.sender(client.session(), "$cbs", SenderSettleMode.UNSETTLED),
-                            PutToken.request(UUID.randomUUID(), "put-token", resource, token));
-                    client.awaitPeerClosed();
-                    Symbol condition = client.connection().getRemoteCondition().getCondition();
-                    assertEquals(Symbol.valueOf("amqp:internal-error"), condition);
-                }
-            });
+            String log;
+            try (EmulatorLog logged = EmulatorLog.capture();
+                 RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true)) {
+                client.open(hub.hostName());
+                client.send(client.sender(client.session(), "$cbs", SenderSettleMode.UNSETTLED),
+                        PutToken.request(UUID.randomUUID(), "put-token", resource, token));
+                client.awaitPeerClosed();
+                Symbol condition = client.connection().getRemoteCondition().getCondition();
+                assertEquals(Symbol.valueOf("amqp:internal-error"), condition);
+                log = logged.text();
+            }
 
             assertTrue(log.contains("ERROR dev.iothub.emulator.internal.amqp.AmqpHandler"), log);
             assertTrue(log.contains("java.lang.NoClassDefFoundError: " + FAILURE), "logged with its cause:\n" + log);
         }
-    }
-
-    @FunctionalInterface
-    private interface Exchange {
-        void run() throws Exception;
-    }
-
-    /** What the emulator logged (slf4j-simple writes to System.err) while {@code exchange} ran. */
-    private static String logged(Exchange exchange) throws Exception {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream previousErr = System.err;
-        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
-            exchange.run();
-        } finally {
-            System.setErr(previousErr);
-        }
-        return log.toString(StandardCharsets.UTF_8);
     }
 
     /** The emulator's store in memory, whose reads of identities fail once told to. */

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Section;
@@ -51,7 +50,7 @@ public final class RawAmqpClient implements AutoCloseable {
     public static final int PORT = 5671;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final SSLSocket socket;
+    private final RawSocket socket;
     private final Transport transport = Proton.transport();
     private final Connection connection = Proton.connection();
     private final Collector collector = Proton.collector();
@@ -78,13 +77,19 @@ public final class RawAmqpClient implements AutoCloseable {
 
     /** Connects with TLS to the hub's port 5671; {@code sasl} chooses SASL ANONYMOUS or a bare AMQP header. */
     public RawAmqpClient(SSLContext context, String host, boolean sasl) throws IOException {
-        socket = (SSLSocket) context.getSocketFactory().createSocket(host, PORT);
-        socket.setTcpNoDelay(true); // each exchange waits for its answer: no 40 ms of Nagle's per request
-        socket.startHandshake();
-        if (sasl) {
+        this(RawSocket.tls(context, host, PORT), sasl ? "ANONYMOUS" : null);
+    }
+
+    /**
+     * A client over {@code socket} (TLS to port 5671, or a WebSocket on 443) authenticating with the SASL
+     * {@code mechanism} (the C SDK's is {@code MSSBCBS}), or with no SASL layer if it is null.
+     */
+    public RawAmqpClient(RawSocket socket, String mechanism) {
+        this.socket = socket;
+        if (mechanism != null) {
             Sasl layer = transport.sasl();
             layer.client();
-            layer.setMechanisms("ANONYMOUS");
+            layer.setMechanisms(mechanism);
         }
         connection.collect(collector);
         transport.bind(connection);
@@ -155,8 +160,13 @@ public final class RawAmqpClient implements AutoCloseable {
 
     /** Sends {@code message}; pre-settled if the link says so, as Node sends twin requests. */
     public Delivery send(Sender sender, Message message) {
-        byte[] bytes = encode(message);
+        return send(sender, encode(message), 0);
+    }
+
+    /** Sends a message's {@code bytes} in the transfer's {@code messageFormat} (a batch's, say). */
+    public Delivery send(Sender sender, byte[] bytes, int messageFormat) {
         Delivery delivery = sender.delivery(Long.toString(nextTag++).getBytes(StandardCharsets.US_ASCII));
+        delivery.setMessageFormat(messageFormat);
         sender.send(bytes, 0, bytes.length);
         sender.advance();
         if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
@@ -166,7 +176,8 @@ public final class RawAmqpClient implements AutoCloseable {
         return delivery;
     }
 
-    private static byte[] encode(Message message) {
+    /** The bytes of {@code message}'s sections. */
+    public static byte[] encode(Message message) {
         for (byte[] buffer = new byte[1024]; ; buffer = new byte[buffer.length * 2]) {
             try {
                 int length = message.encode(buffer, 0, buffer.length);
@@ -188,8 +199,8 @@ public final class RawAmqpClient implements AutoCloseable {
     public void writeRaw(byte[] bytes) {
         flush();
         try {
-            socket.getOutputStream().write(bytes);
-            socket.getOutputStream().flush();
+            socket.out().write(bytes);
+            socket.out().flush();
         } catch (IOException e) {
             throw new AssertionError("the hub closed the connection before the test could write", e);
         }
@@ -262,8 +273,8 @@ public final class RawAmqpClient implements AutoCloseable {
         byte[] buffer = new byte[16384];
         int read;
         try {
-            socket.setSoTimeout(timeoutMillis);
-            read = socket.getInputStream().read(buffer);
+            socket.readTimeout(timeoutMillis);
+            read = socket.in().read(buffer);
         } catch (SocketTimeoutException e) {
             return;
         } catch (IOException e) {
@@ -309,9 +320,9 @@ public final class RawAmqpClient implements AutoCloseable {
                 byte[] bytes = new byte[pending];
                 head.get(bytes);
                 transport.pop(pending);
-                socket.getOutputStream().write(bytes);
+                socket.out().write(bytes);
             }
-            socket.getOutputStream().flush();
+            socket.out().flush();
         } catch (IOException e) {
             peerClosed = true; // the hub closed first; what it said before is still read
         }

@@ -18,11 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 /** A bare MQTT client over TLS for the protocol cases the SDK never produces; Netty's codec does the bytes. */
 public final class RawMqttClient implements AutoCloseable {
-    private final SSLSocket socket;
+    private final RawSocket socket;
     private final EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
     private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
     private MqttConnAckMessage connAck;
@@ -51,9 +50,12 @@ public final class RawMqttClient implements AutoCloseable {
     }
 
     public RawMqttClient(SSLContext context, String host) throws IOException {
-        socket = (SSLSocket) context.getSocketFactory().createSocket(host, 8883);
-        socket.setSoTimeout(10_000);
-        socket.startHandshake();
+        this(RawSocket.tls(context, host, 8883));
+    }
+
+    /** A client over {@code socket}: TLS to port 8883, or a WebSocket on 443. */
+    public RawMqttClient(RawSocket socket) {
+        this.socket = socket;
     }
 
     /** The hub's answer to {@link #connect}'s CONNECT. */
@@ -65,8 +67,8 @@ public final class RawMqttClient implements AutoCloseable {
         encoder.writeOutbound(message);
         ByteBuf bytes = encoder.readOutbound();
         try {
-            socket.getOutputStream().write(ByteBufUtil.getBytes(bytes));
-            socket.getOutputStream().flush();
+            socket.out().write(ByteBufUtil.getBytes(bytes));
+            socket.out().flush();
         } finally {
             bytes.release();
         }
@@ -82,7 +84,7 @@ public final class RawMqttClient implements AutoCloseable {
             }
             int read;
             try {
-                read = socket.getInputStream().read(buffer);
+                read = socket.in().read(buffer);
             } catch (SocketTimeoutException e) {
                 throw e; // the hub kept the connection open: a failure, not a close
             } catch (IOException e) {

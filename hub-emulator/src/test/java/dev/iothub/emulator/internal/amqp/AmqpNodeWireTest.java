@@ -16,6 +16,7 @@ import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.AmqpTwinLinks;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.PutToken;
 import java.net.URLEncoder;
@@ -55,10 +56,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AmqpNodeWireTest {
     @RegisterExtension
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.14");
-    private static final Symbol OPERATION = Symbol.valueOf("operation");
-    private static final Symbol RESOURCE = Symbol.valueOf("resource");
-    private static final Symbol STATUS = Symbol.valueOf("status");
-    private static final Symbol VERSION = Symbol.valueOf("version");
 
     private String deviceId;
     private String moduleKey;
@@ -135,13 +132,13 @@ class AmqpNodeWireTest {
         twin.getDesiredProperties().put("telemetryInterval", 30);
         twins.patch(twin);
         try (RawAmqpClient client = nodeClient()) {
-            TwinLinks links = twinLinks(client);
+            AmqpTwinLinks links = twinLinks(client);
             String correlationId = UUID.randomUUID().toString();
 
             RawAmqpClient.Received answer = links.request(correlationId, "GET", null, " ");
 
             assertEquals(correlationId, answer.message().getCorrelationId(), "the same string");
-            assertStatusAnnotation(200, answer);
+            AmqpTwinLinks.assertStatusAnnotation(200, answer);
             assertTrue(answer.settled(), "pre-settled, as the client's snd-settle-mode asked");
             JsonNode document = Json.MAPPER.readTree(onlyData(answer));
             assertEquals(30, document.path("desired").path("telemetryInterval").asInt(), document.toString());
@@ -153,15 +150,15 @@ class AmqpNodeWireTest {
     @Test
     void aPatchOfReportedIsAnswered204WithTheNewVersionAsALong() throws Exception {
         try (RawAmqpClient client = nodeClient()) {
-            TwinLinks links = twinLinks(client);
+            AmqpTwinLinks links = twinLinks(client);
             String correlationId = UUID.randomUUID().toString();
 
             RawAmqpClient.Received answer = links.request(correlationId, "PATCH", "/properties/reported",
                     "{\"firmware\":\"1.2.3\"}");
 
             assertEquals(correlationId, answer.message().getCorrelationId());
-            assertStatusAnnotation(204, answer);
-            Object version = annotation(answer, VERSION);
+            AmqpTwinLinks.assertStatusAnnotation(204, answer);
+            Object version = AmqpTwinLinks.annotation(answer, AmqpTwinLinks.VERSION);
             assertInstanceOf(Long.class, version, "version is an AMQP long");
             Twin twin = new TwinClient(emulator.hub().serviceConnectionString()).get(deviceId, "m");
             assertEquals("1.2.3", twin.getReportedProperties().get("firmware"));
@@ -172,10 +169,10 @@ class AmqpNodeWireTest {
     @Test
     void afterAPreSettledPutADesiredChangeMadeThroughRestArrivesWithoutCorrelationId() throws Exception {
         try (RawAmqpClient client = nodeClient()) {
-            TwinLinks links = twinLinks(client);
+            AmqpTwinLinks links = twinLinks(client);
             RawAmqpClient.Received subscribed = links.request(UUID.randomUUID().toString(), "PUT",
                     "/notifications/twin/properties/desired", " ");
-            assertStatusAnnotation(200, subscribed);
+            AmqpTwinLinks.assertStatusAnnotation(200, subscribed);
 
             TwinClient twins = new TwinClient(emulator.hub().serviceConnectionString());
             Twin twin = twins.get(deviceId, "m");
@@ -184,7 +181,7 @@ class AmqpNodeWireTest {
             RawAmqpClient.Received change = client.receive(links.receiver());
 
             assertNull(change.message().getCorrelationId(), "a notification, not an answer");
-            Object version = annotation(change, VERSION);
+            Object version = AmqpTwinLinks.annotation(change, AmqpTwinLinks.VERSION);
             assertInstanceOf(Long.class, version, "version is an AMQP long");
             JsonNode patch = Json.MAPPER.readTree(onlyData(change));
             assertEquals(45, patch.path("telemetryInterval").asInt(), patch.toString());
@@ -203,39 +200,19 @@ class AmqpNodeWireTest {
             assertStatus(200, PutToken.exchange(client, session, PutToken.request(UUID.randomUUID(), "put-token", sr,
                     token())));
             String address = "/devices/" + deviceId + "/modules/m/twin";
-            TwinLinks links = new TwinLinks(client, client.sender(session, address, SenderSettleMode.UNSETTLED),
+            AmqpTwinLinks links = new AmqpTwinLinks(client, client.sender(session, address, SenderSettleMode.UNSETTLED),
                     client.receiver(session, address, SenderSettleMode.UNSETTLED));
             UUID correlationId = UUID.randomUUID();
 
             RawAmqpClient.Received answer = links.request(correlationId, "GET", null, "");
 
             assertEquals(correlationId, answer.message().getCorrelationId(), "the same uuid, not its text");
-            assertStatusAnnotation(200, answer);
-        }
-    }
-
-    /** The client's twin links, and a request on them as Node (pre-settled) or Java (unsettled) sends it. */
-    private record TwinLinks(RawAmqpClient client, Sender sender, Receiver receiver) {
-
-        RawAmqpClient.Received request(Object correlationId, String operation, String resource, String body) {
-            Message request = Proton.message();
-            Properties properties = new Properties();
-            properties.setCorrelationId(correlationId);
-            request.setProperties(properties);
-            Map<Symbol, Object> annotations = new HashMap<>();
-            annotations.put(OPERATION, operation);
-            if (resource != null) {
-                annotations.put(RESOURCE, resource);
-            }
-            request.setMessageAnnotations(new MessageAnnotations(annotations));
-            request.setBody(new Data(new Binary(body.getBytes(StandardCharsets.UTF_8))));
-            client.send(sender, request);
-            return client.receive(receiver);
+            AmqpTwinLinks.assertStatusAnnotation(200, answer);
         }
     }
 
     /** Node's twin links on its one session, after a put-token there: the sender first, then the receiver, both settled. */
-    private TwinLinks twinLinks(RawAmqpClient client) {
+    private AmqpTwinLinks twinLinks(RawAmqpClient client) {
         Session session = client.session();
         String name = URLEncoder.encode(resource(), StandardCharsets.UTF_8);
         assertStatus(200, PutToken.exchange(client, session,
@@ -246,7 +223,7 @@ class AmqpNodeWireTest {
         assertEquals(EndpointState.ACTIVE, sender.getRemoteState());
         assertEquals(EndpointState.ACTIVE, receiver.getRemoteState());
         assertEquals(SenderSettleMode.SETTLED, receiver.getRemoteSenderSettleMode(), "the hub echoes the settle mode");
-        return new TwinLinks(client, sender, receiver);
+        return new AmqpTwinLinks(client, sender, receiver);
     }
 
     /** The body's bytes, which must be exactly one Data section: Java casts the body to Data, rhea wants a Buffer. */
@@ -257,17 +234,6 @@ class AmqpNodeWireTest {
         assertEquals(1, bodies.size(), "one body section: " + bodies);
         Binary data = assertInstanceOf(Data.class, bodies.get(0)).getValue();
         return Arrays.copyOfRange(data.getArray(), data.getArrayOffset(), data.getArrayOffset() + data.getLength());
-    }
-
-    private static void assertStatusAnnotation(int status, RawAmqpClient.Received answer) {
-        Object value = annotation(answer, STATUS);
-        assertInstanceOf(Integer.class, value, "status is an AMQP int");
-        assertEquals(status, value);
-    }
-
-    private static Object annotation(RawAmqpClient.Received received, Symbol key) {
-        MessageAnnotations annotations = received.message().getMessageAnnotations();
-        return annotations == null ? null : annotations.getValue().get(key);
     }
 
     /** A client as Node's connects: the bare AMQP header (no SASL), then Open with the hub's host name. */
