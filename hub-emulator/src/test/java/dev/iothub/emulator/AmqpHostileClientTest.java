@@ -135,7 +135,8 @@ class AmqpHostileClientTest {
             Session session = client.session(); // channel 1: the put-token's session is channel 0
             ByteArrayOutputStream frames = new ByteArrayOutputStream();
             byte[] part = new byte[60 * 1024];
-            for (int handle = 0; handle < 6; handle++) {
+            // the window (2 MiB) and the largest message (1 MiB) beyond it: some 3.3 MiB held
+            for (int handle = 0; handle < 14; handle++) {
                 client.sender(session, "/devices/" + deviceId + "/messages/events", SenderSettleMode.UNSETTLED);
                 // each link a message of 4 frames (240 KiB, within the message size), begun and not finished
                 for (int frame = 0; frame < 4; frame++) {

@@ -7,10 +7,12 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
@@ -33,15 +35,24 @@ import org.slf4j.LoggerFactory;
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
-    private static final String CBS = "$cbs";
+    private static final String CBS = "/$cbs";
     static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";
     static final String ILLEGAL_STATE = "amqp:illegal-state";
     static final String INTERNAL_ERROR = "amqp:internal-error";
     /** Credit the hub gives each link a client sends on, topped up as messages come. */
     private static final int CREDIT = 100;
-    /** IoT Hub takes messages of up to 256 KB; a little more leaves room for the message's sections. */
-    static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+    /**
+     * The max-message-size of every link the hub attaches, as its Attach says (a trace of the real hub's, Azure
+     * IoT C SDK issue 2233): a larger message detaches the link.
+     */
+    static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+    /**
+     * IoT Hub takes messages of up to 256 KB (a little more leaves room for the message's sections): a larger one,
+     * within the link's maximum, is rejected and the link goes on (Azure IoT C# SDK issue 2055). A batch (message
+     * format 0x80013700, several messages in one, as the C SDK sends telemetry) may fill the link's maximum.
+     */
+    private static final int MAX_TAKEN_BYTES = 256 * 1024 + 16 * 1024;
     /**
      * The least idle timeout a client may ask for, as the hub's AMQP stack has it (Microsoft.Azure.Amqp, and
      * IoT Edge's copy of the hub): a client asking for 1 ms would have the hub write hundreds of heartbeats a
@@ -142,12 +153,13 @@ final class AmqpConnection {
         }
         boolean receiving = link instanceof Receiver;
         String address = address(receiving ? link.getRemoteTarget() : link.getRemoteSource());
-        if (CBS.equals(address)) {
+        String path = LinkAddress.path(address);
+        if (CBS.equals(path)) {
             accept(link, receiving ? Attached.receiving(cbs::putToken, () -> { })
                     : Attached.sending(cbs.answers(), cbs.answers()::detach));
             return;
         }
-        String serviceFeature = LinkAddress.serviceFeature(address);
+        String serviceFeature = LinkAddress.serviceFeature(path);
         if (serviceFeature != null) {
             if (cbs.serviceAuthenticated()) {
                 refuse(link, "amqp:not-implemented", address, serviceFeature + " are not emulated by hub-emulator.");
@@ -157,7 +169,7 @@ final class AmqpConnection {
             }
             return;
         }
-        LinkAddress parsed = LinkAddress.parse(address);
+        LinkAddress parsed = LinkAddress.parse(path);
         if (parsed == null) {
             refuse(link, NOT_FOUND, address, "The link address did not match any of the expected formats.");
             return;
@@ -178,6 +190,7 @@ final class AmqpConnection {
         link.setTarget(link.getRemoteTarget());
         link.setSenderSettleMode(link.getRemoteSenderSettleMode());
         link.setReceiverSettleMode(link.getRemoteReceiverSettleMode());
+        link.setMaxMessageSize(UnsignedLong.valueOf(MAX_MESSAGE_BYTES));
         link.open();
         if (link instanceof Receiver receiver) {
             receiver.flow(CREDIT);
@@ -267,14 +280,22 @@ final class AmqpConnection {
         int length = receiver.recv(bytes, 0, bytes.length);
         receiver.advance();
         Message message = Message.Factory.create();
-        try {
-            message.decode(bytes, 0, length);
-        } catch (RuntimeException e) {
+        DeliveryState outcome = Accepted.getInstance();
+        if (length > MAX_TAKEN_BYTES && delivery.getMessageFormat() == 0) {
             message = null;
+            outcome = rejected("amqp:link:message-size-exceeded", "The message is larger than 256 KB, the most IoT Hub"
+                    + " takes.");
+        } else {
+            try {
+                message.decode(bytes, 0, length);
+            } catch (RuntimeException e) {
+                message = null;
+                outcome = rejected("amqp:decode-error", "The message cannot be decoded.");
+            }
         }
         // settled first, so that the disposition goes out before any answer, as the hub's does
         if (!delivery.remotelySettled()) {
-            delivery.disposition(message != null ? Accepted.getInstance() : rejected("The message cannot be decoded."));
+            delivery.disposition(outcome);
         }
         delivery.settle();
         if (receiver.getCredit() < CREDIT / 2) {
@@ -297,10 +318,14 @@ final class AmqpConnection {
         }
     }
 
-    /** The network connection is gone: every identity on it is disconnected. */
-    void closed() {
+    /** The network connection is gone: every identity on it is disconnected; {@code why}, if known, is logged. */
+    void closed(String why) {
         cbs.closed();
-        log.info("AMQP connection from {} closed", remote);
+        if (why == null) {
+            log.info("AMQP connection from {} closed", remote);
+        } else {
+            log.info("AMQP connection from {} closed: {}", remote, why);
+        }
     }
 
     private static String address(Object terminus) {
@@ -310,9 +335,9 @@ final class AmqpConnection {
         return terminus instanceof Source source ? source.getAddress() : null;
     }
 
-    private static Rejected rejected(String why) {
+    private static Rejected rejected(String condition, String why) {
         Rejected rejected = new Rejected();
-        rejected.setError(new ErrorCondition(Symbol.valueOf("amqp:decode-error"), why));
+        rejected.setError(new ErrorCondition(Symbol.valueOf(condition), why));
         return rejected;
     }
 

@@ -16,8 +16,6 @@ import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
-import org.apache.qpid.proton.engine.Sasl;
-import org.apache.qpid.proton.engine.SaslListener;
 import org.apache.qpid.proton.engine.Transport;
 import org.apache.qpid.proton.engine.TransportException;
 import org.slf4j.Logger;
@@ -67,6 +65,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     /** Ends the connection if the frame under way is not whole in time. */
     private ScheduledFuture<?> frameDeadline;
     private final ConnectionBudget budget = new ConnectionBudget();
+    private final SaslNegotiation sasl = new SaslNegotiation();
     /** Ends the connection if the client's Open does not come in time. */
     private ScheduledFuture<?> openDeadline;
     /** Holds a client with no identity to what it needs to wait for one, if no put-token succeeds in time. */
@@ -92,12 +91,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         transport.setMaxFrameSize(MAX_FRAME_SIZE);
         transport.setChannelMax(CHANNEL_MAX);
         transport.setIdleTimeout(idleTimeoutMillis);
-        // Java's SDK authenticates with SASL ANONYMOUS, Node's sends no SASL at all; identity comes later, from CBS.
-        Sasl sasl = transport.sasl();
-        sasl.server();
-        sasl.setMechanisms("ANONYMOUS");
-        sasl.allowSkip(true);
-        sasl.setListener(new AnonymousSasl());
+        sasl.offer(transport);
         engine = Proton.connection();
         collector = Proton.collector();
         engine.collect(collector);
@@ -264,7 +258,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
                 ctx.writeAndFlush(out);
             } else {
                 boolean awaitingClientClose = closeRequested != null && engine.getRemoteState() != EndpointState.CLOSED;
-                if (transport.pending() < 0 && !closing && !awaitingClientClose) {
+                if ((transport.pending() < 0 || sasl.refused()) && !closing && !awaitingClientClose) {
                     closing = true; // the engine has said all it will: the connection ends once that is sent
                     ChannelPromise closed = closeRequested != null ? closeRequested : ctx.newPromise();
                     if (ctx.channel().isWritable()) {
@@ -339,7 +333,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
                 task.cancel(false);
             }
         }
-        connection.closed();
+        connection.closed(sasl.failure(transport));
         super.channelInactive(ctx);
     }
 
@@ -357,30 +351,6 @@ public final class AmqpHandler extends ChannelDuplexHandler {
             closeWith(AmqpConnection.INTERNAL_ERROR, "The hub emulator failed: " + cause.getClass().getSimpleName(),
                     ctx.newPromise());
             pump();
-        }
-    }
-
-    /** SASL ANONYMOUS: nothing to check, as the hub authenticates each identity over CBS afterwards. */
-    private static final class AnonymousSasl implements SaslListener {
-        @Override
-        public void onSaslInit(Sasl sasl, Transport transport) {
-            sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
-        }
-
-        @Override
-        public void onSaslResponse(Sasl sasl, Transport transport) {
-        }
-
-        @Override
-        public void onSaslMechanisms(Sasl sasl, Transport transport) {
-        }
-
-        @Override
-        public void onSaslChallenge(Sasl sasl, Transport transport) {
-        }
-
-        @Override
-        public void onSaslOutcome(Sasl sasl, Transport transport) {
         }
     }
 }

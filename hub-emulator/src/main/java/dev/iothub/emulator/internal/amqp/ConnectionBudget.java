@@ -17,8 +17,11 @@ import org.apache.qpid.proton.engine.Session;
  * the breach it finds, or null; the connection then ends with the breach's condition (see README's limits).
  */
 final class ConnectionBudget {
-    /** The session window the emulator advertises, in bytes: Proton-J advertises it in frames of 64 KiB, 16. */
-    static final int SESSION_WINDOW_BYTES = 1024 * 1024;
+    /**
+     * The session window the emulator advertises, in bytes (Proton-J advertises it in frames of 64 KiB, 32): twice
+     * the largest message, which must fit whole, or one just over the limit could never be seen to be.
+     */
+    static final int SESSION_WINDOW_BYTES = 2 * AmqpConnection.MAX_MESSAGE_BYTES;
     /**
      * What a session may hold beyond its window before it is a violation: the C SDK checks the window only as
      * a message begins, then sends the whole message.

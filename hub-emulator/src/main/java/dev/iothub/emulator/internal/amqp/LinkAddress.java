@@ -9,9 +9,12 @@ import java.util.Locale;
 /**
  * The address of a device link, {@code /devices/{d}[/modules/{m}]/{endpoint}}: the identity whose resource
  * it is and which resource. Literal segments match without regard to case and ids are percent-decoded,
- * as the hub (and IoT Edge's copy of it) reads them.
+ * as the hub (and IoT Edge's copy of it) reads them. An address is read as IoT Edge's copy reads it: its path
+ * if it is a URI of the scheme {@code amqps}, as the C SDK sends {@code amqps://{host}/devices/...} (the host is
+ * not checked), else a path relative to the connection's host.
  */
 record LinkAddress(IdentityId owner, Endpoint endpoint) {
+    private static final String URI_PREFIX = "amqps://";
 
     /** The resources a device or module may attach a link to. */
     enum Endpoint {
@@ -27,12 +30,24 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
         }
     }
 
+    /** The path {@code address} names, with its leading slash; null for no address. */
+    static String path(String address) {
+        if (address == null) {
+            return null;
+        }
+        if (address.regionMatches(true, 0, URI_PREFIX, 0, URI_PREFIX.length())) {
+            int slash = address.indexOf('/', URI_PREFIX.length());
+            return slash < 0 ? "/" : address.substring(slash);
+        }
+        return address.startsWith("/") ? address : "/" + address;
+    }
+
     /**
-     * The feature a service client's link to {@code address} is for (cloud-to-device messages, their feedback,
+     * The feature a service client's link to {@code path} is for (cloud-to-device messages, their feedback,
      * file upload notifications), or null if it is not one of the service's addresses.
      */
-    static String serviceFeature(String address) {
-        return switch (address == null ? "" : address.toLowerCase(Locale.ROOT)) {
+    static String serviceFeature(String path) {
+        return switch (path == null ? "" : path.toLowerCase(Locale.ROOT)) {
             case "/messages/devicebound" -> "Cloud-to-device messages";
             case "/messages/servicebound/feedback" -> "Cloud-to-device message feedback records";
             case "/messages/servicebound/filenotifications" -> "File upload notifications";
@@ -40,12 +55,12 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
         };
     }
 
-    /** The address read, or null if it is not one of a device's. */
-    static LinkAddress parse(String address) {
-        if (address == null) {
+    /** The {@link #path} read, or null if it is not one of a device's. */
+    static LinkAddress parse(String path) {
+        if (path == null) {
             return null;
         }
-        String[] segments = address.split("/", -1);
+        String[] segments = path.split("/", -1);
         if (segments.length < 4 || !segments[0].isEmpty() || !segments[1].equalsIgnoreCase("devices")) {
             return null;
         }

@@ -16,11 +16,15 @@ final class TwinTopics {
     private TwinTopics() {
     }
 
-    /** The filters a client of {@code id} may subscribe to; any other makes the hub close the connection. */
+    /**
+     * The filters a client of {@code id} may subscribe to; any other makes the hub close the connection. A module's
+     * messages from its inputs are on {@code devices/{d}/modules/{m}/inputs/}, which the C SDK subscribes to as
+     * {@code devices/{d}/modules/{m}/#}.
+     */
     static boolean maySubscribe(IdentityId id, String filter) {
         return filter.equals(TWIN_RESPONSES) || filter.equals(DESIRED_PATCHES) || filter.equals(METHODS)
                 || filter.equals(prefixOf(id) + "messages/devicebound/#")
-                || (id.isModule() && filter.equals(prefixOf(id) + "inputs/#"));
+                || (id.isModule() && (filter.equals(prefixOf(id) + "inputs/#") || filter.equals(prefixOf(id) + "#")));
     }
 
     /** Whether a publish from {@code id} is telemetry: accepted, but messaging is not emulated. */

@@ -10,6 +10,7 @@ record Tls(SslContext context, Duration handshakeTimeout) {
     SslHandler newHandler(Channel channel) {
         SslHandler handler = context.newHandler(channel.alloc());
         handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+        handler.handshakeFuture().addListener(new TlsHandshakeFailures(channel));
         return handler;
     }
 }

@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Arrays;
-import java.util.Set;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * 400 and no upgrade (a Microsoft engineer's note on the hub's MQTT page, MicrosoftDocs/azure-docs issue 21306),
  * where Netty's would upgrade with no subprotocol.
  * </ul>
+ * The hub reads subprotocols without regard to case, as .NET's WebSocket stack compares them: the C SDK asks for
+ * {@code MQTT}. Netty's handshaker compares exactly, so the request is given the hub's spelling, which the answer
+ * then carries.
  */
 @Sharable
 final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
@@ -36,8 +39,8 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgradeRules.class);
     private static final RateLimitedLog refusals = new RateLimitedLog(log);
     private static final String VERSION = "13";
-    private static final Set<String> OFFERED =
-            Set.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
+    private static final List<String> OFFERED =
+            List.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
@@ -50,17 +53,25 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
                 refuse(ctx, request, refusal, "WebSocket version is not 13");
                 return;
             }
-            if (!asksForOneOffered(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL))) {
+            String offered = firstOffered(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+            if (offered == null) {
                 refuse(ctx, request, refusal(HttpResponseStatus.BAD_REQUEST),
                         "no subprotocol of the hub's (mqtt, AMQPWSB10)");
                 return;
             }
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, offered);
         }
         ctx.fireChannelRead(message);
     }
 
-    private static boolean asksForOneOffered(String protocols) {
-        return protocols != null && Arrays.stream(protocols.split(",")).map(String::trim).anyMatch(OFFERED::contains);
+    /** The first of the hub's subprotocols the client asks for, in the hub's spelling, or null if none. */
+    private static String firstOffered(String protocols) {
+        if (protocols == null) {
+            return null;
+        }
+        return Arrays.stream(protocols.split(",")).map(String::trim)
+                .flatMap(asked -> OFFERED.stream().filter(asked::equalsIgnoreCase))
+                .findFirst().orElse(null);
     }
 
     private static FullHttpResponse refusal(HttpResponseStatus status) {

@@ -27,6 +27,7 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.UnsignedShort;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.transport.Begin;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -210,10 +211,13 @@ class AmqpBadInputTest {
         }
     }
 
-    /** The hub takes messages of up to 256 KiB; a larger one, whether it crosses the limit in its last frame or before. */
+    /**
+     * The hub's links take messages of up to 1 MiB, their max-message-size; a larger one, whether it crosses the
+     * limit in its last frame or before, detaches the link.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {256 * 1024 + 20 * 1024, 1024 * 1024})
-    void aMessageLargerThanTheHubTakesDetachesTheLinkWithMessageSizeExceeded(int size) throws Exception {
+    @ValueSource(ints = {1024 * 1024 + 1, 2 * 1024 * 1024})
+    void aMessageLargerThanTheLinksMaximumDetachesTheLinkWithMessageSizeExceeded(int size) throws Exception {
         try (RawAmqpClient client = javaStyle()) {
             Session session = client.session();
             assertStatus(200, putToken(client, session, token(deviceId, key)));
@@ -223,12 +227,31 @@ class AmqpBadInputTest {
             client.await("the disposition of 256 KiB", () -> fits.getRemoteState() != null);
             assertInstanceOf(Accepted.class, fits.getRemoteState());
 
-            Delivery tooLarge = client.send(events, telemetry(size));
+            Delivery tooLarge = client.send(events, new byte[size], 0);
             client.await("the hub's Detach", () -> events.getRemoteState() == EndpointState.CLOSED);
 
             assertEquals("amqp:link:message-size-exceeded", events.getRemoteCondition().getCondition().toString());
             assertStatus(200, putToken(client, session, token(deviceId, key))); // the session goes on
             assertNull(tooLarge.getRemoteState(), "the hub did not take the message");
+        }
+    }
+
+    /** IoT Hub takes messages of up to 256 KB: a larger one, within the link's maximum, is rejected. */
+    @Test
+    void aMessageLargerThanTheHubTakesIsRejectedAndTheLinkGoesOn() throws Exception {
+        try (RawAmqpClient client = javaStyle()) {
+            Session session = client.session();
+            assertStatus(200, putToken(client, session, token(deviceId, key)));
+            Sender events = client.sender(session, "/devices/" + deviceId + "/messages/events", SenderSettleMode.UNSETTLED);
+
+            Delivery tooLarge = client.send(events, telemetry(256 * 1024 + 20 * 1024));
+            client.await("the disposition of 276 KiB", () -> tooLarge.getRemoteState() != null);
+
+            Rejected rejected = assertInstanceOf(Rejected.class, tooLarge.getRemoteState());
+            assertEquals("amqp:link:message-size-exceeded", rejected.getError().getCondition().toString());
+            Delivery next = client.send(events, telemetry(1024));
+            client.await("the disposition of the next message", () -> next.getRemoteState() != null);
+            assertInstanceOf(Accepted.class, next.getRemoteState());
         }
     }
 
