@@ -25,7 +25,8 @@ public final class ServiceAuthenticator {
         SharedAccessSignature token = verified.find(authorization).or(() -> SharedAccessSignature.parse(authorization))
                 .orElseThrow(() -> unauthorized("The Authorization header is missing or is not a SharedAccessSignature."));
         if (token.keyName() == null) {
-            throw unauthorized("The token names no shared access policy (skn).");
+            throw unauthorized("The token names no shared access policy (skn); a device's own token is accepted"
+                    + " only on its module identities (/devices/{id}/modules).");
         }
         SharedAccessPolicy policy = policies.find(token.keyName())
                 .orElseThrow(() -> unauthorized("Unknown shared access policy '" + token.keyName() + "'."));

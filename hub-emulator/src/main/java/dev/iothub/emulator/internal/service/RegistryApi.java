@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.service;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -11,34 +12,46 @@ import java.util.function.Function;
 
 /**
  * The identity registry's REST API: {@code /devices/{id}} and {@code /devices/{id}/modules[/{mid}]}.
- * PUT without If-Match creates, PUT with If-Match updates, as the hub's SDKs expect.
+ * PUT without If-Match creates, PUT with If-Match updates, as the hub's SDKs expect. A device may manage its own
+ * modules with its own token ({@link ModuleRegistryAccess}); everything else takes a shared access policy.
  */
 final class RegistryApi {
     private static final String DEVICE = "/devices/{deviceId}";
     private static final String MODULE = "/devices/{deviceId}/modules/{moduleId}";
 
-    private final IdentityRegistry registry;
-    private final ServiceAuthenticator authenticator;
+    /** Checks a request's credentials for the permission it needs, throwing the hub's 401 if they do not do. */
+    @FunctionalInterface
+    private interface Access {
+        void authorize(RestRequest request, Permission needed);
+    }
 
-    RegistryApi(IdentityRegistry registry, ServiceAuthenticator authenticator) {
+    private final IdentityRegistry registry;
+    private final Access policyAccess;
+    private final Access moduleAccess;
+
+    RegistryApi(IdentityRegistry registry, ServiceAuthenticator authenticator, DeviceHub devices) {
         this.registry = registry;
-        this.authenticator = authenticator;
+        this.policyAccess = (request, needed) ->
+                authenticator.authorize(request.header("Authorization"), request.path(), needed);
+        this.moduleAccess = new ModuleRegistryAccess(authenticator, devices)::authorize;
     }
 
     void addTo(Routes routes) {
-        addIdentityRoutes(routes, DEVICE, request -> IdentityId.device(request.parameter("deviceId")));
+        addIdentityRoutes(routes, DEVICE, request -> IdentityId.device(request.parameter("deviceId")), policyAccess);
         addIdentityRoutes(routes, MODULE,
-                request -> IdentityId.module(request.parameter("deviceId"), request.parameter("moduleId")));
+                request -> IdentityId.module(request.parameter("deviceId"), request.parameter("moduleId")),
+                moduleAccess);
         routes.add("GET", "/devices/{deviceId}/modules", this::modules);
     }
 
-    private void addIdentityRoutes(Routes routes, String template, Function<RestRequest, IdentityId> id) {
+    private void addIdentityRoutes(Routes routes, String template, Function<RestRequest, IdentityId> id,
+                                   Access access) {
         routes.add("GET", template, request -> {
-            authorize(request, Permission.RegistryRead);
+            access.authorize(request, Permission.RegistryRead);
             return written(registry.get(id.apply(request)));
         });
         routes.add("PUT", template, request -> {
-            authorize(request, Permission.RegistryWrite);
+            access.authorize(request, Permission.RegistryWrite);
             Identity draft = IdentityJson.read(Json.parseObject(request.body()), id.apply(request));
             registry.checkScopes(draft);
             return written(request.ifMatch() == null
@@ -46,22 +59,18 @@ final class RegistryApi {
                     : registry.update(draft, request.ifMatch()));
         });
         routes.add("DELETE", template, request -> {
-            authorize(request, Permission.RegistryWrite);
+            access.authorize(request, Permission.RegistryWrite);
             registry.delete(id.apply(request), request.ifMatch());
             return RestResponse.noContent();
         });
     }
 
     private RestResponse modules(RestRequest request) {
-        authorize(request, Permission.RegistryRead);
+        moduleAccess.authorize(request, Permission.RegistryRead);
         ArrayNode modules = Json.MAPPER.createArrayNode();
         registry.modules(request.parameter("deviceId")).forEach(module ->
                 modules.add(IdentityJson.write(module, registry.connections().of(module.id()))));
         return RestResponse.ok(modules, null);
-    }
-
-    private void authorize(RestRequest request, Permission needed) {
-        authenticator.authorize(request.header("Authorization"), request.path(), needed);
     }
 
     private RestResponse written(Identity identity) {

@@ -18,7 +18,7 @@ public final class ServiceApi {
     public static Routes routes(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator,
                                 DeviceHub devices, Clock clock, ServiceFaults faults, ReceivedOperations received) {
         Routes routes = new Routes(clock, faults, received);
-        new RegistryApi(registry, authenticator).addTo(routes);
+        new RegistryApi(registry, authenticator, devices).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator).addTo(routes);
         NotEmulated.addTo(routes, authenticator, new DeviceCaller(devices));
