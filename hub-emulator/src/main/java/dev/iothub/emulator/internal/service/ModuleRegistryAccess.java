@@ -2,7 +2,6 @@ package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
-import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.error.HubException;
@@ -29,9 +28,7 @@ final class ModuleRegistryAccess {
     /** Returns if {@code request} may do what needs {@code needed}; throws the hub's 401 if not. */
     void authorize(RestRequest request, Permission needed) {
         String authorization = request.header("Authorization");
-        boolean identitysOwn = SharedAccessSignature.parse(authorization).filter(token -> token.keyName() == null)
-                .isPresent();
-        if (!identitysOwn) {
+        if (!policies.isIdentitysOwn(authorization)) {
             policies.authorize(authorization, request.path(), needed);
             return;
         }

@@ -1,7 +1,9 @@
 package dev.iothub.emulator.internal.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
@@ -54,6 +56,20 @@ class ServiceAuthenticatorTest {
         String sameSignatureOtherPolicy = owner.replace("skn=iothubowner", "skn=registryRead");
         assertUnauthorized("Unauthorized: The SharedAccessSignature's signature is invalid.", sameSignatureOtherPolicy,
                 Permission.RegistryRead);
+    }
+
+    @Test
+    void aDevicesOwnTokenIsToldFromAPolicysVerifiedOrNot() {
+        String device = SharedAccessSignature.sign(HUB + "/devices/d", policies.owner().primaryKey(), null,
+                clock.instant().plusSeconds(60));
+        String owner = SharedAccessSignature.sign(HUB, policies.owner().primaryKey(), "iothubowner",
+                clock.instant().plusSeconds(60));
+
+        assertTrue(authenticator.isIdentitysOwn(device));
+        assertFalse(authenticator.isIdentitysOwn(owner));
+        authenticator.authorize(owner, "/devices/d", Permission.RegistryRead);
+        assertFalse(authenticator.isIdentitysOwn(owner));
+        assertFalse(authenticator.isIdentitysOwn(null));
     }
 
     private void assertUnauthorized(String message, String token, Permission needed) {
