@@ -32,15 +32,24 @@ public final class RawMqttClient implements AutoCloseable {
      */
     public static RawMqttClient connect(HubEmulator hub, String deviceId, String moduleId, String key, int keepAliveSeconds,
                                  boolean cleanSession) throws IOException {
+        return connect(hub, deviceId, moduleId, key, keepAliveSeconds, cleanSession, "api-version=2021-04-12");
+    }
+
+    /**
+     * As above, with {@code query} as the user name's query ({@code {HostName}/{clientId}/?{query}}), as an SDK
+     * family writes it; {@code moduleId} null connects the device itself.
+     */
+    public static RawMqttClient connect(HubEmulator hub, String deviceId, String moduleId, String key, int keepAliveSeconds,
+                                 boolean cleanSession, String query) throws IOException {
         String host = hub.hostName();
-        String clientId = deviceId + "/" + moduleId;
-        String password = SharedAccessSignature.sign(host + "/devices/" + deviceId + "/modules/" + moduleId, key, null,
-                Instant.now().plusSeconds(600));
+        String clientId = moduleId == null ? deviceId : deviceId + "/" + moduleId;
+        String password = SharedAccessSignature.sign(host + "/devices/" + deviceId
+                + (moduleId == null ? "" : "/modules/" + moduleId), key, null, Instant.now().plusSeconds(600));
         RawMqttClient client = new RawMqttClient(hub.clientSslContext(), host);
         client.send(MqttMessageBuilders.connect()
                 .clientId(clientId)
                 .protocolVersion(MqttVersion.MQTT_3_1_1)
-                .username(host + "/" + clientId + "/?api-version=2021-04-12")
+                .username(host + "/" + clientId + "/?" + query)
                 .password(password.getBytes(StandardCharsets.UTF_8))
                 .keepAlive(keepAliveSeconds)
                 .cleanSession(cleanSession)

@@ -9,6 +9,7 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
@@ -23,6 +24,8 @@ import org.apache.qpid.proton.message.Message;
 final class AmqpIdentity implements DeviceConnection {
     private static final String REPORTED = "/properties/reported";
     private static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
+    /** Where the Java and .NET SDKs announce the IoT Plug and Play model: the properties of each link they send on. */
+    private static final Symbol MODEL_ID = Symbol.valueOf("com.microsoft:model-id");
 
     private final IdentityId id;
     private final AmqpHandler handler;
@@ -53,6 +56,10 @@ final class AmqpIdentity implements DeviceConnection {
     /** What a link of this identity to {@code address} ({@code addressText} as the client wrote it) is for. */
     Attached attach(Link link, LinkAddress address, String addressText) {
         links.add(link);
+        Map<Symbol, Object> properties = link.getRemoteProperties();
+        if (properties != null && properties.get(MODEL_ID) instanceof String modelId) {
+            session.announceModel(modelId);
+        }
         boolean receiving = link instanceof Receiver;
         Runnable forget = () -> links.remove(link);
         return switch (address.endpoint()) {

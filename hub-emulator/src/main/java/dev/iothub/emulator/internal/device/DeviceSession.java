@@ -50,6 +50,14 @@ public final class DeviceSession {
         return identity.equals(owner);
     }
 
+    /**
+     * The IoT Plug and Play model the identity announced as it connected (MQTT's user name, an AMQP link's
+     * properties), null or empty if none; its twin shows it from now on, until another is announced.
+     */
+    public void announceModel(String modelId) {
+        hub.twins().announceModel(identity, modelId);
+    }
+
     /** The twin as a device reads it: both property sides with their versions, no metadata. */
     public ObjectNode twin() {
         hub.received(identity, "twin GET");

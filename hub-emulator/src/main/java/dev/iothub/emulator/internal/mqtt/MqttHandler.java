@@ -131,6 +131,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             refuse(ctx, CONNECTION_REFUSED_NOT_AUTHORIZED, refusal.getMessage());
             return;
         }
+        session.announceModel(UserName.modelId(username));
         // a resumed session's subscription goes on without a SUBSCRIBE, as the Node SDK expects
         session.desiredSubscription().ifPresent(qos -> connection.desiredPatchesQos(MqttQoS.valueOf(qos)));
         ctx.pipeline().addBefore(ctx.executor(), ctx.name(), IDLE_HANDLER, new IdleStateHandler(

@@ -107,6 +107,7 @@ final class IdentityCodec {
         node.set("desired", encode(twin.desired()));
         node.set("reported", encode(twin.reported()));
         node.put("version", twin.version());
+        node.put("modelId", twin.modelId());
         return node;
     }
 
@@ -114,8 +115,9 @@ final class IdentityCodec {
         if (node == null || !node.isObject()) {
             return null;
         }
+        // identities stored before model ids were kept have none
         return new Twin(objectOrEmpty(node, "tags"), decodeProperties(node.get("desired")),
-                decodeProperties(node.get("reported")), node.path("version").asLong(1));
+                decodeProperties(node.get("reported")), node.path("version").asLong(1), text(node, "modelId"));
     }
 
     private static ObjectNode encode(TwinProperties properties) {

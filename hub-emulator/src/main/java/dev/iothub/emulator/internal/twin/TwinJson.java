@@ -37,7 +37,7 @@ public final class TwinJson {
         ObjectNode thumbprint = json.putObject("x509Thumbprint");
         thumbprint.put("primaryThumbprint", identity.authentication().primaryThumbprint());
         thumbprint.put("secondaryThumbprint", identity.authentication().secondaryThumbprint());
-        json.put("modelId", "");
+        json.put("modelId", twin.modelId());
         json.put("version", twin.version());
         if (!identity.id().isModule()) {
             json.putObject("capabilities").put("iotEdge", identity.iotEdge());

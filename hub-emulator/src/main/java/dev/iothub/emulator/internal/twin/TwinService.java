@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.twin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -78,6 +79,26 @@ public final class TwinService {
                 twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant()), false, false, true),
                 (before, after) -> { });
         return updated.twin().reported().version();
+    }
+
+    /**
+     * Records the IoT Plug and Play model that {@code id} announced as it connected: a new one replaces the one before,
+     * and none (null or empty) leaves it, as the hub keeps the last one announced. Returns once durable, so that
+     * the hub's answer (MQTT's CONNACK, AMQP's attach) comes only when the service can read the model.
+     */
+    public void announceModel(IdentityId id, String modelId) {
+        if (modelId == null || modelId.isEmpty()
+                || registry.find(id).map(identity -> modelId.equals(identity.twin().modelId())).orElse(true)) {
+            return; // most connections announce the model they announced before: no write
+        }
+        try {
+            registry.updateTwin(id, twin -> twin.withModelId(modelId), (before, after) -> { });
+        } catch (HubException e) {
+            if (registry.find(id).isPresent()) {
+                throw e;
+            }
+            // deleted since it connected: its connection ends with it, and no twin is left to show the model
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ public final class TwinUpdates {
         TwinProperties desired = desiredPatch == null
                 ? twin.desired()
                 : merge(twin.desired(), desiredPatch, now, true);
-        return new Twin(tags, desired, twin.reported(), twin.version() + 1);
+        return new Twin(tags, desired, twin.reported(), twin.version() + 1, twin.modelId());
     }
 
     /** Replaces tags and desired properties with what is given; reported properties belong to the device. */
@@ -42,13 +42,13 @@ public final class TwinUpdates {
         ObjectNode metadata = stamp(JsonNodeFactory.instance.objectNode(), now, version, true);
         values.fields().forEachRemaining(e -> metadata.set(e.getKey(), freshMetadata(e.getValue(), now, version, true)));
         return new Twin(withoutNulls(tags), new TwinProperties(values, metadata, version), twin.reported(),
-                twin.version() + 1);
+                twin.version() + 1, twin.modelId());
     }
 
     /** Merges a device's reported-properties patch. */
     public static Twin patchReported(Twin twin, ObjectNode reportedPatch, Instant now) {
         return new Twin(twin.tags(), twin.desired(), merge(twin.reported(), reportedPatch, now, false),
-                twin.version() + 1);
+                twin.version() + 1, twin.modelId());
     }
 
     private static TwinProperties merge(TwinProperties side, ObjectNode patch, Instant now, boolean desired) {

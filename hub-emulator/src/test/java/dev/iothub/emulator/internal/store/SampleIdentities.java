@@ -22,8 +22,10 @@ final class SampleIdentities {
         return identity(IdentityId.device(deviceId));
     }
 
+    /** A module that announced an IoT Plug and Play model. */
     static Identity module(String deviceId, String moduleId) {
-        return identity(IdentityId.module(deviceId, moduleId));
+        Identity module = identity(IdentityId.module(deviceId, moduleId));
+        return module.withTwin(module.twin().withModelId("dtmi:com:example:Thermostat;1"));
     }
 
     /** A sas identity whose status was never updated (statusUpdatedTime null). */

@@ -23,7 +23,19 @@ class StoredIdentityCodecTest {
             assertEquals(identity.withTwin(null), read.withTwin(null));
             assertEquals(identity.twin().version(), read.twin().version());
             assertEquals(identity.twin().desired().version(), read.twin().desired().version());
+            assertEquals(identity.twin().modelId(), read.twin().modelId());
         }
+    }
+
+    @Test
+    void anIdentityStoredBeforeModelIdsWereKeptHasNone() {
+        ObjectNode stored = Json.parseObject(IdentityCodec.encode(SampleIdentities.module("d", "m")));
+        ((ObjectNode) stored.get("twin")).remove("modelId");
+
+        Identity read = IdentityCodec.decode(Json.bytes(stored));
+
+        assertEquals("", read.twin().modelId());
+        assertEquals(SampleIdentities.module("d", "m").twin().version(), read.twin().version());
     }
 
     @Test
