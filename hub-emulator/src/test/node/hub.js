@@ -94,12 +94,13 @@ async function createModule(t, reg = registry(), host = hostName()) {
   return { deviceId, moduleId, key, module, connectionString: deviceConnectionString(host, deviceId, key, moduleId) };
 }
 
-// A DeviceClient or ModuleClient (chosen by the connection string) trusting the given CA, closed when t
-// ends. Not opened yet.
-async function deviceSideClient(t, connectionString, Transport, ca = caPem()) {
+// A DeviceClient or ModuleClient (chosen by the connection string) trusting the given CA, with the other
+// options given (a modelId, say), closed when t ends. Not opened yet.
+async function deviceSideClient(t, connectionString, Transport, ca = caPem(), options = {}) {
   const isModule = /;ModuleId=/.test(connectionString);
   const client = (isModule ? ModuleClient : Client).fromConnectionString(connectionString, Transport);
-  if (ca) await client.setOptions({ ca });
+  const all = ca ? { ...options, ca } : options;
+  if (Object.keys(all).length > 0) await client.setOptions(all);
   onEnd(t, () => client.close());
   return client;
 }
