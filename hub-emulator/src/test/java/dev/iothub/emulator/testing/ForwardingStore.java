@@ -6,6 +6,7 @@ import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /** The emulator's store in memory, for a test store to override the few calls it changes. */
 public abstract class ForwardingStore implements HubStore {
@@ -44,6 +45,21 @@ public abstract class ForwardingStore implements HubStore {
     @Override
     public void putSession(IdentityId id, String session) {
         stored.putSession(id, session);
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> messages(IdentityId id) {
+        return stored.messages(id);
+    }
+
+    @Override
+    public void putMessage(IdentityId id, long sequence, byte[] message) {
+        stored.putMessage(id, sequence, message);
+    }
+
+    @Override
+    public void deleteMessage(IdentityId id, long sequence) {
+        stored.deleteMessage(id, sequence);
     }
 
     @Override

@@ -4,9 +4,11 @@ import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
- * Where the hub keeps its identities (each with its twin) and its own settings. Every write is durable
+ * Where the hub keeps its identities (each with its twin), their queues of cloud-to-device messages and its own
+ * settings. Every write is durable
  * when the call returns: an acknowledged write survives the process being killed. Implementations are
  * thread-safe per call; read-modify-write sequences are serialised by the caller.
  */
@@ -42,7 +44,7 @@ public interface HubStore extends AutoCloseable {
         void awaitDurable();
     }
 
-    /** Removes an identity, and its kept session; a device takes its modules along, in one step. */
+    /** Removes an identity, its kept session and its queued messages; a device takes its modules along, in one step. */
     void delete(IdentityId id);
 
     /** What the hub keeps of an identity's persistent session (MQTT's cleanSession=0) while it is away, if any. */
@@ -53,6 +55,21 @@ public interface HubStore extends AutoCloseable {
      * sure the identity exists: a kept session goes when its identity does.
      */
     void putSession(IdentityId id, String session);
+
+    /**
+     * The cloud-to-device messages queued for an identity, by their sequence number in its queue, oldest first.
+     * What a message holds is the caller's: the store keeps its bytes.
+     */
+    SortedMap<Long, byte[]> messages(IdentityId id);
+
+    /**
+     * Puts message {@code sequence} of an identity's queue, or replaces it; durable when it returns. The caller
+     * makes sure the identity exists: its messages go when it does.
+     */
+    void putMessage(IdentityId id, long sequence, byte[] message);
+
+    /** Removes message {@code sequence} of an identity's queue, if there; durable when it returns. */
+    void deleteMessage(IdentityId id, long sequence);
 
     /** Small named values the hub keeps for itself, such as the shared access policies' keys. */
     Optional<String> setting(String name);

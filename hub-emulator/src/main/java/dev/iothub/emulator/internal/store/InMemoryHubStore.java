@@ -5,6 +5,8 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -13,6 +15,7 @@ public final class InMemoryHubStore implements HubStore {
     private final ConcurrentSkipListMap<String, Identity> identities = new ConcurrentSkipListMap<>();
     private final Map<String, String> settings = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, String> sessions = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, byte[]> messages = new ConcurrentSkipListMap<>();
 
     @Override
     public Optional<Identity> find(IdentityId id) {
@@ -38,12 +41,31 @@ public final class InMemoryHubStore implements HubStore {
 
     @Override
     public void delete(IdentityId id) {
-        for (ConcurrentSkipListMap<String, ?> map : List.of(identities, sessions)) {
+        for (ConcurrentSkipListMap<String, ?> map : List.of(identities, sessions, messages)) {
             map.remove(StoreKeys.of(id));
+            map.subMap(StoreKeys.messagesFrom(id), StoreKeys.messagesTo(id)).clear();
             if (!id.isModule()) {
                 map.subMap(StoreKeys.modulesFrom(id.deviceId()), StoreKeys.modulesTo(id.deviceId())).clear();
             }
         }
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> messages(IdentityId id) {
+        SortedMap<Long, byte[]> queued = new TreeMap<>();
+        messages.subMap(StoreKeys.messagesFrom(id), StoreKeys.messagesTo(id))
+                .forEach((key, message) -> queued.put(StoreKeys.sequenceOf(key), message));
+        return queued;
+    }
+
+    @Override
+    public void putMessage(IdentityId id, long sequence, byte[] message) {
+        messages.put(StoreKeys.message(id, sequence), message);
+    }
+
+    @Override
+    public void deleteMessage(IdentityId id, long sequence) {
+        messages.remove(StoreKeys.message(id, sequence));
     }
 
     @Override
@@ -75,5 +97,6 @@ public final class InMemoryHubStore implements HubStore {
         identities.clear();
         settings.clear();
         sessions.clear();
+        messages.clear();
     }
 }

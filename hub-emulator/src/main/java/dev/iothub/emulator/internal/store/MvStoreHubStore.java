@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.h2.mvstore.Cursor;
@@ -73,7 +75,7 @@ public final class MvStoreHubStore implements HubStore {
 
     /** An MVStore and what runs on it: its maps and its compactor. */
     private record Opened(MVStore store, MVMap<String, byte[]> identities, MVMap<String, String> settings,
-                          MVMap<String, String> sessions, ChunkCompactor compactor) {
+                          MVMap<String, String> sessions, MVMap<String, byte[]> messages, ChunkCompactor compactor) {
         static Opened of(MVStore store) {
             store.setRetentionTime(RETENTION_MILLIS);
             return new Opened(store,
@@ -83,6 +85,9 @@ public final class MvStoreHubStore implements HubStore {
                             .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE)),
                     store.openMap("sessions", new MVMap.Builder<String, String>()
                             .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE)),
+                    // a file from before cloud-to-device messages has no such map: opening it makes an empty one
+                    store.openMap("messages", new MVMap.Builder<String, byte[]>()
+                            .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)),
                     store.isReadOnly() ? null : new ChunkCompactor(store));
         }
 
@@ -212,13 +217,35 @@ public final class MvStoreHubStore implements HubStore {
     @Override
     public void delete(IdentityId id) {
         write(o -> {
-            for (MVMap<String, ?> map : List.of(o.identities(), o.sessions())) {
+            for (MVMap<String, ?> map : List.of(o.identities(), o.sessions(), o.messages())) {
                 map.remove(StoreKeys.of(id));
+                keys(map, StoreKeys.messagesFrom(id), StoreKeys.messagesTo(id)).forEach(map::remove);
                 if (!id.isModule()) {
                     moduleKeys(map, id.deviceId()).forEach(map::remove);
                 }
             }
         });
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> messages(IdentityId id) {
+        return read(o -> {
+            SortedMap<Long, byte[]> queued = new TreeMap<>();
+            for (String key : keys(o.messages(), StoreKeys.messagesFrom(id), StoreKeys.messagesTo(id))) {
+                queued.put(StoreKeys.sequenceOf(key), o.messages().get(key));
+            }
+            return queued;
+        });
+    }
+
+    @Override
+    public void putMessage(IdentityId id, long sequence, byte[] message) {
+        write(o -> o.messages().put(StoreKeys.message(id, sequence), message));
+    }
+
+    @Override
+    public void deleteMessage(IdentityId id, long sequence) {
+        write(o -> o.messages().remove(StoreKeys.message(id, sequence)));
     }
 
     @Override
@@ -413,10 +440,14 @@ public final class MvStoreHubStore implements HubStore {
 
     /** The keys of a device's modules in {@code map}: from {@code d/} up to, not including, {@code d0}. */
     private static List<String> moduleKeys(MVMap<String, ?> map, String deviceId) {
-        String to = StoreKeys.modulesTo(deviceId);
+        return keys(map, StoreKeys.modulesFrom(deviceId), StoreKeys.modulesTo(deviceId));
+    }
+
+    /** The keys in {@code map} from {@code from} up to, not including, {@code to}. */
+    private static List<String> keys(MVMap<String, ?> map, String from, String to) {
         List<String> keys = new ArrayList<>();
         // a cursor's upper bound is inclusive, and modulesTo may be a device's own key: stop before it
-        Cursor<String, ?> cursor = map.cursor(StoreKeys.modulesFrom(deviceId));
+        Cursor<String, ?> cursor = map.cursor(from);
         while (cursor.hasNext() && cursor.next().compareTo(to) < 0) {
             keys.add(cursor.getKey());
         }

@@ -1,10 +1,12 @@
 package dev.iothub.emulator.internal.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -163,6 +165,52 @@ abstract class HubStoreContract {
 
         store.delete(IdentityId.device("a"));
         assertEquals(1, store.devices(Integer.MAX_VALUE).size());
+    }
+
+    @Test
+    void keepsAQueueOfMessagesInOrderUntilEachIsRemoved() {
+        IdentityId device = IdentityId.device("d");
+        store.put(SampleIdentities.device("d"));
+        store.put(SampleIdentities.device("d0"));
+        store.putMessage(device, 10, bytes("ten"));
+        store.putMessage(device, 2, bytes("two"));
+        store.putMessage(IdentityId.device("d0"), 1, bytes("other device"));
+        store.putMessage(device, 2, bytes("two, delivered once"));
+
+        assertEquals(List.of(2L, 10L), List.copyOf(store.messages(device).keySet()));
+        assertArrayEquals(bytes("two, delivered once"), store.messages(device).get(2L));
+        store.deleteMessage(device, 2);
+        store.deleteMessage(device, 3);
+        assertEquals(List.of(10L), List.copyOf(store.messages(device).keySet()));
+        assertEquals(List.of(1L), List.copyOf(store.messages(IdentityId.device("d0")).keySet()));
+    }
+
+    @Test
+    void messagesGoWithTheirIdentityAndADevicesWithItsModules() {
+        for (String deviceId : List.of("d", "d-x", "d0")) {
+            store.put(SampleIdentities.device(deviceId));
+            store.put(SampleIdentities.module(deviceId, "m"));
+            store.putMessage(IdentityId.device(deviceId), 1, bytes(deviceId));
+            store.putMessage(IdentityId.module(deviceId, "m"), 1, bytes(deviceId + "/m"));
+        }
+        store.put(SampleIdentities.module("d", "m2"));
+        store.putMessage(IdentityId.module("d", "m2"), 1, bytes("d/m2"));
+
+        store.delete(IdentityId.module("d", "m2"));
+        assertEquals(List.of(), List.copyOf(store.messages(IdentityId.module("d", "m2")).keySet()));
+        assertEquals(1, store.messages(IdentityId.module("d", "m")).size());
+        store.delete(IdentityId.device("d"));
+
+        assertEquals(0, store.messages(IdentityId.device("d")).size());
+        assertEquals(0, store.messages(IdentityId.module("d", "m")).size());
+        for (String deviceId : List.of("d-x", "d0")) {
+            assertArrayEquals(bytes(deviceId), store.messages(IdentityId.device(deviceId)).get(1L), deviceId);
+            assertArrayEquals(bytes(deviceId + "/m"), store.messages(IdentityId.module(deviceId, "m")).get(1L));
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

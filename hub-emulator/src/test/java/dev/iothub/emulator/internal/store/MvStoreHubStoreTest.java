@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,9 +48,11 @@ class MvStoreHubStoreTest extends HubStoreContract {
         store.put(edge);
         store.put(SampleIdentities.device("gone"));
         store.put(SampleIdentities.module("gone", "m"));
+        store.putMessage(IdentityId.module("gone", "m"), 1, new byte[] {3});
         store.delete(IdentityId.device("gone"));
         store.putSetting("policies", "keys");
         store.putSession(IdentityId.module("d", "m"), "{\"desired\":1}");
+        store.putMessage(IdentityId.module("d", "m"), 7, new byte[] {1, 2});
 
         reopen();
 
@@ -57,6 +64,26 @@ class MvStoreHubStoreTest extends HubStoreContract {
         assertEquals(Optional.of("keys"), store.setting("policies"));
         assertEquals(Optional.of("{\"desired\":1}"), store.session(IdentityId.module("d", "m")));
         assertEquals(2, store.devices(Integer.MAX_VALUE).size());
+        assertArrayEquals(new byte[] {1, 2}, store.messages(IdentityId.module("d", "m")).get(7L));
+        assertEquals(0, store.messages(IdentityId.module("gone", "m")).size());
+    }
+
+    @Test
+    void aFileFromBeforeCloudToDeviceMessagesOpensWithItsIdentitiesAndNoMessages() throws IOException {
+        store.close();
+        Path before = directory.resolve("before");
+        Files.createDirectories(before);
+        MVStore old = new MVStore.Builder().fileName(before.resolve(MvStoreHubStore.FILE_NAME).toString()).open();
+        old.openMap("identities", new MVMap.Builder<String, byte[]>().keyType(StringDataType.INSTANCE)
+                .valueType(ByteArrayDataType.INSTANCE)).put("d", IdentityCodec.encode(SampleIdentities.device("d")));
+        old.close();
+
+        store = MvStoreHubStore.open(before);
+
+        assertEquals(stored(SampleIdentities.device("d")), stored(store.find(IdentityId.device("d"))));
+        assertEquals(0, store.messages(IdentityId.device("d")).size());
+        store.putMessage(IdentityId.device("d"), 1, new byte[] {1});
+        assertEquals(1, store.messages(IdentityId.device("d")).size());
     }
 
     @Test
