@@ -6,6 +6,7 @@ import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.http.RestHandler;
@@ -67,6 +68,7 @@ public final class HubEmulator implements AutoCloseable {
     private HubServer server;
     private DeviceHub devices;
     private IdentityRegistry registry;
+    private CloudToDeviceHub cloudToDevice;
     private final ServiceFaults faults = new ServiceFaults();
     private final ReceivedOperations received = new ReceivedOperations();
     private volatile boolean closed;
@@ -92,17 +94,19 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
+            cloudToDevice = new CloudToDeviceHub(store, registry, clock, received);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
-                    received);
-            RestHandler rest = new RestHandler(
-                    ServiceApi.routes(registry, twins, serviceAuthenticator, devices, clock, faults, received), clock);
+                    received, cloudToDevice);
+            RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, devices,
+                    cloudToDevice, clock, faults, received), clock);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             Limits limits = builder.limits;
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
                     () -> new MqttHandler(devices, limits.opening()),
-                    () -> new AmqpHandler(devices, serviceTokens, limits.opening(), limits.amqpIdle()), limits);
+                    () -> new AmqpHandler(devices, serviceTokens, cloudToDevice, limits.opening(), limits.amqpIdle()),
+                    limits);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -172,7 +176,9 @@ public final class HubEmulator implements AutoCloseable {
      * What the hub was asked to do so far, in order (the last 10,000): REST calls as {@code PUT /devices/d1} (the
      * path, never the query), device operations as {@code d1/m: connect}, {@code twin GET}, {@code reported PATCH},
      * {@code desired subscribe}, {@code desired unsubscribe}, {@code message to <topic or address>},
-     * {@code disconnect}. {@link #reset()} clears it.
+     * {@code disconnect}, and cloud-to-device messages as {@code d1: cloud-to-device send} (a service sent one),
+     * {@code ... deliver}, {@code ... complete}, {@code ... abandon}, {@code ... reject} and {@code ... purge}.
+     * {@link #reset()} clears it.
      */
     public List<String> receivedOperations() {
         return received.snapshot();
@@ -227,6 +233,9 @@ public final class HubEmulator implements AutoCloseable {
         }
         if (devices != null) {
             devices.close();
+        }
+        if (cloudToDevice != null) {
+            cloudToDevice.close();
         }
         store.close();
         if (temporaryDirectory != null) {

@@ -33,7 +33,7 @@ class ArchitectureTest {
                 .layer("API").definedBy("dev.iothub.emulator", "dev.iothub.emulator.junit")
                 .layer("Transport").definedBy(INTERNAL + "transport..")
                 .layer("Protocol adapters").definedBy(INTERNAL + "http..", INTERNAL + "mqtt..", INTERNAL + "amqp..")
-                .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..")
+                .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "cloudtodevice..")
                 .layer("Registry and twins").definedBy(INTERNAL + "registry..", INTERNAL + "twin..", INTERNAL + "auth..")
                 .layer("Store").definedBy(INTERNAL + "store..")
                 .layer("Model").definedBy(INTERNAL + "model..")
@@ -42,7 +42,15 @@ class ArchitectureTest {
                 .whereLayer("Protocol adapters").mayOnlyBeAccessedByLayers("Transport", "API")
                 .whereLayer("Surfaces").mayOnlyBeAccessedByLayers("Protocol adapters", "API")
                 .whereLayer("Registry and twins").mayOnlyBeAccessedByLayers("Surfaces", "API")
-                .whereLayer("Store").mayOnlyBeAccessedByLayers("Registry and twins", "API")
+                .whereLayer("Store").mayOnlyBeAccessedByLayers("Registry and twins", "Surfaces", "API")
+                .check(EMULATOR);
+    }
+
+    /** Of the surfaces, only the cloud-to-device queues keep something in the store of their own. */
+    @Test
+    void theDeviceAndServiceSurfacesReachTheStoreThroughTheRegistryAndTwins() {
+        noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..")
+                .should().dependOnClassesThat().resideInAPackage(INTERNAL + "store..")
                 .check(EMULATOR);
     }
 
@@ -67,7 +75,8 @@ class ArchitectureTest {
     @Test
     void onlyTheTransportAndTheAdaptersKnowTheNetwork() {
         noClasses().that().resideInAnyPackage(INTERNAL + "model..", INTERNAL + "store..", INTERNAL + "registry..",
-                        INTERNAL + "twin..", INTERNAL + "auth..", INTERNAL + "device..", INTERNAL + "service..")
+                        INTERNAL + "twin..", INTERNAL + "auth..", INTERNAL + "device..", INTERNAL + "service..",
+                        INTERNAL + "cloudtodevice..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.apache.qpid..")
                 .check(EMULATOR);
     }

@@ -1,5 +1,7 @@
 package dev.iothub.emulator.internal.amqp;
 
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.service.ServiceTokens;
@@ -63,10 +65,13 @@ final class AmqpConnection {
     private final SocketAddress remote;
     private final AmqpHandler handler;
     private final CbsNode cbs;
+    private final CloudToDeviceHub cloudToDevice;
 
-    AmqpConnection(DeviceHub devices, ServiceTokens serviceTokens, AmqpHandler handler, SocketAddress remote) {
+    AmqpConnection(DeviceHub devices, ServiceTokens serviceTokens, CloudToDeviceHub cloudToDevice, AmqpHandler handler,
+                   SocketAddress remote) {
         this.remote = remote;
         this.handler = handler;
+        this.cloudToDevice = cloudToDevice;
         this.cbs = new CbsNode(devices, serviceTokens, handler, remote);
     }
 
@@ -83,11 +88,7 @@ final class AmqpConnection {
             case LINK_REMOTE_OPEN -> attach(event.getLink());
             case LINK_REMOTE_CLOSE -> detached(event.getLink(), true);
             case LINK_REMOTE_DETACH -> detached(event.getLink(), false);
-            case LINK_FLOW -> {
-                if (event.getLink().getContext() instanceof Attached attached && attached.outgoing() != null) {
-                    attached.outgoing().flush();
-                }
-            }
+            case LINK_FLOW -> flush(event.getLink());
             case DELIVERY -> delivery(event.getDelivery());
             case TRANSPORT_ERROR -> log.info("AMQP connection from {} failed: {}", remote,
                     describe(event.getTransport().getCondition()));
@@ -161,7 +162,16 @@ final class AmqpConnection {
         }
         String serviceFeature = LinkAddress.serviceFeature(path);
         if (serviceFeature != null) {
-            if (cbs.serviceAuthenticated()) {
+            if (cbs.serviceAuthenticated() && receiving && LinkAddress.isCloudToDevice(path)) {
+                accept(link, Attached.judging(this::cloudToDevice, () -> { }));
+                log.info("AMQP service client from {} attached a link to {}", remote, address);
+            } else if (cbs.serviceAuthenticated() && !receiving && LinkAddress.isFeedback(path)) {
+                LeasedLink<?> feedback = new LeasedLink<>(cloudToDevice.receiveFeedback(
+                        () -> handler.execute(() -> flush(link))), records -> AmqpCloudToDevice.feedback(records,
+                        cbs.hubName()));
+                accept(link, Attached.sending(feedback, feedback::detach));
+                log.info("AMQP service client from {} attached a link to {}", remote, address);
+            } else if (cbs.serviceAuthenticated()) {
                 refuse(link, "amqp:not-implemented", address, serviceFeature + " are not emulated by hub-emulator.");
             } else {
                 refuse(link, UNAUTHORIZED_ACCESS, address, AmqpMessages.errorBody(401002, "Unauthorized access",
@@ -181,6 +191,30 @@ final class AmqpConnection {
         }
         accept(link, owner.attach(link, parsed, address));
         log.info("AMQP {} attached a {} link to {}", owner.id(), receiving ? "sending" : "receiving", address);
+    }
+
+    /** Sends what waits on {@code link}, if the hub sends on it and it is still attached. */
+    static void flush(Link link) {
+        if (link.getContext() instanceof Attached attached && attached.outgoing() != null
+                && link.getLocalState() == EndpointState.ACTIVE) {
+            attached.outgoing().flush();
+        }
+    }
+
+    /** A cloud-to-device message a service sent: accepted once enqueued, else rejected in the hub's words. */
+    private DeliveryState cloudToDevice(Message message) {
+        try {
+            cloudToDevice.send(AmqpCloudToDevice.read(message));
+            return Accepted.getInstance();
+        } catch (CloudToDeviceRefusal refusal) {
+            refusedLinks.info("AMQP cloud-to-device message from {} rejected: {}", remote, refusal.getMessage());
+            return rejected(switch (refusal.reason()) {
+                case TARGET_NOT_FOUND -> NOT_FOUND;
+                case QUEUE_FULL -> "amqp:resource-limit-exceeded";
+                case TOO_LARGE -> "amqp:link:message-size-exceeded";
+                case INVALID -> "amqp:not-allowed";
+            }, refusal.getMessage());
+        }
     }
 
     /** Echoes the client's termini and settle modes, as the hub does, and opens the hub's end of the link. */
@@ -237,8 +271,10 @@ final class AmqpConnection {
 
     private void delivery(Delivery delivery) {
         if (delivery.getLink() instanceof Sender) {
-            if (delivery.remotelySettled()) {
-                delivery.settle(); // the client's disposition of what the hub sent
+            if (delivery.getLink().getContext() instanceof Attached attached && attached.outgoing() != null) {
+                attached.outgoing().disposed(delivery); // the client's disposition of what the hub sent
+            } else if (delivery.remotelySettled()) {
+                delivery.settle();
             }
             return;
         }
@@ -281,6 +317,7 @@ final class AmqpConnection {
         receiver.advance();
         Message message = Message.Factory.create();
         DeliveryState outcome = Accepted.getInstance();
+        Attached attached = receiver.getContext() instanceof Attached known ? known : null;
         if (length > MAX_TAKEN_BYTES && delivery.getMessageFormat() == 0) {
             message = null;
             outcome = rejected("amqp:link:message-size-exceeded", "The message is larger than 256 KB, the most IoT Hub"
@@ -293,6 +330,10 @@ final class AmqpConnection {
                 outcome = rejected("amqp:decode-error", "The message cannot be decoded.");
             }
         }
+        if (message != null && attached != null && attached.judged() != null) {
+            outcome = attached.judged().apply(message);
+            message = null; // taken as judged
+        }
         // settled first, so that the disposition goes out before any answer, as the hub's does
         if (!delivery.remotelySettled()) {
             delivery.disposition(outcome);
@@ -301,7 +342,7 @@ final class AmqpConnection {
         if (receiver.getCredit() < CREDIT / 2) {
             receiver.flow(CREDIT - receiver.getCredit());
         }
-        if (message != null && receiver.getContext() instanceof Attached attached && attached.received() != null) {
+        if (message != null && attached != null && attached.received() != null) {
             attached.received().accept(message);
         }
     }

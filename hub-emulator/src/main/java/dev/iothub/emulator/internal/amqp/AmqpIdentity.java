@@ -74,8 +74,18 @@ final class AmqpIdentity implements DeviceConnection {
             case TELEMETRY, METHODS -> receiving
                     ? Attached.receiving(message -> session.messageReceived(addressText), forget)
                     : Attached.silent(forget);
-            case CLOUD_TO_DEVICE -> Attached.silent(forget);
+            case CLOUD_TO_DEVICE -> receiving ? Attached.silent(forget) : cloudToDevice(link, forget);
         };
+    }
+
+    /** The identity's cloud-to-device messages, delivered on {@code link} as its credit allows. */
+    private Attached cloudToDevice(Link link, Runnable forget) {
+        LeasedLink<?> messages = new LeasedLink<>(session.receiveCloudToDevice(
+                () -> handler.execute(() -> AmqpConnection.flush(link))), AmqpCloudToDevice::delivered);
+        return Attached.sending(messages, () -> {
+            forget.run();
+            messages.detach();
+        });
     }
 
     /** A twin request: GET, PATCH of reported properties, PUT or DELETE of the desired subscription. */

@@ -1,24 +1,33 @@
 package dev.iothub.emulator.internal.amqp;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.message.Message;
 
 /**
- * What an attached link is for: a link the client sends on hands each message to {@code received}; a link
- * the hub sends on has its {@code outgoing} queue; {@code detached} runs when the client detaches it.
+ * What an attached link is for: a link the client sends on hands each message to {@code received}, after the hub
+ * accepted it, or to {@code judged}, whose answer is the hub's disposition of it; a link the hub sends on has its
+ * {@code outgoing} side; {@code detached} runs when the client detaches it.
  */
-record Attached(Consumer<Message> received, OutgoingLink outgoing, Runnable detached) {
+record Attached(Consumer<Message> received, Function<Message, DeliveryState> judged, Outgoing outgoing,
+                Runnable detached) {
 
     static Attached receiving(Consumer<Message> received, Runnable detached) {
-        return new Attached(received, null, detached);
+        return new Attached(received, null, null, detached);
     }
 
-    static Attached sending(OutgoingLink outgoing, Runnable detached) {
-        return new Attached(null, outgoing, detached);
+    /** A link whose messages the hub accepts or rejects one by one, as {@code judged} says. */
+    static Attached judging(Function<Message, DeliveryState> judged, Runnable detached) {
+        return new Attached(null, judged, null, detached);
     }
 
-    /** A link the hub accepts and never sends on (cloud-to-device, methods: not emulated). */
+    static Attached sending(Outgoing outgoing, Runnable detached) {
+        return new Attached(null, null, outgoing, detached);
+    }
+
+    /** A link the hub accepts and never sends on (methods: not emulated). */
     static Attached silent(Runnable detached) {
-        return new Attached(null, null, detached);
+        return new Attached(null, null, null, detached);
     }
 }

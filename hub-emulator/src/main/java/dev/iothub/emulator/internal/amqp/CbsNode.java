@@ -50,6 +50,11 @@ final class CbsNode {
         this.hubName = name == null ? "" : name;
     }
 
+    /** The hub's name as the client called it. */
+    String hubName() {
+        return hubName;
+    }
+
     /** The client's link that takes this node's answers. */
     OutgoingLink answers() {
         return answers;

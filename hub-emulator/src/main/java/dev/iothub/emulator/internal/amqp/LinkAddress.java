@@ -55,6 +55,16 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
         };
     }
 
+    /** Whether {@code path} is where services send cloud-to-device messages. */
+    static boolean isCloudToDevice(String path) {
+        return "/messages/devicebound".equalsIgnoreCase(path);
+    }
+
+    /** Whether {@code path} is where services receive the feedback on their cloud-to-device messages. */
+    static boolean isFeedback(String path) {
+        return "/messages/servicebound/feedback".equalsIgnoreCase(path);
+    }
+
     /** The {@link #path} read, or null if it is not one of a device's. */
     static LinkAddress parse(String path) {
         if (path == null) {

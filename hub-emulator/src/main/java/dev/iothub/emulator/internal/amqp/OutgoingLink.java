@@ -14,7 +14,7 @@ import org.apache.qpid.proton.message.Message;
  * receiving link is attached. What waits is counted against the connection's budget: a client that asks and
  * gives no credit for the answers ends its connection, not the emulator's memory.
  */
-final class OutgoingLink {
+final class OutgoingLink implements Outgoing {
     private final String address;
     private final AmqpHandler handler;
     private final Queue<byte[]> waiting = new ArrayDeque<>();
@@ -29,7 +29,8 @@ final class OutgoingLink {
     }
 
     /** The link to send on, once attached; null again once detached. */
-    void attach(Sender attached) {
+    @Override
+    public void attach(Sender attached) {
         this.sender = attached;
         flush();
     }
@@ -47,7 +48,8 @@ final class OutgoingLink {
     }
 
     /** Sends what waits, as far as the credit goes; a client that asked for pre-settled messages gets them so. */
-    void flush() {
+    @Override
+    public void flush() {
         while (sender != null && sender.getCredit() > 0 && !waiting.isEmpty()) {
             byte[] message = taken(waiting.remove());
             Delivery delivery = sender.delivery(Long.toString(nextTag++).getBytes(StandardCharsets.US_ASCII));
@@ -56,6 +58,14 @@ final class OutgoingLink {
             if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
                 delivery.settle();
             }
+        }
+    }
+
+    /** Answers need nothing of the client's disposition: the delivery is settled once the client settles it. */
+    @Override
+    public void disposed(Delivery delivery) {
+        if (delivery.remotelySettled()) {
+            delivery.settle();
         }
     }
 

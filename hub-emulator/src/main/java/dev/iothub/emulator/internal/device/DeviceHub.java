@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
@@ -33,10 +34,12 @@ public final class DeviceHub {
     private final TokenExpiries expiries;
 
     private final ReceivedOperations received;
+    private final CloudToDeviceHub cloudToDevice;
 
     public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names,
-                     Clock clock, ReceivedOperations received) {
+                     Clock clock, ReceivedOperations received, CloudToDeviceHub cloudToDevice) {
         this.received = received;
+        this.cloudToDevice = cloudToDevice;
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
@@ -166,6 +169,10 @@ public final class DeviceHub {
         sessions.remove(session.identity(), session);
         expiries.forget(session);
         states().disconnected(session.identity());
+    }
+
+    CloudToDeviceHub cloudToDevice() {
+        return cloudToDevice;
     }
 
     TwinService twins() {

@@ -1,12 +1,16 @@
 package dev.iothub.emulator.internal.device;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
+import dev.iothub.emulator.internal.cloudtodevice.Leases;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinJson;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,8 @@ public final class DeviceSession {
     private volatile Integer desiredQos;
     /** When the token the identity connected with, or last renewed with, expires. */
     private volatile Instant tokenExpiry;
+    /** The identity's receivers of cloud-to-device messages on this connection, closed with it. */
+    private final List<Leases<CloudToDeviceMessage>> cloudToDeviceReceivers = new CopyOnWriteArrayList<>();
 
     DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection, SessionKeeping keeping,
                   KeptSession kept) {
@@ -117,9 +123,23 @@ public final class DeviceSession {
                 destination);
     }
 
+    /**
+     * The connection receives the identity's cloud-to-device messages (an MQTT subscription, an AMQP link) until it
+     * closes the receiver or ends; {@code waiting} runs, on any thread, whenever messages may be taken.
+     */
+    public Leases<CloudToDeviceMessage> receiveCloudToDevice(Runnable waiting) {
+        Leases<CloudToDeviceMessage> receiver = hub.cloudToDevice().receive(identity, waiting);
+        cloudToDeviceReceivers.add(receiver);
+        if (closed.get()) {
+            receiver.close(); // the session ended while the receiver was being set up
+        }
+        return receiver;
+    }
+
     /** The connection ended: the identity is disconnected unless it has another one. Idempotent. */
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            cloudToDeviceReceivers.forEach(Leases::close);
             hub.closed(this);
         }
     }

@@ -5,9 +5,17 @@ import dev.iothub.emulator.internal.device.DeviceConnection;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.json.Json;
 import io.netty.buffer.Unpooled;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
+import dev.iothub.emulator.internal.cloudtodevice.Lease;
+import dev.iothub.emulator.internal.cloudtodevice.Leases;
+import dev.iothub.emulator.internal.device.DeviceSession;
+import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,12 +23,67 @@ import org.slf4j.LoggerFactory;
 final class MqttDeviceConnection implements DeviceConnection {
     private static final Logger log = LoggerFactory.getLogger(MqttDeviceConnection.class);
 
+    /** How many cloud-to-device messages the hub has out unacknowledged on one connection. */
+    static final int MAX_IN_FLIGHT = 10;
+
     private final Channel channel;
+    private final IdentityId identity;
     private volatile MqttQoS desiredPatchesQos = MqttQoS.AT_MOST_ONCE;
     private int lastPacketId;
+    /** The receiver of the identity's cloud-to-device messages, once subscribed; on the event loop only. */
+    private Leases<CloudToDeviceMessage> cloudToDevice;
+    private MqttQoS cloudToDeviceQos;
+    /** The lock token of each cloud-to-device message published and not yet acknowledged, by packet id. */
+    private final Map<Integer, UUID> inFlight = new HashMap<>();
 
-    MqttDeviceConnection(Channel channel) {
+    MqttDeviceConnection(Channel channel, IdentityId identity) {
         this.channel = channel;
+        this.identity = identity;
+    }
+
+    /** The client subscribed to its cloud-to-device messages at {@code qos}: they come as the hub has them. */
+    void receiveCloudToDevice(DeviceSession session, MqttQoS qos) {
+        cloudToDeviceQos = qos;
+        if (cloudToDevice == null) {
+            cloudToDevice = session.receiveCloudToDevice(() -> channel.eventLoop().execute(this::publishCloudToDevice));
+        }
+        publishCloudToDevice();
+    }
+
+    /** A PUBACK: a cloud-to-device message it acknowledges is complete, and the next may go. */
+    void acknowledged(int packetId) {
+        UUID lockToken = inFlight.remove(packetId);
+        if (lockToken != null) {
+            cloudToDevice.complete(lockToken);
+            publishCloudToDevice();
+        }
+    }
+
+    /**
+     * Publishes waiting messages while fewer than {@link #MAX_IN_FLIGHT} await their PUBACK; at QoS 0 a message is
+     * complete once written, as nothing acknowledges it.
+     */
+    private void publishCloudToDevice() {
+        while (cloudToDevice != null && channel.isActive() && inFlight.size() < MAX_IN_FLIGHT) {
+            Lease<CloudToDeviceMessage> lease = cloudToDevice.next().orElse(null);
+            if (lease == null) {
+                return;
+            }
+            MqttQoS qos = cloudToDeviceQos;
+            int packetId = qos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId();
+            channel.writeAndFlush(MqttMessageBuilders.publish()
+                    .topicName(CloudToDeviceTopics.topic(identity, lease.item()))
+                    .qos(qos)
+                    .messageId(packetId)
+                    .retained(false)
+                    .payload(Unpooled.wrappedBuffer(lease.item().body()))
+                    .build());
+            if (qos == MqttQoS.AT_MOST_ONCE) {
+                cloudToDevice.complete(lease.lockToken());
+            } else {
+                inFlight.put(packetId, lease.lockToken());
+            }
+        }
     }
 
     /** The QoS granted to the client's subscription to desired patches. */

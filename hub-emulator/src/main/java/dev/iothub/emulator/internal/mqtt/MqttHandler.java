@@ -25,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -95,7 +96,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             case SUBSCRIBE -> subscribe(ctx, (MqttSubscribeMessage) message);
             case UNSUBSCRIBE -> unsubscribe(ctx, (MqttUnsubscribeMessage) message);
             case PUBLISH -> publish(ctx, (MqttPublishMessage) message);
-            case PUBACK -> { } // the hub does not redeliver, so an acknowledgement needs no bookkeeping
+            case PUBACK -> connection.acknowledged(((MqttMessageIdVariableHeader) message.variableHeader()).messageId());
             case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
             case DISCONNECT -> ctx.close();
             default -> close(ctx, type + " is not part of IoT Hub's MQTT support");
@@ -123,7 +124,7 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             return;
         }
         byte[] password = connect.payload().passwordInBytes();
-        connection = new MqttDeviceConnection(ctx.channel());
+        connection = new MqttDeviceConnection(ctx.channel(), id);
         try {
             session = devices.connect(id, password == null ? null : new String(password, StandardCharsets.UTF_8),
                     connection, connect.variableHeader().isCleanSession() ? SessionKeeping.CLEAN : SessionKeeping.PERSISTENT);
@@ -196,6 +197,13 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
                 .packetId(subscribe.variableHeader().messageId())
                 .addGrantedQoses(granted.stream().map(MqttQoS::valueOf).toArray(MqttQoS[]::new))
                 .build());
+        // after the SUBACK, so that the client knows the subscription its messages come on
+        for (int i = 0; i < granted.size(); i++) {
+            if (subscribe.payload().topicSubscriptions().get(i).topicFilter()
+                    .equals(CloudToDeviceTopics.subscription(session.identity()))) {
+                connection.receiveCloudToDevice(session, MqttQoS.valueOf(granted.get(i)));
+            }
+        }
     }
 
     private void unsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage unsubscribe) {

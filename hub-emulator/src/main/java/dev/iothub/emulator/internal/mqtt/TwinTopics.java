@@ -23,7 +23,7 @@ final class TwinTopics {
      */
     static boolean maySubscribe(IdentityId id, String filter) {
         return filter.equals(TWIN_RESPONSES) || filter.equals(DESIRED_PATCHES) || filter.equals(METHODS)
-                || filter.equals(prefixOf(id) + "messages/devicebound/#")
+                || filter.equals(CloudToDeviceTopics.subscription(id))
                 || (id.isModule() && (filter.equals(prefixOf(id) + "inputs/#") || filter.equals(prefixOf(id) + "#")));
     }
 

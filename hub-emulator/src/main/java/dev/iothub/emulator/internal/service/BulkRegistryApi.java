@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
@@ -31,9 +32,12 @@ final class BulkRegistryApi {
     private final IdentityRegistry registry;
     private final TwinService twins;
     private final ServiceAuthenticator authenticator;
+    private final CloudToDeviceHub cloudToDevice;
 
-    BulkRegistryApi(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator) {
+    BulkRegistryApi(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator,
+                    CloudToDeviceHub cloudToDevice) {
         this.registry = registry;
+        this.cloudToDevice = cloudToDevice;
         this.twins = twins;
         this.authenticator = authenticator;
     }
@@ -47,7 +51,7 @@ final class BulkRegistryApi {
         authenticator.authorize(request.header("Authorization"), request.path(), Permission.RegistryRead);
         ArrayNode devices = Json.MAPPER.createArrayNode();
         registry.devices(top(request.query().apply("top"))).forEach(device ->
-                devices.add(IdentityJson.write(device, registry.connections().of(device.id()))));
+                devices.add(IdentityJson.write(device, registry, cloudToDevice)));
         return RestResponse.ok(devices, null);
     }
 

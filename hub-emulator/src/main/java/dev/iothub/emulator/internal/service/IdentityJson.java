@@ -3,12 +3,14 @@ package dev.iothub.emulator.internal.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Authentication;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.registry.ConnectionStates.ConnectionState;
+import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +36,12 @@ final class IdentityJson {
                 readScopes(body.path("parentScopes")), null);
     }
 
-    static ObjectNode write(Identity identity, ConnectionState connection) {
+    /** The identity as the registry answers it, with its connection state and its waiting cloud-to-device messages. */
+    static ObjectNode write(Identity identity, IdentityRegistry registry, CloudToDeviceHub cloudToDevice) {
+        return write(identity, registry.connections().of(identity.id()), cloudToDevice.count(identity.id()));
+    }
+
+    private static ObjectNode write(Identity identity, ConnectionState connection, int cloudToDeviceMessages) {
         ObjectNode json = Json.object();
         json.put("deviceId", identity.id().deviceId());
         if (identity.id().isModule()) {
@@ -46,7 +53,7 @@ final class IdentityJson {
         json.put("connectionState", connection.name());
         json.put("connectionStateUpdatedTime", Json.timestamp(connection.updated()));
         json.put("lastActivityTime", Json.timestamp(connection.lastActivity()));
-        json.put("cloudToDeviceMessageCount", 0);
+        json.put("cloudToDeviceMessageCount", cloudToDeviceMessages);
         if (!identity.id().isModule()) {
             json.put("status", identity.status());
             json.put("statusReason", identity.statusReason());

@@ -45,7 +45,6 @@ final class NotEmulated {
                 .notEmulated("PUT", "/jobs/v2/{id}", "jobs", service)
                 .notEmulated("POST", "/jobs/v2/{id}/cancel", "jobs", service)
                 .notEmulated("GET", "/jobs/v2/query", "jobs", service)
-                .notEmulated("DELETE", DEVICE + "/commands", "cloud-to-device messages", service)
                 .notEmulated("GET", "/messages/serviceBound/feedback", "cloud-to-device message feedback", service)
                 .notEmulated("DELETE", "/messages/serviceBound/feedback" + LOCK, "cloud-to-device message feedback",
                         service)

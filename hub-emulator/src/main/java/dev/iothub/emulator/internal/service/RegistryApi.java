@@ -1,8 +1,10 @@
 package dev.iothub.emulator.internal.service;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Identity;
@@ -28,9 +30,12 @@ final class RegistryApi {
     private final IdentityRegistry registry;
     private final Access policyAccess;
     private final Access moduleAccess;
+    private final CloudToDeviceHub cloudToDevice;
 
-    RegistryApi(IdentityRegistry registry, ServiceAuthenticator authenticator, DeviceHub devices) {
+    RegistryApi(IdentityRegistry registry, ServiceAuthenticator authenticator, DeviceHub devices,
+                CloudToDeviceHub cloudToDevice) {
         this.registry = registry;
+        this.cloudToDevice = cloudToDevice;
         this.policyAccess = (request, needed) ->
                 authenticator.authorize(request.header("Authorization"), request.path(), needed);
         this.moduleAccess = new ModuleRegistryAccess(authenticator, devices)::authorize;
@@ -68,13 +73,15 @@ final class RegistryApi {
     private RestResponse modules(RestRequest request) {
         moduleAccess.authorize(request, Permission.RegistryRead);
         ArrayNode modules = Json.MAPPER.createArrayNode();
-        registry.modules(request.parameter("deviceId")).forEach(module ->
-                modules.add(IdentityJson.write(module, registry.connections().of(module.id()))));
+        registry.modules(request.parameter("deviceId")).forEach(module -> modules.add(json(module)));
         return RestResponse.ok(modules, null);
     }
 
     private RestResponse written(Identity identity) {
-        return RestResponse.ok(IdentityJson.write(identity, registry.connections().of(identity.id())),
-                identity.etag());
+        return RestResponse.ok(json(identity), identity.etag());
+    }
+
+    private ObjectNode json(Identity identity) {
+        return IdentityJson.write(identity, registry, cloudToDevice);
     }
 }

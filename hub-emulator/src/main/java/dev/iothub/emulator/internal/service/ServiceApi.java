@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
@@ -16,11 +17,13 @@ public final class ServiceApi {
     }
 
     public static Routes routes(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator,
-                                DeviceHub devices, Clock clock, ServiceFaults faults, ReceivedOperations received) {
+                                DeviceHub devices, CloudToDeviceHub cloudToDevice, Clock clock, ServiceFaults faults,
+                                ReceivedOperations received) {
         Routes routes = new Routes(clock, faults, received);
-        new RegistryApi(registry, authenticator, devices).addTo(routes);
+        new RegistryApi(registry, authenticator, devices, cloudToDevice).addTo(routes);
+        new CloudToDeviceApi(registry, cloudToDevice, authenticator).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator).addTo(routes);
-        new BulkRegistryApi(registry, twins, authenticator).addTo(routes);
+        new BulkRegistryApi(registry, twins, authenticator, cloudToDevice).addTo(routes);
         NotEmulated.addTo(routes, authenticator, new DeviceCaller(devices));
         return routes;
     }

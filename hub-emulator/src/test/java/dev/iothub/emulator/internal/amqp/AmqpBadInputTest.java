@@ -257,7 +257,8 @@ class AmqpBadInputTest {
 
     /**
      * A service SDK's put-token (a policy's token for the hub, as MessagingClient sends before cloud-to-device
-     * messages) is the hub's to accept; what it is for is refused where it is used, saying it is not emulated.
+     * messages) is the hub's to accept; a service link to what is not emulated (file upload notifications) is
+     * refused where it is used, saying so.
      */
     @Test
     void aServicePolicysPutTokenIsAcceptedAndTheServiceLinksSayWhatIsNotEmulated() throws Exception {
@@ -272,11 +273,12 @@ class AmqpBadInputTest {
                     PutToken.exchange(client, cbs, answers, request("put-token", policyToken("registryRead"))));
             assertStatus(200, PutToken.exchange(client, cbs, answers, request("put-token", policyToken("service"))));
 
-            Sender messages = client.sender(session, "/messages/deviceBound", SenderSettleMode.UNSETTLED);
-            client.await("the hub's Detach", () -> messages.getRemoteState() == EndpointState.CLOSED);
-            assertEquals("amqp:not-implemented", messages.getRemoteCondition().getCondition().toString());
-            assertEquals("Cloud-to-device messages are not emulated by hub-emulator.",
-                    messages.getRemoteCondition().getDescription());
+            Receiver notifications = client.receiver(session, "/messages/serviceBound/fileNotifications",
+                    SenderSettleMode.UNSETTLED);
+            client.await("the hub's Detach", () -> notifications.getRemoteState() == EndpointState.CLOSED);
+            assertEquals("amqp:not-implemented", notifications.getRemoteCondition().getCondition().toString());
+            assertEquals("File upload notifications are not emulated by hub-emulator.",
+                    notifications.getRemoteCondition().getDescription());
         }
     }
 
