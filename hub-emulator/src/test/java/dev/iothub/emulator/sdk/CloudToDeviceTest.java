@@ -8,6 +8,7 @@ import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
+import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
@@ -22,6 +23,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorCli
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.HubUnderTest;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -111,6 +114,46 @@ class CloudToDeviceTest {
             assertEquals(0L, count(deviceId));
         } finally {
             client.close();
+        }
+    }
+
+    /**
+     * The hub's docs say modules take no cloud-to-device messages, yet the Java SDKs send to and receive as a
+     * module, and the Java SDK's own e2e tests do so against the real hub (ReceiveMessagesCommon): the emulator
+     * keeps a queue per module too.
+     */
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"MQTT", "AMQPS"})
+    void aModuleReceivesTheMessagesSentToIt(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = hub.deviceId("c2d-module-" + protocol.name().toLowerCase());
+        create(deviceId);
+        RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+        String key = registry.addModule(new Module(deviceId, "m", AuthenticationType.SAS)).getPrimaryKey();
+        Message sent = message("to the module");
+        MessagingClient messaging = messagingClient(IotHubServiceClientProtocol.AMQPS);
+        try {
+            messaging.send(deviceId, "m", sent);
+        } finally {
+            messaging.close();
+        }
+        assertEquals(1L, registry.getModule(deviceId, "m").getCloudToDeviceMessageCount());
+        assertEquals(0L, count(deviceId), "the device's own queue is another");
+
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
+        ModuleClient module = new ModuleClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId
+                + ";ModuleId=m;SharedAccessKey=" + key, protocol,
+                ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        module.setMessageCallback((message, context) -> {
+            received.add(message);
+            return IotHubMessageResult.COMPLETE;
+        }, null);
+        module.open(true);
+        try {
+            assertEquals(sent.getMessageId(), received.poll(30, TimeUnit.SECONDS).getMessageId());
+            awaitFeedback(sent.getMessageId(), FeedbackStatusCode.success);
+            assertEquals(0L, registry.getModule(deviceId, "m").getCloudToDeviceMessageCount());
+        } finally {
+            module.close();
         }
     }
 
