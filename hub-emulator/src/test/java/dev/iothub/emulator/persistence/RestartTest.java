@@ -3,7 +3,15 @@ package dev.iothub.emulator.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.Message;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -11,10 +19,15 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.HubEmulatorCommand;
+import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.EmulatorProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
@@ -23,7 +36,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Identities, keys, twins and the CA survive a restart on the same data directory, even after kill -9. */
+/**
+ * Identities, keys, twins, queued cloud-to-device messages and the CA survive a restart on the same data directory,
+ * even after kill -9.
+ */
 class RestartTest {
     @TempDir
     Path dataDirectory;
@@ -83,6 +99,54 @@ class RestartTest {
         try (HubEmulator hub = start("127.0.0.8")) {
             Twin twin = new TwinClient(hub.serviceConnectionString()).get("survivor", "m");
             assertEquals(7, ((Number) twin.getDesiredProperties().get("telemetryInterval")).intValue());
+        }
+    }
+
+    /** Cloud-to-device messages wait in the store: a device away across a restart still gets them, in order. */
+    @Test
+    void messagesQueuedBeforeARestartReachTheDeviceAfterIt() throws Exception {
+        String key;
+        try (HubEmulator hub = start("127.0.0.64")) {
+            key = new RegistryClient(hub.serviceConnectionString())
+                    .addDevice(new Device("away", AuthenticationType.SAS)).getPrimaryKey();
+            MessagingClient messaging = new MessagingClient(hub.serviceConnectionString(),
+                    IotHubServiceClientProtocol.AMQPS,
+                    MessagingClientOptions.builder().sslContext(hub.clientSslContext()).build());
+            messaging.open();
+            try {
+                for (String body : new String[] {"first", "second"}) {
+                    Message message = new Message(body.getBytes(StandardCharsets.UTF_8));
+                    message.setMessageId(body + "-id");
+                    message.setProperties(Map.of("order", body));
+                    messaging.send("away", message);
+                }
+            } finally {
+                messaging.close();
+            }
+        }
+
+        try (HubEmulator hub = start("127.0.0.64")) {
+            RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+            assertEquals(2, registry.getDevice("away").getCloudToDeviceMessageCount());
+            BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
+            DeviceClient device = new DeviceClient("HostName=" + hub.hostName() + ";DeviceId=away;SharedAccessKey="
+                    + key, IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+            device.setMessageCallback((message, context) -> {
+                received.add(message);
+                return IotHubMessageResult.COMPLETE;
+            }, null);
+            device.open(true);
+            try {
+                for (String body : new String[] {"first", "second"}) {
+                    com.microsoft.azure.sdk.iot.device.Message message = received.poll(30, TimeUnit.SECONDS);
+                    assertEquals(body, new String(message.getBytes(), StandardCharsets.UTF_8));
+                    assertEquals(body + "-id", message.getMessageId());
+                    assertEquals(body, message.getProperty("order"));
+                }
+                Conditions.await("both completed", () -> registry.getDevice("away").getCloudToDeviceMessageCount() == 0);
+            } finally {
+                device.close();
+            }
         }
     }
 
