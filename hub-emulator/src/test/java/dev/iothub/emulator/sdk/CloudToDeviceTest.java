@@ -11,6 +11,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubMessageTooLargeException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.DeliveryAcknowledgement;
@@ -180,6 +181,40 @@ class CloudToDeviceTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void aMessageAbandonedTenTimesIsDeadLettered() throws Exception {
+        String deviceId = hub.deviceId("c2d-abandoned");
+        String key = create(deviceId);
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
+        DeviceClient client = receiving(deviceId, key, IotHubClientProtocol.AMQPS, received,
+                List.of(IotHubMessageResult.ABANDON));
+        try {
+            Message abandoned = message("never wanted");
+            send(IotHubServiceClientProtocol.AMQPS, deviceId, abandoned);
+
+            awaitFeedback(abandoned.getMessageId(), FeedbackStatusCode.deliveryCountExceeded);
+            assertEquals(10, received.size(), "the hub's maxDeliveryCount");
+            assertEquals(0L, count(deviceId));
+        } finally {
+            client.close();
+        }
+    }
+
+    /** The Java service SDK's own e2e sizes (MessagingClientTests): 65,000 bytes go, 256,000 are too large. */
+    @Test
+    void aMessageOfUpTo64KbWithItsPropertiesIsTaken() throws Exception {
+        String deviceId = hub.deviceId("c2d-size");
+        create(deviceId);
+        MessagingClient client = messagingClient(IotHubServiceClientProtocol.AMQPS);
+        try {
+            client.send(deviceId, new Message(new byte[65_000]));
+            assertThrows(IotHubMessageTooLargeException.class, () -> client.send(deviceId, new Message(new byte[256_000])));
+        } finally {
+            client.close();
+        }
+        assertEquals(1L, count(deviceId));
     }
 
     @Test
