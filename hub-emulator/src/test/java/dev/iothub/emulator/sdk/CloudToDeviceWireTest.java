@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -94,6 +95,10 @@ class CloudToDeviceWireTest {
                         + "\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z\",\"statusCode\":\"Success\",\"description\":\"Success\","
                         + "\"deviceId\":\"dev\\$1:x\",\"deviceGenerationId\":\"[^\"]+\"}]"), json);
             }
+            assertEquals(List.of("dev$1:x: cloud-to-device send", "dev$1:x: cloud-to-device deliver",
+                    "dev$1:x: cloud-to-device deliver", "dev$1:x: cloud-to-device complete"),
+                    hub.receivedOperations().stream().filter(operation -> operation.startsWith("dev$1:x: cloud")).toList(),
+                    "the test API records each step");
         }
     }
 
