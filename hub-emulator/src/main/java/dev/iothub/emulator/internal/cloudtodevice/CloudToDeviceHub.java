@@ -44,7 +44,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
     private final Clock clock;
     private final ReceivedOperations received;
     private final Feedback feedback = new Feedback();
-    /** The queues read from the store so far; the others are read when first needed. */
+    /** The queues holding messages, read from the store when first needed; an empty one is not kept. */
     private final Map<IdentityId, DeviceQueue> queues = new HashMap<>();
     private final Map<IdentityId, Set<Receiver>> receivers = new HashMap<>();
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
@@ -97,6 +97,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
                     sent.expiry() == null ? now.plus(DEFAULT_TTL) : sent.expiry());
             store.putMessage(target, message.sequence(), MessageCodec.encode(message));
             queue.put(message);
+            queues.put(target, queue);
             watchExpiry(target, message);
             received.add(target + ": cloud-to-device send");
             waiting = waiting(target);
@@ -235,10 +236,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
         long delay = Math.max(0, Duration.between(clock.instant(), message.expiry()).toMillis());
         timer.schedule(() -> {
             synchronized (this) {
-                DeviceQueue queue = queues.get(id);
-                if (queue != null) {
-                    expireDue(id, queue);
-                }
+                expireDue(id, queue(id));
             }
         }, delay + 1, TimeUnit.MILLISECONDS);
     }
@@ -265,6 +263,9 @@ public final class CloudToDeviceHub implements AutoCloseable {
     private void remove(IdentityId id, DeviceQueue queue, CloudToDeviceMessage message) {
         store.deleteMessage(id, message.sequence());
         queue.remove(message.sequence());
+        if (queue.size() == 0) {
+            queues.remove(id, queue); // an empty queue holds nothing the store does not: memory only for those in use
+        }
     }
 
     private void feedback(IdentityId id, CloudToDeviceMessage message, String status) {
@@ -272,14 +273,19 @@ public final class CloudToDeviceHub implements AutoCloseable {
         feedback.add(new FeedbackRecord(message.messageId(), id.deviceId(), generationId, clock.instant(), status));
     }
 
-    /** The queue of {@code id}, read from the store the first time; its expiries watched from then on. */
+    /**
+     * The queue of {@code id}, read from the store the first time it holds messages, and kept, its expiries watched,
+     * while it does.
+     */
     private DeviceQueue queue(IdentityId id) {
         DeviceQueue queue = queues.get(id);
         if (queue == null) {
             List<CloudToDeviceMessage> stored = store.messages(id).values().stream().map(MessageCodec::decode).toList();
             queue = new DeviceQueue(stored);
-            queues.put(id, queue);
-            stored.forEach(message -> watchExpiry(id, message));
+            if (!stored.isEmpty()) {
+                queues.put(id, queue);
+                stored.forEach(message -> watchExpiry(id, message));
+            }
         }
         return queue;
     }
