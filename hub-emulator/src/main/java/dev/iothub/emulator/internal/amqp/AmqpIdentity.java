@@ -80,7 +80,7 @@ final class AmqpIdentity implements DeviceConnection {
 
     /** The identity's cloud-to-device messages, delivered on {@code link} as its credit allows. */
     private Attached cloudToDevice(Link link, Runnable forget) {
-        LeasedLink<?> messages = new LeasedLink<>(session.receiveCloudToDevice(
+        LeasedLink<?> messages = new LeasedLink<>(session.receiveCloudToDevice(1,
                 () -> handler.execute(() -> AmqpConnection.flush(link))), AmqpCloudToDevice::delivered);
         return Attached.sending(messages, () -> {
             forget.run();

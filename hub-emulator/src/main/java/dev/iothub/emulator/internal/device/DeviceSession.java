@@ -34,6 +34,8 @@ public final class DeviceSession {
     private volatile Integer desiredQos;
     /** When the token the identity connected with, or last renewed with, expires. */
     private volatile Instant tokenExpiry;
+    /** The delivery level of the subscription to cloud-to-device messages, or null while there is none. */
+    private volatile Integer cloudToDeviceQos;
     /** The identity's receivers of cloud-to-device messages on this connection, closed with it. */
     private final List<Leases<CloudToDeviceMessage>> cloudToDeviceReceivers = new CopyOnWriteArrayList<>();
 
@@ -45,6 +47,7 @@ public final class DeviceSession {
         this.keeping = keeping;
         this.resumed = kept != null;
         this.desiredQos = kept == null ? null : kept.desiredQos();
+        this.cloudToDeviceQos = kept == null ? null : kept.cloudToDeviceQos();
     }
 
     public IdentityId identity() {
@@ -102,6 +105,14 @@ public final class DeviceSession {
         keep();
     }
 
+    /** The connection no longer receives cloud-to-device messages: those {@code receiver} held are delivered again. */
+    public void stopReceivingCloudToDevice(Leases<CloudToDeviceMessage> receiver) {
+        receiver.close();
+        cloudToDeviceReceivers.remove(receiver);
+        cloudToDeviceQos = null;
+        keep();
+    }
+
     /** The connection no longer hears of desired changes. */
     public void unsubscribeFromDesired() {
         hub.received(identity, "desired unsubscribe");
@@ -111,7 +122,7 @@ public final class DeviceSession {
 
     private void keep() {
         if (keeping == SessionKeeping.PERSISTENT) {
-            hub.keep(identity, new KeptSession(desiredQos));
+            hub.keep(identity, new KeptSession(desiredQos, cloudToDeviceQos));
         }
     }
 
@@ -123,11 +134,21 @@ public final class DeviceSession {
                 destination);
     }
 
+    /** The delivery level of the subscription to cloud-to-device messages, if there is one (a resumed session may have). */
+    public OptionalInt cloudToDeviceSubscription() {
+        Integer qos = cloudToDeviceQos;
+        return qos == null ? OptionalInt.empty() : OptionalInt.of(qos);
+    }
+
     /**
      * The connection receives the identity's cloud-to-device messages (an MQTT subscription, an AMQP link) until it
-     * closes the receiver or ends; {@code waiting} runs, on any thread, whenever messages may be taken.
+     * stops or ends; {@code waiting} runs, on any thread, whenever messages may be taken. {@code qos} is the
+     * delivery level the protocol granted (MQTT's QoS; 1 where the device settles each), which a persistent
+     * session keeps.
      */
-    public Leases<CloudToDeviceMessage> receiveCloudToDevice(Runnable waiting) {
+    public Leases<CloudToDeviceMessage> receiveCloudToDevice(int qos, Runnable waiting) {
+        cloudToDeviceQos = qos;
+        keep();
         Leases<CloudToDeviceMessage> receiver = hub.cloudToDevice().receive(identity, waiting);
         cloudToDeviceReceivers.add(receiver);
         if (closed.get()) {

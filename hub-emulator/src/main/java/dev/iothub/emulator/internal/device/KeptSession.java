@@ -8,24 +8,32 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the hub keeps of a persistent session while its device is away: whether it subscribed to desired
- * changes, and at which delivery level (MQTT's QoS). The device side's own format, a small JSON object.
+ * changes and to its cloud-to-device messages, and at which delivery level each (MQTT's QoS). The device side's
+ * own format, a small JSON object; one kept before cloud-to-device messages has no subscription to them.
  */
-record KeptSession(Integer desiredQos) {
-    static final KeptSession NOTHING = new KeptSession(null);
+record KeptSession(Integer desiredQos, Integer cloudToDeviceQos) {
+    static final KeptSession NOTHING = new KeptSession(null, null);
 
     static KeptSession parse(String json) {
         try {
-            JsonNode desired = Json.parseObject(json.getBytes(StandardCharsets.UTF_8)).get("desired");
-            return new KeptSession(desired == null || !desired.isInt() ? null : desired.intValue());
+            ObjectNode kept = Json.parseObject(json.getBytes(StandardCharsets.UTF_8));
+            return new KeptSession(qos(kept.get("desired")), qos(kept.get("cloudToDevice")));
         } catch (HubException e) {
             return NOTHING; // written by no version of the emulator: nothing worth resuming
         }
+    }
+
+    private static Integer qos(JsonNode kept) {
+        return kept == null || !kept.isInt() ? null : kept.intValue();
     }
 
     String toJson() {
         ObjectNode json = Json.object();
         if (desiredQos != null) {
             json.put("desired", desiredQos);
+        }
+        if (cloudToDeviceQos != null) {
+            json.put("cloudToDevice", cloudToDeviceQos);
         }
         return json.toString();
     }

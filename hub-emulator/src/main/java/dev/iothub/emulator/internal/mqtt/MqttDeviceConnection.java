@@ -41,13 +41,26 @@ final class MqttDeviceConnection implements DeviceConnection {
         this.identity = identity;
     }
 
-    /** The client subscribed to its cloud-to-device messages at {@code qos}: they come as the hub has them. */
+    /**
+     * The client subscribed to its cloud-to-device messages at {@code qos}, or resumed a session that had: they
+     * come as the hub has them.
+     */
     void receiveCloudToDevice(DeviceSession session, MqttQoS qos) {
         cloudToDeviceQos = qos;
         if (cloudToDevice == null) {
-            cloudToDevice = session.receiveCloudToDevice(() -> channel.eventLoop().execute(this::publishCloudToDevice));
+            cloudToDevice = session.receiveCloudToDevice(qos.value(),
+                    () -> channel.eventLoop().execute(this::publishCloudToDevice));
         }
         publishCloudToDevice();
+    }
+
+    /** The client unsubscribed: what it has not acknowledged is delivered again, to its next subscription. */
+    void stopCloudToDevice(DeviceSession session) {
+        if (cloudToDevice != null) {
+            session.stopReceivingCloudToDevice(cloudToDevice);
+            cloudToDevice = null;
+            inFlight.clear();
+        }
     }
 
     /** A PUBACK: a cloud-to-device message it acknowledges is complete, and the next may go. */

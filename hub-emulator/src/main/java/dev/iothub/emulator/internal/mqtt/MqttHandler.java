@@ -138,6 +138,9 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         ctx.pipeline().addBefore(ctx.executor(), ctx.name(), IDLE_HANDLER, new IdleStateHandler(
                 silenceAllowedMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
+        // a resumed session's cloud-to-device messages come without a SUBSCRIBE, as .NET's SDK expects
+        session.cloudToDeviceSubscription().ifPresent(qos -> connection.receiveCloudToDevice(session,
+                MqttQoS.valueOf(qos)));
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
     }
 
@@ -214,6 +217,9 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
             session.unsubscribeFromDesired();
+        }
+        if (unsubscribe.payload().topics().contains(CloudToDeviceTopics.subscription(session.identity()))) {
+            connection.stopCloudToDevice(session);
         }
         ctx.writeAndFlush(MqttMessageBuilders.unsubAck().packetId(unsubscribe.variableHeader().messageId()).build());
     }

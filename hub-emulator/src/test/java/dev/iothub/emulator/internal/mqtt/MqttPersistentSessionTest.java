@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.Message;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -79,6 +83,38 @@ class MqttPersistentSessionTest {
         }
     }
 
+    /**
+     * .NET's end-to-end test ReceiveMessagesSentBeforeSubscriptionAsync: messages sent while the device is away
+     * come on its next persistent connection before it subscribes again.
+     */
+    @Test
+    void aPersistentSessionKeepsItsCloudToDeviceSubscription() throws Exception {
+        try (RawMqttClient first = connect(false)) {
+            subscribe(first, "devices/d/modules/m/messages/devicebound/#", MqttQoS.AT_LEAST_ONCE);
+        }
+        MessagingClient messaging = new MessagingClient(hub.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
+                MessagingClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        messaging.open();
+        try {
+            messaging.send("d", "m", new Message("sent while away"));
+        } finally {
+            messaging.close();
+        }
+
+        try (RawMqttClient again = connect(false)) {
+            MqttPublishMessage message = (MqttPublishMessage) again.receive();
+            try {
+                assertTrue(message.variableHeader().topicName().startsWith("devices/d/modules/m/messages/devicebound/%24.")
+                        && message.variableHeader().topicName().contains(
+                                "&%24.to=%2Fdevices%2Fd%2Fmodules%2Fm%2Fmessages%2Fdevicebound&"),
+                        message.variableHeader().topicName());
+                assertEquals(MqttQoS.AT_LEAST_ONCE, message.fixedHeader().qosLevel());
+            } finally {
+                message.release();
+            }
+        }
+    }
+
     @Test
     void aCleanSessionForgetsWhatWasKept() throws Exception {
         try (RawMqttClient first = connect(false)) {
@@ -99,8 +135,11 @@ class MqttPersistentSessionTest {
     }
 
     private static void subscribeToDesired(RawMqttClient client, MqttQoS qos) throws Exception {
-        client.send(MqttMessageBuilders.subscribe().messageId(1)
-                .addSubscription(qos, "$iothub/twin/PATCH/properties/desired/#").build());
+        subscribe(client, "$iothub/twin/PATCH/properties/desired/#", qos);
+    }
+
+    private static void subscribe(RawMqttClient client, String filter, MqttQoS qos) throws Exception {
+        client.send(MqttMessageBuilders.subscribe().messageId(1).addSubscription(qos, filter).build());
         assertEquals(qos.value(), ((MqttSubAckMessage) client.receive()).payload().grantedQoSLevels().get(0));
     }
 
