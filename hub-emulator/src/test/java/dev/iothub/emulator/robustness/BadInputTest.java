@@ -116,8 +116,7 @@ class BadInputTest {
         assertNotEmulated(send("POST", "/twins/d1/modules/m1/methods" + API, "{}", token()), "direct methods");
         assertNotEmulated(send("GET", "/jobs/v2/query" + API, null, token()), "jobs");
         assertNotEmulated(send("PUT", "/configurations/c1" + API, "{}", token()), "configurations");
-        assertNotEmulated(send("GET", "/messages/serviceBound/feedback" + API, null, token()),
-                "cloud-to-device message feedback");
+        assertNotEmulated(send("GET", "/statistics/service" + API, null, token()), "service statistics");
         emulator.hub().deviceConnectionString("d1"); // a device-side route: the device must be known
         assertNotEmulated(send("POST", "/devices/d1/files" + API, "{}", token()), "file upload");
     }

@@ -12,11 +12,13 @@ import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.RawMqttClient;
+import dev.iothub.emulator.testing.RawRest;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * never acknowledged it; and the feedback message's parts the strict readers (.NET, C) need.
  */
 class CloudToDeviceWireTest {
+    private static final String FEEDBACK = "/messages/serviceBound/feedback";
     @RegisterExtension
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.65");
 
@@ -119,6 +122,41 @@ class CloudToDeviceWireTest {
             assertInstanceOf(Accepted.class, disposition(service, messages,
                     message("e", "/devices/known/messages/devicebound", Map.of())), "the link goes on");
         }
+    }
+
+    /**
+     * Feedback over HTTPS, as Python's service SDK reads it (it has no AMQP receiver): the next batch with its lock
+     * token as the ETag, given back by an abandon, gone once completed. A purge dead-letters as Purged.
+     */
+    @Test
+    void feedbackOverHttpsIsLockedAbandonedAndCompleted() throws Exception {
+        HubEmulator hub = emulator.hub();
+        hub.deviceConnectionString("purged");
+        try (RawAmqpClient service = serviceClient()) {
+            Sender messages = service.sender(service.session(), "/messages/devicebound", SenderSettleMode.UNSETTLED);
+            assertInstanceOf(Accepted.class, disposition(service, messages, message("p1",
+                    "/devices/purged/messages/devicebound", Map.of("iothub-ack", "negative"))));
+        }
+        RawRest rest = new RawRest(hub);
+        assertEquals(200, rest.send("DELETE", "/devices/purged/commands" + RawRest.API, null, rest.ownerToken())
+                .statusCode());
+
+        HttpResponse<String> batch = rest.send("GET", FEEDBACK + RawRest.API, null, rest.ownerToken());
+        assertEquals(200, batch.statusCode());
+        assertTrue(batch.body().contains("\"originalMessageId\":\"p1\",") && batch.body().contains("\"Purged\""),
+                batch.body());
+        String lockToken = batch.headers().firstValue("ETag").orElseThrow().replace("\"", "");
+        assertEquals(204, rest.send("POST", FEEDBACK + "/" + lockToken + "/abandon" + RawRest.API, null,
+                rest.ownerToken()).statusCode());
+
+        HttpResponse<String> again = rest.send("GET", FEEDBACK + RawRest.API, null, rest.ownerToken());
+        assertEquals(batch.body(), again.body(), "given back by the abandon");
+        String secondLock = again.headers().firstValue("ETag").orElseThrow().replace("\"", "");
+        assertEquals(204, rest.send("DELETE", FEEDBACK + "/" + secondLock + RawRest.API, null, rest.ownerToken())
+                .statusCode());
+        assertEquals(204, rest.send("GET", FEEDBACK + RawRest.API, null, rest.ownerToken()).statusCode());
+        assertEquals(400, rest.send("DELETE", FEEDBACK + "/not-a-guid" + RawRest.API, null, rest.ownerToken())
+                .statusCode());
     }
 
     private static void assertRejected(RawAmqpClient client, Sender sender, Message message, String condition,

@@ -43,7 +43,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
     private final IdentityRegistry registry;
     private final Clock clock;
     private final ReceivedOperations received;
-    private final Feedback feedback = new Feedback();
+    private final Feedback feedback;
     /** The queues holding messages, read from the store when first needed; an empty one is not kept. */
     private final Map<IdentityId, DeviceQueue> queues = new HashMap<>();
     private final Map<IdentityId, Set<Receiver>> receivers = new HashMap<>();
@@ -59,6 +59,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
         this.clock = clock;
         this.received = received;
         timer.setRemoveOnCancelPolicy(true);
+        feedback = new Feedback(timer, LOCK_DURATION);
         registry.addDeletionListener(this::deleted);
     }
 
@@ -136,7 +137,10 @@ public final class CloudToDeviceHub implements AutoCloseable {
         return receiver;
     }
 
-    /** A service's receiver of feedback batches; {@code waiting} runs when records come. */
+    /**
+     * A service's receiver of feedback batches; {@code waiting} runs when records come. A batch is locked for a
+     * minute, as the hub's feedback queue locks it: not settled by then, it is delivered again.
+     */
     public Leases<List<FeedbackRecord>> receiveFeedback(Runnable waiting) {
         return feedback.receive(waiting);
     }

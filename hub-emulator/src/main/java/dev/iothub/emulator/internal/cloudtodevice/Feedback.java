@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.cloudtodevice;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,19 +11,30 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The hub's feedback queue (service-bound): records wait until a service's feedback receiver takes them, in
  * batches of at most 64, each batch locked until the receiver completes (it goes), abandons (it comes back) or
- * rejects it (it goes). The hub sends a batch when it holds 64 records or 15 s after the last; the emulator sends
- * what it holds as soon as a receiver can take it. Records are kept in memory: a restart forgets them.
+ * rejects it (it goes), or its lock of a minute runs out (it comes back). The hub sends a batch when it holds 64
+ * records or 15 s after the last; the emulator sends what it holds as soon as a receiver can take it. Records are
+ * kept in memory: a restart forgets them.
  */
 final class Feedback {
     static final int MAX_BATCH = 64;
 
+    private final ScheduledExecutorService timer;
+    private final Duration lockDuration;
+
     private final Deque<FeedbackRecord> pending = new ArrayDeque<>();
     private final Map<UUID, List<FeedbackRecord>> locked = new LinkedHashMap<>();
     private final Set<Receiver> receivers = new CopyOnWriteArraySet<>();
+
+    Feedback(ScheduledExecutorService timer, Duration lockDuration) {
+        this.timer = timer;
+        this.lockDuration = lockDuration;
+    }
 
     void add(FeedbackRecord record) {
         synchronized (this) {
@@ -64,6 +76,7 @@ final class Feedback {
                 UUID lockToken = UUID.randomUUID();
                 locked.put(lockToken, batch);
                 held.add(lockToken);
+                timer.schedule(() -> abandon(lockToken), lockDuration.toMillis(), TimeUnit.MILLISECONDS);
                 return Optional.of(new Lease<>(lockToken, batch));
             }
         }

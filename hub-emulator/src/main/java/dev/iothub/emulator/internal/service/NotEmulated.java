@@ -45,11 +45,6 @@ final class NotEmulated {
                 .notEmulated("PUT", "/jobs/v2/{id}", "jobs", service)
                 .notEmulated("POST", "/jobs/v2/{id}/cancel", "jobs", service)
                 .notEmulated("GET", "/jobs/v2/query", "jobs", service)
-                .notEmulated("GET", "/messages/serviceBound/feedback", "cloud-to-device message feedback", service)
-                .notEmulated("DELETE", "/messages/serviceBound/feedback" + LOCK, "cloud-to-device message feedback",
-                        service)
-                .notEmulated("POST", "/messages/serviceBound/feedback" + LOCK + "/abandon",
-                        "cloud-to-device message feedback", service)
                 .notEmulated("POST", DEVICE + "/messages/events", "device-to-cloud messages over HTTPS", device)
                 .notEmulated("POST", MODULE + "/messages/events", "device-to-cloud messages over HTTPS", device)
                 .notEmulated("GET", DEVICE + "/messages/deviceBound", "cloud-to-device messages", device)
