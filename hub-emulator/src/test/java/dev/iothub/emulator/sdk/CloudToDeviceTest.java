@@ -26,6 +26,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.HubUnderTest;
 import dev.iothub.emulator.testing.RawRest;
@@ -102,6 +103,8 @@ class CloudToDeviceTest {
 
         send(service, deviceId, sent);
         assertEquals(1L, count(deviceId), "waits in the queue while the device is away");
+        assertEquals(1, new TwinClient(hub.serviceConnectionString()).get(deviceId).getCloudToDeviceMessageCount(),
+                "the twin counts it too");
         BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
         DeviceClient client = receiving(deviceId, key, device, received, List.of(IotHubMessageResult.COMPLETE));
         try {

@@ -22,7 +22,7 @@ public final class ServiceApi {
         Routes routes = new Routes(clock, faults, received);
         new RegistryApi(registry, authenticator, devices, cloudToDevice).addTo(routes);
         new CloudToDeviceApi(registry, cloudToDevice, authenticator).addTo(routes);
-        new TwinApi(twins, registry.connections(), authenticator).addTo(routes);
+        new TwinApi(twins, registry.connections(), authenticator, cloudToDevice).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator, cloudToDevice).addTo(routes);
         NotEmulated.addTo(routes, authenticator, new DeviceCaller(devices));
         return routes;

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -16,9 +17,12 @@ final class TwinApi {
     private final TwinService twins;
     private final ConnectionStates connections;
     private final ServiceAuthenticator authenticator;
+    private final CloudToDeviceHub cloudToDevice;
 
-    TwinApi(TwinService twins, ConnectionStates connections, ServiceAuthenticator authenticator) {
+    TwinApi(TwinService twins, ConnectionStates connections, ServiceAuthenticator authenticator,
+            CloudToDeviceHub cloudToDevice) {
         this.twins = twins;
+        this.cloudToDevice = cloudToDevice;
         this.connections = connections;
         this.authenticator = authenticator;
     }
@@ -42,6 +46,7 @@ final class TwinApi {
         authenticator.authorize(request.header("Authorization"), request.path(), Permission.ServiceConnect);
         IdentityId twin = id.apply(request);
         Identity identity = operation.apply(twin, request);
-        return RestResponse.ok(TwinJson.write(identity, connections.of(twin)), identity.twin().etag());
+        return RestResponse.ok(TwinJson.write(identity, connections.of(twin), cloudToDevice.count(twin)),
+                identity.twin().etag());
     }
 }

@@ -17,8 +17,11 @@ public final class TwinJson {
     private TwinJson() {
     }
 
-    /** The full twin the service sees: identity fields, tags, and both property sides with metadata. */
-    public static ObjectNode write(Identity identity, ConnectionState connection) {
+    /**
+     * The full twin the service sees: identity fields, tags, and both property sides with metadata;
+     * {@code cloudToDeviceMessages}: how many cloud-to-device messages wait for the identity.
+     */
+    public static ObjectNode write(Identity identity, ConnectionState connection, int cloudToDeviceMessages) {
         Twin twin = identity.twin();
         ObjectNode json = Json.object();
         json.put("deviceId", identity.id().deviceId());
@@ -32,7 +35,7 @@ public final class TwinJson {
         json.put("statusUpdateTime", Json.timestamp(identity.statusUpdatedTime()));
         json.put("connectionState", connection.name());
         json.put("lastActivityTime", Json.timestamp(connection.lastActivity()));
-        json.put("cloudToDeviceMessageCount", 0);
+        json.put("cloudToDeviceMessageCount", cloudToDeviceMessages);
         json.put("authenticationType", identity.authentication().type());
         ObjectNode thumbprint = json.putObject("x509Thumbprint");
         thumbprint.put("primaryThumbprint", identity.authentication().primaryThumbprint());
