@@ -159,8 +159,7 @@ class BadInputTest {
                 "device-to-cloud messages over HTTPS");
         assertNotEmulated(send("POST", moduleEvents, "{}", identityToken("/devices/d8/modules/m8", moduleKey)),
                 "device-to-cloud messages over HTTPS");
-        assertNotEmulated(send("GET", "/devices/d8/messages/deviceBound" + API, null, policyToken("device")),
-                "cloud-to-device messages");
+        assertNotEmulated(send("POST", "/devices/d8/files" + API, "{}", policyToken("device")), "file upload");
     }
 
     @Test

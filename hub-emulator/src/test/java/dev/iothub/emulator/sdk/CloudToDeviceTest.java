@@ -87,7 +87,8 @@ class CloudToDeviceTest {
                 Arguments.of(IotHubClientProtocol.MQTT, IotHubServiceClientProtocol.AMQPS),
                 Arguments.of(IotHubClientProtocol.MQTT_WS, IotHubServiceClientProtocol.AMQPS_WS),
                 Arguments.of(IotHubClientProtocol.AMQPS, IotHubServiceClientProtocol.AMQPS),
-                Arguments.of(IotHubClientProtocol.AMQPS_WS, IotHubServiceClientProtocol.AMQPS_WS));
+                Arguments.of(IotHubClientProtocol.AMQPS_WS, IotHubServiceClientProtocol.AMQPS_WS),
+                Arguments.of(IotHubClientProtocol.HTTPS, IotHubServiceClientProtocol.AMQPS));
     }
 
     @ParameterizedTest
@@ -161,12 +162,13 @@ class CloudToDeviceTest {
         }
     }
 
-    @Test
-    void anAbandonedMessageComesAgainAndARejectedOneDoesNot() throws Exception {
-        String deviceId = hub.deviceId("c2d-abandon");
+    @ParameterizedTest
+    @EnumSource(value = IotHubClientProtocol.class, names = {"AMQPS", "HTTPS"})
+    void anAbandonedMessageComesAgainAndARejectedOneDoesNot(IotHubClientProtocol protocol) throws Exception {
+        String deviceId = hub.deviceId("c2d-abandon-" + protocol.name().toLowerCase());
         String key = create(deviceId);
         BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
-        DeviceClient client = receiving(deviceId, key, IotHubClientProtocol.AMQPS, received,
+        DeviceClient client = receiving(deviceId, key, protocol, received,
                 List.of(IotHubMessageResult.ABANDON, IotHubMessageResult.COMPLETE, IotHubMessageResult.REJECT));
         try {
             Message first = message("abandoned, then completed");
@@ -297,8 +299,12 @@ class CloudToDeviceTest {
     private static DeviceClient receiving(String deviceId, String key, IotHubClientProtocol protocol,
                                           BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received,
                                           List<IotHubMessageResult> results) throws Exception {
+        ClientOptions.ClientOptionsBuilder options = ClientOptions.builder().sslContext(hub.clientSslContext());
+        if (protocol == IotHubClientProtocol.HTTPS) {
+            options.receiveInterval(100); // the SDK polls every 25 minutes by default
+        }
         DeviceClient client = new DeviceClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId
-                + ";SharedAccessKey=" + key, protocol, ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+                + ";SharedAccessKey=" + key, protocol, options.build());
         AtomicInteger calls = new AtomicInteger();
         client.setMessageCallback((message, context) -> {
             received.add(message);
@@ -309,7 +315,13 @@ class CloudToDeviceTest {
     }
 
     private static void awaitFeedback(String messageId, FeedbackStatusCode status) throws Exception {
-        Conditions.await("feedback " + status + " on " + messageId, Duration.ofSeconds(30), () -> feedback.stream()
-                .anyMatch(record -> messageId.equals(record.getOriginalMessageId()) && record.getStatusCode() == status));
+        try {
+            Conditions.await("feedback " + status + " on " + messageId, Duration.ofSeconds(30), () -> feedback.stream()
+                    .anyMatch(record -> messageId.equals(record.getOriginalMessageId()) && record.getStatusCode() == status));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the feedback received: " + feedback.stream()
+                    .map(record -> record.getOriginalMessageId() + " " + record.getStatusCode()).toList(), e);
+        }
     }
+
 }

@@ -108,8 +108,10 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private static FullHttpResponse toHttp(RestResponse answer) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()),
-                answer.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(Json.bytes(answer.body())));
+                HttpResponseStatus.valueOf(answer.status()), answer.content() != null
+                        ? Unpooled.wrappedBuffer(answer.content())
+                        : answer.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(Json.bytes(answer.body())));
+        answer.headers().forEach((name, value) -> response.headers().set(name, value));
         if (answer.body() != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
         }

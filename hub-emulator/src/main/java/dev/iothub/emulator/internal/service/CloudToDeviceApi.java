@@ -69,7 +69,7 @@ final class CloudToDeviceApi {
     }
 
     /** The lock token in the path: a GUID, as the hub hands them out; anything else is the hub's 400. */
-    private static UUID lockToken(RestRequest request) {
+    static UUID lockToken(RestRequest request) {
         try {
             return UUID.fromString(request.parameter("lockToken"));
         } catch (IllegalArgumentException e) {

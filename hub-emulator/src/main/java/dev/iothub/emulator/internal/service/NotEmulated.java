@@ -17,7 +17,6 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 final class NotEmulated {
     private static final String DEVICE = "/devices/{deviceId}";
     private static final String MODULE = DEVICE + "/modules/{moduleId}";
-    private static final String LOCK = "/{lockToken}";
 
     private NotEmulated() {
     }
@@ -47,10 +46,6 @@ final class NotEmulated {
                 .notEmulated("GET", "/jobs/v2/query", "jobs", service)
                 .notEmulated("POST", DEVICE + "/messages/events", "device-to-cloud messages over HTTPS", device)
                 .notEmulated("POST", MODULE + "/messages/events", "device-to-cloud messages over HTTPS", device)
-                .notEmulated("GET", DEVICE + "/messages/deviceBound", "cloud-to-device messages", device)
-                .notEmulated("DELETE", DEVICE + "/messages/deviceBound" + LOCK, "cloud-to-device messages", device)
-                .notEmulated("POST", DEVICE + "/messages/deviceBound" + LOCK + "/abandon", "cloud-to-device messages",
-                        device)
                 .notEmulated("POST", DEVICE + "/files", "file upload", device)
                 .notEmulated("POST", DEVICE + "/files/notifications", "file upload", device)
                 .notEmulated("POST", DEVICE + "/files/notifications/{correlationId}", "file upload", device)

@@ -22,9 +22,11 @@ public final class ServiceApi {
         Routes routes = new Routes(clock, faults, received);
         new RegistryApi(registry, authenticator, devices, cloudToDevice).addTo(routes);
         new CloudToDeviceApi(registry, cloudToDevice, authenticator).addTo(routes);
+        DeviceCaller device = new DeviceCaller(devices);
+        new DeviceBoundApi(cloudToDevice, registry, device).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator, cloudToDevice).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator, cloudToDevice).addTo(routes);
-        NotEmulated.addTo(routes, authenticator, new DeviceCaller(devices));
+        NotEmulated.addTo(routes, authenticator, device);
         return routes;
     }
 }
