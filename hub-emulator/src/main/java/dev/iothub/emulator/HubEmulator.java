@@ -94,7 +94,7 @@ public final class HubEmulator implements AutoCloseable {
             TwinService twins = new TwinService(registry, clock);
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
-            cloudToDevice = new CloudToDeviceHub(store, registry, clock, received);
+            cloudToDevice = new CloudToDeviceHub(store, registry, clock, received, builder.cloudToDeviceLock);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
                     received, cloudToDevice);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, devices,
@@ -268,6 +268,7 @@ public final class HubEmulator implements AutoCloseable {
         private Limits limits = Limits.defaults();
         private HubStore store;
         private boolean wellKnownKeys;
+        private Duration cloudToDeviceLock = CloudToDeviceHub.LOCK_DURATION;
 
         private Builder() {
         }
@@ -297,6 +298,15 @@ public final class HubEmulator implements AutoCloseable {
         /** All the limits at once, for tests that cannot wait for the real ones. */
         Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * How long a receiver holds a cloud-to-device message or a feedback batch before it is delivered again (the
+         * hub's minute), for tests that cannot wait for it.
+         */
+        Builder cloudToDeviceLock(Duration lock) {
+            this.cloudToDeviceLock = Objects.requireNonNull(lock, "lock");
             return this;
         }
 

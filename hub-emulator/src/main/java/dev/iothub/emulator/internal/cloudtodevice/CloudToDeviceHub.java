@@ -37,12 +37,13 @@ public final class CloudToDeviceHub implements AutoCloseable {
     /** The hub's default time to live (defaultTtlAsIso8601, PT1H) for a message without an absolute expiry. */
     static final Duration DEFAULT_TTL = Duration.ofHours(1);
     /** How long a receiver holds a message before it is delivered again: the hub's lock of a minute. */
-    static final Duration LOCK_DURATION = Duration.ofMinutes(1);
+    public static final Duration LOCK_DURATION = Duration.ofMinutes(1);
 
     private final HubStore store;
     private final IdentityRegistry registry;
     private final Clock clock;
     private final ReceivedOperations received;
+    private final Duration lockDuration;
     private final Feedback feedback;
     /** The queues holding messages, read from the store when first needed; an empty one is not kept. */
     private final Map<IdentityId, DeviceQueue> queues = new HashMap<>();
@@ -53,13 +54,16 @@ public final class CloudToDeviceHub implements AutoCloseable {
         return thread;
     });
 
-    public CloudToDeviceHub(HubStore store, IdentityRegistry registry, Clock clock, ReceivedOperations received) {
+    /** {@code lockDuration}: how long a receiver holds a message or a feedback batch ({@link #LOCK_DURATION}). */
+    public CloudToDeviceHub(HubStore store, IdentityRegistry registry, Clock clock, ReceivedOperations received,
+                            Duration lockDuration) {
         this.store = store;
+        this.lockDuration = lockDuration;
         this.registry = registry;
         this.clock = clock;
         this.received = received;
         timer.setRemoveOnCancelPolicy(true);
-        feedback = new Feedback(timer, LOCK_DURATION);
+        feedback = new Feedback(timer, lockDuration);
         registry.addDeletionListener(this::deleted);
     }
 
@@ -154,7 +158,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
         }
         UUID lockToken = UUID.randomUUID();
         queue.lock(lockToken, new DeviceQueue.Lock(message.sequence(), receiver, timer.schedule(
-                () -> lockExpired(receiver.id, lockToken), LOCK_DURATION.toMillis(), TimeUnit.MILLISECONDS)));
+                () -> lockExpired(receiver.id, lockToken), lockDuration.toMillis(), TimeUnit.MILLISECONDS)));
         received.add(receiver.id + ": cloud-to-device deliver");
         return Optional.of(new Lease<>(lockToken, message));
     }
