@@ -33,7 +33,7 @@ class CloudToDeviceLockTest {
                 device.send(MqttMessageBuilders.subscribe().messageId(1)
                         .addSubscription(MqttQoS.AT_LEAST_ONCE, "devices/holder/messages/devicebound/#").build());
                 device.receive(); // the SUBACK
-                send(hub, "holder");
+                send(hub, "holder", 1);
 
                 MqttPublishMessage first = (MqttPublishMessage) device.receive();
                 MqttPublishMessage again = (MqttPublishMessage) device.receive(); // no PUBACK: after the lock
@@ -50,12 +50,37 @@ class CloudToDeviceLockTest {
         }
     }
 
-    private static void send(HubEmulator hub, String deviceId) throws Exception {
+    /**
+     * Ten messages out unacknowledged are as many as the hub has out on one MQTT connection; once their locks run
+     * out they come again, the PUBACKs of their first deliveries no longer awaited.
+     */
+    @Test
+    @SuppressWarnings("try") // the device's connection is open on purpose while the locks run out
+    void messagesOutUnacknowledgedAsManyAsAllowedComeAgainWhenTheirLocksRunOut() throws Exception {
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.64").cloudToDeviceLock(Duration.ofSeconds(1))
+                .start()) {
+            String key = ExternalHub.valueOf(hub.deviceConnectionString("silent"), "SharedAccessKey");
+            try (RawMqttClient device = RawMqttClient.connect(hub, "silent", null, key, 60, true)) {
+                device.send(MqttMessageBuilders.subscribe().messageId(1)
+                        .addSubscription(MqttQoS.AT_LEAST_ONCE, "devices/silent/messages/devicebound/#").build());
+                device.receive(); // the SUBACK
+                send(hub, "silent", 10);
+
+                for (int delivery = 0; delivery < 20; delivery++) { // each twice, the second time after its lock
+                    ((MqttPublishMessage) device.receive()).release();
+                }
+            }
+        }
+    }
+
+    private static void send(HubEmulator hub, String deviceId, int count) throws Exception {
         MessagingClient messaging = new MessagingClient(hub.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
                 MessagingClientOptions.builder().sslContext(hub.clientSslContext()).build());
         messaging.open();
         try {
-            messaging.send(deviceId, new Message("held"));
+            for (int i = 0; i < count; i++) {
+                messaging.send(deviceId, new Message("held " + i));
+            }
         } finally {
             messaging.close();
         }

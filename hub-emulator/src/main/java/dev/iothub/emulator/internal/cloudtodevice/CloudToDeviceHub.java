@@ -353,6 +353,14 @@ public final class CloudToDeviceHub implements AutoCloseable {
         }
 
         @Override
+        public boolean holds(UUID lockToken) {
+            synchronized (CloudToDeviceHub.this) {
+                DeviceQueue queue = queues.get(id);
+                return queue != null && queue.isHeld(lockToken, this);
+            }
+        }
+
+        @Override
         public void close() {
             stopReceiving(this);
         }

@@ -83,6 +83,11 @@ final class DeviceQueue {
         return messages.get(lock.sequence());
     }
 
+    boolean isHeld(UUID lockToken, Leases<CloudToDeviceMessage> receiver) {
+        Lock lock = locks.get(lockToken);
+        return lock != null && lock.receiver() == receiver;
+    }
+
     /** The lock tokens {@code receiver} holds. */
     Iterable<UUID> heldBy(Leases<CloudToDeviceMessage> receiver) {
         return locks.entrySet().stream().filter(entry -> entry.getValue().receiver() == receiver)

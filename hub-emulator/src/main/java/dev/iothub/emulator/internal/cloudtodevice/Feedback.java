@@ -105,6 +105,11 @@ final class Feedback {
         }
 
         @Override
+        public boolean holds(UUID lockToken) {
+            return held.contains(lockToken);
+        }
+
+        @Override
         public void close() {
             if (receivers.remove(this)) {
                 held.forEach(this::abandon);

@@ -21,6 +21,9 @@ public interface Leases<T> {
     /** The receiver refuses it: it is not delivered again. */
     void reject(UUID lockToken);
 
+    /** Whether this receiver still holds {@code lockToken}: not once settled, or once its lock ran out. */
+    boolean holds(UUID lockToken);
+
     /** The receiver is gone; what it held goes back to the queue. Idempotent. */
     void close();
 }

@@ -77,6 +77,10 @@ final class MqttDeviceConnection implements DeviceConnection {
      * complete once written, as nothing acknowledges it.
      */
     private void publishCloudToDevice() {
+        if (cloudToDevice != null) {
+            // a message whose lock ran out is delivered again, and its PUBACK no longer awaited
+            inFlight.values().removeIf(lockToken -> !cloudToDevice.holds(lockToken));
+        }
         while (cloudToDevice != null && channel.isActive() && inFlight.size() < MAX_IN_FLIGHT) {
             Lease<CloudToDeviceMessage> lease = cloudToDevice.next().orElse(null);
             if (lease == null) {
