@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.cloudtodevice;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.json.Json;
@@ -31,8 +32,8 @@ public record FeedbackRecord(String originalMessageId, String deviceId, String d
             json.put("deviceGenerationId", record.deviceGenerationId());
         }
         try {
-            return Json.MAPPER.writer().with(JsonGenerator.Feature.ESCAPE_NON_ASCII).writeValueAsBytes(array);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Json.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII).writeValueAsBytes(array);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }
     }
