@@ -1,10 +1,13 @@
 package dev.iothub.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.testing.EmulatorLog;
@@ -16,14 +19,25 @@ import dev.iothub.emulator.testing.RawMqttClient;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 
 /**
  * A failure inside the emulator while it serves a device (here its store, failing as a class gone missing
  * would) is logged at ERROR with its cause, and the connection ends as the hub ends it on a server error: MQTT
- * closes it, AMQP closes it with amqp:internal-error. Each test has its own emulator and address.
+ * closes it, AMQP closes it with amqp:internal-error. A store that refuses a write for now (a full disk) refuses
+ * only what needed it. Each test has its own emulator and address.
  */
 class StoreFailureTest {
     private static final String FAILURE = "org/h2/mvstore/MVMap";
@@ -73,12 +87,67 @@ class StoreFailureTest {
         }
     }
 
+    /**
+     * A cloud-to-device message the store cannot take (MvStoreHubStore's 503 on a full disk) is rejected with
+     * amqp:internal-error, which the service SDKs read as the hub's server error; the link goes on, and takes the
+     * next once the store does.
+     */
+    @Test
+    void aCloudToDeviceMessageTheStoreCannotTakeIsRejectedAndTheLinkGoesOn() throws Exception {
+        FailingStore store = new FailingStore();
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.65").store(store).start()) {
+            hub.deviceConnectionString("d");
+            String policyKey = ExternalHub.valueOf(hub.connectionString("service"), "SharedAccessKey");
+            String token = SharedAccessSignature.sign(hub.hostName(), policyKey, "service",
+                    Instant.now().plusSeconds(600));
+            try (RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true)) {
+                client.open(hub.hostName());
+                Session session = client.session();
+                PutToken.assertStatus(200, PutToken.exchange(client, session,
+                        PutToken.request(UUID.randomUUID(), "put-token", hub.hostName(), token)));
+                Sender messages = client.sender(session, "/messages/devicebound", SenderSettleMode.UNSETTLED);
+                store.failMessages(true);
+
+                Rejected rejected = assertInstanceOf(Rejected.class, disposition(client, messages));
+                assertEquals(Symbol.valueOf("amqp:internal-error"), rejected.getError().getCondition());
+                store.failMessages(false);
+                assertInstanceOf(Accepted.class, disposition(client, messages));
+            }
+        }
+    }
+
+    private static Object disposition(RawAmqpClient client, Sender sender) {
+        Message message = Proton.message();
+        Properties properties = new Properties();
+        properties.setTo("/devices/d/messages/devicebound");
+        message.setProperties(properties);
+        message.setBody(new Data(new Binary(new byte[] {1})));
+        Delivery delivery = client.send(sender, message);
+        client.await("the hub's disposition", () -> delivery.getRemoteState() != null);
+        return delivery.getRemoteState();
+    }
+
     /** The emulator's store in memory, whose reads of identities fail once told to. */
     private static final class FailingStore extends ForwardingStore {
         private volatile boolean failing;
 
+        private volatile boolean failingMessages;
+
         void fail() {
             failing = true;
+        }
+
+        /** Queued messages are refused as MvStoreHubStore refuses writes on a full disk, while {@code fail}. */
+        void failMessages(boolean fail) {
+            failingMessages = fail;
+        }
+
+        @Override
+        public void putMessage(IdentityId id, long sequence, byte[] message) {
+            if (failingMessages) {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
+            }
+            super.putMessage(id, sequence, message);
         }
 
         @Override

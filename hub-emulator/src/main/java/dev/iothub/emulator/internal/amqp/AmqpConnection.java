@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.amqp;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
@@ -201,11 +202,17 @@ final class AmqpConnection {
         }
     }
 
-    /** A cloud-to-device message a service sent: accepted once enqueued, else rejected in the hub's words. */
+    /**
+     * A cloud-to-device message a service sent: accepted once enqueued (durably), else rejected in the hub's words;
+     * a store that cannot take it now (a full disk) rejects it as the hub's server error, and the link goes on.
+     */
     private DeliveryState cloudToDevice(Message message) {
         try {
             cloudToDevice.send(AmqpCloudToDevice.read(message));
             return Accepted.getInstance();
+        } catch (HubException e) {
+            refusedLinks.info("AMQP cloud-to-device message from {} rejected: {}", remote, e.getMessage());
+            return rejected(INTERNAL_ERROR, e.getMessage());
         } catch (CloudToDeviceRefusal refusal) {
             refusedLinks.info("AMQP cloud-to-device message from {} rejected: {}", remote, refusal.getMessage());
             return rejected(switch (refusal.reason()) {
