@@ -10,12 +10,17 @@ import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
+import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.EmulatorLog;
 import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.ForwardingStore;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.RawMqttClient;
+import dev.iothub.emulator.testing.RawRest;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +34,6 @@ import org.apache.qpid.proton.amqp.messaging.Rejected;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Sender;
-import org.apache.qpid.proton.engine.Session;
 import org.apache.qpid.proton.message.Message;
 import org.junit.jupiter.api.Test;
 
@@ -97,15 +101,8 @@ class StoreFailureTest {
         FailingStore store = new FailingStore();
         try (HubEmulator hub = HubEmulator.builder().address("127.0.0.65").store(store).start()) {
             hub.deviceConnectionString("d");
-            String policyKey = ExternalHub.valueOf(hub.connectionString("service"), "SharedAccessKey");
-            String token = SharedAccessSignature.sign(hub.hostName(), policyKey, "service",
-                    Instant.now().plusSeconds(600));
-            try (RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true)) {
-                client.open(hub.hostName());
-                Session session = client.session();
-                PutToken.assertStatus(200, PutToken.exchange(client, session,
-                        PutToken.request(UUID.randomUUID(), "put-token", hub.hostName(), token)));
-                Sender messages = client.sender(session, "/messages/devicebound", SenderSettleMode.UNSETTLED);
+            try (RawAmqpClient client = serviceClient(hub)) {
+                Sender messages = client.sender(client.session(), "/messages/devicebound", SenderSettleMode.UNSETTLED);
                 store.failMessages(true);
 
                 Rejected rejected = assertInstanceOf(Rejected.class, disposition(client, messages));
@@ -114,6 +111,50 @@ class StoreFailureTest {
                 assertInstanceOf(Accepted.class, disposition(client, messages));
             }
         }
+    }
+
+    /**
+     * A device's completion the store cannot write for now leaves the message in its queue, delivered again on the
+     * same connection, which goes on; the next completion, once the store takes it, ends it.
+     */
+    @Test
+    void aCompletionTheStoreCannotTakeHasTheMessageDeliveredAgain() throws Exception {
+        FailingStore store = new FailingStore();
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.65").store(store).start()) {
+            String key = ExternalHub.valueOf(hub.deviceConnectionString("d"), "SharedAccessKey");
+            try (RawMqttClient device = RawMqttClient.connect(hub, "d", null, key, 60, true);
+                 RawAmqpClient service = serviceClient(hub)) {
+                device.send(MqttMessageBuilders.subscribe().messageId(1)
+                        .addSubscription(MqttQoS.AT_LEAST_ONCE, "devices/d/messages/devicebound/#").build());
+                device.receive(); // the SUBACK
+                assertInstanceOf(Accepted.class, disposition(service, service.sender(service.session(),
+                        "/messages/devicebound", SenderSettleMode.UNSETTLED)));
+                MqttPublishMessage first = (MqttPublishMessage) device.receive();
+                store.failMessages(true);
+                device.send(MqttMessageBuilders.pubAck().packetId(first.variableHeader().packetId()).build());
+
+                MqttPublishMessage again = (MqttPublishMessage) device.receive();
+                assertEquals(first.variableHeader().topicName(), again.variableHeader().topicName());
+                store.failMessages(false);
+                device.send(MqttMessageBuilders.pubAck().packetId(again.variableHeader().packetId()).build());
+                RawRest rest = new RawRest(hub);
+                Conditions.await("the message completed", () -> rest.send("GET", "/devices/d" + RawRest.API, null,
+                        rest.ownerToken()).body().contains("\"cloudToDeviceMessageCount\":0"));
+                first.release();
+                again.release();
+            }
+        }
+    }
+
+    /** A service client with the service policy's token put on $cbs. */
+    private static RawAmqpClient serviceClient(HubEmulator hub) throws Exception {
+        String policyKey = ExternalHub.valueOf(hub.connectionString("service"), "SharedAccessKey");
+        String token = SharedAccessSignature.sign(hub.hostName(), policyKey, "service", Instant.now().plusSeconds(600));
+        RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true);
+        client.open(hub.hostName());
+        PutToken.assertStatus(200, PutToken.exchange(client, client.session(),
+                PutToken.request(UUID.randomUUID(), "put-token", hub.hostName(), token)));
+        return client;
     }
 
     private static Object disposition(RawAmqpClient client, Sender sender) {
@@ -148,6 +189,14 @@ class StoreFailureTest {
                 throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
             }
             super.putMessage(id, sequence, message);
+        }
+
+        @Override
+        public void deleteMessage(IdentityId id, long sequence) {
+            if (failingMessages) {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
+            }
+            super.deleteMessage(id, sequence);
         }
 
         @Override

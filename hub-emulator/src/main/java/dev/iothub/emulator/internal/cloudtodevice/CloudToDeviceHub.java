@@ -1,5 +1,7 @@
 package dev.iothub.emulator.internal.cloudtodevice;
 
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
@@ -18,6 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub's cloud-to-device messages, whatever the protocol: a queue per device or module, kept in the store so
@@ -28,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * receiver gone), or dead-lettered (rejected, expired, delivered too often, purged).
  */
 public final class CloudToDeviceHub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CloudToDeviceHub.class);
+    private static final RateLimitedLog refusedSettlements = new RateLimitedLog(log);
     /** "Each device queue holds, at most, 50 cloud-to-device messages" (the hub's cloud-to-device page). */
     static final int MAX_QUEUED = 50;
     /** The hub's 64 KB (its quotas page), counting the body and the properties. */
@@ -164,21 +171,37 @@ public final class CloudToDeviceHub implements AutoCloseable {
     }
 
     private void complete(Receiver receiver, UUID lockToken) {
-        synchronized (this) {
-            DeviceQueue queue = queue(receiver.id);
-            CloudToDeviceMessage message = queue.unlock(lockToken, receiver);
-            if (message == null) {
-                return; // its lock ran out, or it was purged: completing it now is too late
-            }
-            received.add(receiver.id + ": cloud-to-device complete");
+        settle(receiver, lockToken, "complete", (queue, message) -> {
             remove(receiver.id, queue, message);
             if (message.ack().onCompletion()) {
                 feedback(receiver.id, message, "Success");
             }
-        }
+        });
     }
 
     private void abandon(Receiver receiver, UUID lockToken) {
+        settle(receiver, lockToken, "abandon", (queue, message) -> {
+            CloudToDeviceMessage again = message.deliveredAgain();
+            if (again.deliveryCount() >= MAX_DELIVERY_COUNT) {
+                deadLetter(receiver.id, queue, message, "DeliveryCountExceeded");
+            } else {
+                store.putMessage(receiver.id, again.sequence(), MessageCodec.encode(again));
+                queue.put(again);
+            }
+        });
+    }
+
+    private void reject(Receiver receiver, UUID lockToken) {
+        settle(receiver, lockToken, "reject", (queue, message) -> deadLetter(receiver.id, queue, message, "Rejected"));
+    }
+
+    /**
+     * Ends the lock {@code receiver} holds on a message and does what {@code settlement} says with it. A lock that
+     * ran out (or a message purged) is settled too late: nothing happens. A store that refuses the change for now
+     * (a full disk) leaves the message enqueued again, as if its lock had run out: the hub delivers at least once.
+     */
+    private void settle(Receiver receiver, UUID lockToken, String operation,
+                        BiConsumer<DeviceQueue, CloudToDeviceMessage> settlement) {
         List<Runnable> waiting;
         synchronized (this) {
             DeviceQueue queue = queue(receiver.id);
@@ -186,26 +209,16 @@ public final class CloudToDeviceHub implements AutoCloseable {
             if (message == null) {
                 return;
             }
-            received.add(receiver.id + ": cloud-to-device abandon");
-            CloudToDeviceMessage again = message.deliveredAgain();
-            if (again.deliveryCount() >= MAX_DELIVERY_COUNT) {
-                deadLetter(receiver.id, queue, message, "DeliveryCountExceeded");
-                return;
+            received.add(receiver.id + ": cloud-to-device " + operation);
+            try {
+                settlement.accept(queue, message);
+            } catch (HubException e) {
+                refusedSettlements.warn("{}'s {} of a cloud-to-device message not stored ({}): it is delivered again",
+                        receiver.id, operation, e.getMessage());
             }
-            store.putMessage(receiver.id, again.sequence(), MessageCodec.encode(again));
-            queue.put(again);
             waiting = waiting(receiver.id);
         }
         waiting.forEach(Runnable::run);
-    }
-
-    private synchronized void reject(Receiver receiver, UUID lockToken) {
-        DeviceQueue queue = queue(receiver.id);
-        CloudToDeviceMessage message = queue.unlock(lockToken, receiver);
-        if (message != null) {
-            received.add(receiver.id + ": cloud-to-device reject");
-            deadLetter(receiver.id, queue, message, "Rejected");
-        }
     }
 
     /** The receiver is gone: the messages it held are enqueued again, for the identity's other receivers. */
