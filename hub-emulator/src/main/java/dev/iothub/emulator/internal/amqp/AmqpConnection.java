@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
-    private static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
+    static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
     private static final String CBS = "/$cbs";
     static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";
@@ -64,10 +65,11 @@ final class AmqpConnection {
     private final AmqpHandler handler;
     private final CbsNode cbs;
 
-    AmqpConnection(DeviceHub devices, ServiceTokens serviceTokens, AmqpHandler handler, SocketAddress remote) {
+    AmqpConnection(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, AmqpHandler handler,
+                   SocketAddress remote) {
         this.remote = remote;
         this.handler = handler;
-        this.cbs = new CbsNode(devices, serviceTokens, handler, remote);
+        this.cbs = new CbsNode(devices, methods, serviceTokens, handler, remote);
     }
 
     void handle(Event event) {

@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.service.ServiceTokens;
@@ -42,6 +43,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final DeviceHub devices;
+    private final DirectMethods methods;
     private final ServiceTokens serviceTokens;
     private final Duration openTimeout;
     /** A client silent this long is closed; Proton-J advertises half of it (the hub's 240 s, by default). */
@@ -76,8 +78,10 @@ public final class AmqpHandler extends ChannelDuplexHandler {
      * and each frame may take from its first byte to its last; {@code idleTimeout}: how long a client may be
      * silent.
      */
-    public AmqpHandler(DeviceHub devices, ServiceTokens serviceTokens, Duration openTimeout, Duration idleTimeout) {
+    public AmqpHandler(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, Duration openTimeout,
+                       Duration idleTimeout) {
         this.devices = devices;
+        this.methods = methods;
         this.serviceTokens = serviceTokens;
         this.openTimeout = openTimeout;
         this.idleTimeoutMillis = (int) idleTimeout.toMillis();
@@ -96,7 +100,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
-        connection = new AmqpConnection(devices, serviceTokens, this, ctx.channel().remoteAddress());
+        connection = new AmqpConnection(devices, methods, serviceTokens, this, ctx.channel().remoteAddress());
         openDeadline = ctx.executor().schedule(() -> {
             if (engine.getRemoteState() == EndpointState.UNINITIALIZED && ctx.channel().isOpen()) {
                 log.info("AMQP connection from {} closed: no Open within {} s", ctx.channel().remoteAddress(),

@@ -17,7 +17,7 @@ record Attached(Consumer<Message> received, OutgoingLink outgoing, Runnable deta
         return new Attached(null, outgoing, detached);
     }
 
-    /** A link the hub accepts and never sends on (cloud-to-device, methods: not emulated). */
+    /** A link the hub accepts and never sends on (cloud-to-device: not emulated). */
     static Attached silent(Runnable detached) {
         return new Attached(null, null, detached);
     }

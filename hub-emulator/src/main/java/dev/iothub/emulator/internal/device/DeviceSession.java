@@ -109,7 +109,7 @@ public final class DeviceSession {
         }
     }
 
-    /** A message the hub takes but does not route (telemetry, a method response): accepted and dropped. */
+    /** A message the hub takes but does not route (telemetry): accepted and dropped. */
     public void messageReceived(String destination) {
         hub.received(identity, "message to " + destination);
         hub.states().active(identity);
@@ -136,7 +136,8 @@ public final class DeviceSession {
         tokenExpiry = expiry;
     }
 
-    boolean isClosed() {
+    /** Whether the connection has ended: a session that has takes nothing more. */
+    public boolean isClosed() {
         return closed.get();
     }
 

@@ -44,25 +44,27 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
         long started = System.nanoTime();
-        RestResponse answer;
-        String path = "?";
-        String method = http.method().name();
-        if (!http.decoderResult().isSuccess()) {
-            answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
-                    clock.instant());
-        } else {
-            RestRequest request = read(http);
-            if (request == null) {
-                answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid,
-                        "The request target is malformed (a percent-escape that is not one)."), clock.instant());
-            } else {
-                path = request.path();
-                method = request.method();
-                answer = routes.answer(request);
-            }
-        }
-        FullHttpResponse response = toHttp(answer, method, path);
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
+        if (!http.decoderResult().isSuccess()) {
+            send(ctx, RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
+                    clock.instant()), http.method().name(), "?", keepAlive, started);
+            return;
+        }
+        RestRequest request = read(http);
+        if (request == null) {
+            send(ctx, RestResponse.error(new HubException(ErrorCode.ArgumentInvalid,
+                    "The request target is malformed (a percent-escape that is not one)."), clock.instant()),
+                    http.method().name(), "?", keepAlive, started);
+            return;
+        }
+        // most answers are ready at once; a direct method's comes when its device answers, on another thread
+        routes.answer(request).thenAccept(answer ->
+                send(ctx, answer, request.method(), request.path(), keepAlive, started));
+    }
+
+    private void send(ChannelHandlerContext ctx, RestResponse answer, String method, String path, boolean keepAlive,
+                      long started) {
+        FullHttpResponse response = toHttp(answer, method, path);
         HttpUtil.setKeepAlive(response, keepAlive);
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         long delay = routes.faults().delay().toMillis();
