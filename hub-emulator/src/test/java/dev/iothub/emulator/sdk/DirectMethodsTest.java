@@ -178,6 +178,22 @@ class DirectMethodsTest {
         }
     }
 
+    /** The SDKs reconnect after the hub drops them, as it does now and then; their methods work again. */
+    @ParameterizedTest(name = "module {1} over {0}")
+    @MethodSource("dev.iothub.emulator.sdk.RegisteredIdentity#everyClient")
+    void aDeviceThatReconnectsTakesCallsAgain(IotHubClientProtocol protocol, boolean module) throws Exception {
+        Identity identity = identity("methods-back-" + protocol + (module ? "-module" : ""), module);
+        try (Connected device = identity.connect(protocol, (name, payload, context) -> new DirectMethodResponse(200, name))) {
+            assertEquals("\"before\"", identity.invoke("before", DirectMethodRequestOptions.builder().build())
+                    .getPayloadAsJsonString());
+
+            hub.emulator("drops the device's connection").dropConnections(identity.deviceId());
+
+            assertEquals("\"after\"", identity.invoke("after", DirectMethodRequestOptions.builder()
+                    .methodConnectTimeoutSeconds(60).build()).getPayloadAsJsonString());
+        }
+    }
+
     /** A device (or a module, if {@code module}) registered with an id made of {@code name}. */
     private static Identity identity(String name, boolean module) throws Exception {
         return new Identity(RegisteredIdentity.create(hub, hub.deviceId(name), module));

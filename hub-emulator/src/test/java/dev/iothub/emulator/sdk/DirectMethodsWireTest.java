@@ -172,6 +172,22 @@ class DirectMethodsWireTest {
         }
     }
 
+    /** The Java SDK resumes its persistent session without subscribing again; a clean session starts with none. */
+    @Test
+    void aPersistentSessionKeepsItsMethodSubscription() throws Exception {
+        subscribedOverMqtt(MqttQoS.AT_LEAST_ONCE).close();
+        try (RawMqttClient device = RawMqttClient.connect(emulator.hub(), DEVICE, null, deviceKey, 60, false)) {
+            assertTrue(device.connAck().variableHeader().isSessionPresent());
+            assertEquals(200, answeredOverMqtt(device, "{\"methodName\":\"resumed\",\"connectTimeoutInSeconds\":30}",
+                    "{}").statusCode());
+        }
+        RawMqttClient.connect(emulator.hub(), DEVICE, null, deviceKey, 60, true).close();
+        try (RawMqttClient device = RawMqttClient.connect(emulator.hub(), DEVICE, null, deviceKey, 60, false)) {
+            assertError(invoke("/twins/" + DEVICE + "/methods", "{\"methodName\":\"m\"}").get(10, TimeUnit.SECONDS),
+                    404, "DeviceNotOnline", 404103);
+        }
+    }
+
     @Test
     void theServiceNeedsServiceConnect() throws Exception {
         RawRest rest = new RawRest(emulator.hub());

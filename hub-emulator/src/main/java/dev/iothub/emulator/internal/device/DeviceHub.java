@@ -194,10 +194,14 @@ public final class DeviceHub {
         }
     }
 
-    /** The hub drops the connections of a deleted or disabled identity, and of such a device's modules. */
+    /**
+     * The hub drops the connections of a deleted or disabled identity, and of such a device's modules: their
+     * sessions end at once, so nothing is sent to them while their connections close.
+     */
     private void end(IdentityId gone, Ending why) {
         sessions.forEach((id, session) -> {
             if (IdentityId.isWithin(id, gone)) {
+                session.close();
                 session.connection().close(why);
             }
         });

@@ -28,6 +28,8 @@ public final class DeviceSession {
     private final boolean resumed;
     /** The delivery level of the subscription to desired changes, or null while there is none. */
     private volatile Integer desiredQos;
+    /** Whether the identity subscribed to direct methods: what a persistent session keeps of it. */
+    private volatile boolean methodSubscription;
     /** When the token the identity connected with, or last renewed with, expires. */
     private volatile Instant tokenExpiry;
 
@@ -39,6 +41,7 @@ public final class DeviceSession {
         this.keeping = keeping;
         this.resumed = kept != null;
         this.desiredQos = kept == null ? null : kept.desiredQos();
+        this.methodSubscription = kept != null && kept.methods();
     }
 
     public IdentityId identity() {
@@ -103,9 +106,20 @@ public final class DeviceSession {
         keep();
     }
 
+    /** Whether a resumed session was subscribed to direct methods: it goes on so without a SUBSCRIBE. */
+    public boolean methodSubscription() {
+        return methodSubscription;
+    }
+
+    /** The identity subscribed to direct methods, or unsubscribed: a persistent session keeps it. */
+    public void methodSubscription(boolean subscribed) {
+        methodSubscription = subscribed;
+        keep();
+    }
+
     private void keep() {
         if (keeping == SessionKeeping.PERSISTENT) {
-            hub.keep(identity, new KeptSession(desiredQos));
+            hub.keep(identity, new KeptSession(desiredQos, methodSubscription));
         }
     }
 

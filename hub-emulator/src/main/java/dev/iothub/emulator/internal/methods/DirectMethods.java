@@ -88,7 +88,7 @@ public final class DirectMethods {
 
     /**
      * From now on {@code session} takes its identity's method calls on {@code channel}, the calls waiting for it
-     * first. A session that has ended meanwhile takes none.
+     * first (a persistent session keeps the subscription). A session that has ended meanwhile takes none.
      */
     public void subscribe(DeviceSession session, MethodChannel channel) {
         received.add(session.identity() + ": method subscribe");
@@ -104,6 +104,7 @@ public final class DirectMethods {
                 }
             }
         }
+        session.methodSubscription(true);
     }
 
     /** {@code session} takes no more method calls; those it has go on, as its answers may still come. */
@@ -112,6 +113,7 @@ public final class DirectMethods {
         synchronized (this) {
             subscriptions.computeIfPresent(session.identity(), (id, s) -> s.session() == session ? null : s);
         }
+        session.methodSubscription(false);
     }
 
     /** {@code session}'s answer to the request {@code requestId}: its caller's result, unless it came too late. */

@@ -140,6 +140,9 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         ctx.pipeline().addBefore(ctx.executor(), ctx.name(), IDLE_HANDLER, new IdleStateHandler(
                 silenceAllowedMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
+        if (session.methodSubscription()) { // the Java SDK resumes its session without a SUBSCRIBE; after the CONNACK
+            methods.subscribe(session, connection);
+        }
         log.info("MQTT {} connected from {}", id, ctx.channel().remoteAddress());
     }
 
