@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpConnection {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
-    static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
+    private static final RateLimitedLog refusedLinks = new RateLimitedLog(log);
     private static final String CBS = "/$cbs";
     static final String UNAUTHORIZED_ACCESS = "amqp:unauthorized-access";
     static final String NOT_FOUND = "amqp:not-found";

@@ -5,6 +5,7 @@ import dev.iothub.emulator.internal.device.DeviceConnection;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.methods.MethodChannel;
 import dev.iothub.emulator.internal.methods.MethodRequest;
@@ -18,6 +19,7 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
+import org.slf4j.LoggerFactory;
 
 /**
  * One identity authenticated on an AMQP connection (a put-token on {@code $cbs}): its links, the twin
@@ -30,6 +32,7 @@ final class AmqpIdentity implements DeviceConnection, MethodChannel {
     private static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
     /** Where the Java and .NET SDKs announce the IoT Plug and Play model: the properties of each link they send on. */
     private static final Symbol MODEL_ID = Symbol.valueOf("com.microsoft:model-id");
+    private static final RateLimitedLog droppedAnswers = new RateLimitedLog(LoggerFactory.getLogger(AmqpIdentity.class));
 
     private final IdentityId id;
     private final AmqpHandler handler;
@@ -122,7 +125,7 @@ final class AmqpIdentity implements DeviceConnection, MethodChannel {
         Long requestId = AmqpMessages.methodRequestId(AmqpMessages.correlationId(response));
         Object status = AmqpMessages.applicationProperty(response, AmqpMessages.METHOD_STATUS);
         if (requestId == null || !(status instanceof Number number)) {
-            AmqpConnection.refusedLinks.info("AMQP {} method response dropped: no request's correlation-id, or no"
+            droppedAnswers.info("AMQP {} method response dropped: no request's correlation-id, or no"
                     + " {} as a number", id, AmqpMessages.METHOD_STATUS);
             return;
         }

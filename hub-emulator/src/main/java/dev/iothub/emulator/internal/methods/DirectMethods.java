@@ -4,6 +4,7 @@ import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
@@ -18,7 +19,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * responses; the service surface invokes.
  */
 public final class DirectMethods {
-    private static final Logger log = LoggerFactory.getLogger(DirectMethods.class);
+    private static final RateLimitedLog droppedAnswers = new RateLimitedLog(LoggerFactory.getLogger(DirectMethods.class));
 
     private final IdentityRegistry registry;
     private final ReceivedOperations received;
@@ -122,7 +122,7 @@ public final class DirectMethods {
         synchronized (this) {
             call = calls.get(requestId);
             if (call == null || call.deliveredTo() != session) {
-                log.info("{} answered method request {}, which it has no call of (answered late?): dropped",
+                droppedAnswers.info("{} answered method request {}, which it has no call of (answered late?): dropped",
                         session.identity(), requestId);
                 return;
             }
