@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
@@ -185,6 +186,37 @@ class DirectMethodsWireTest {
         try (RawMqttClient device = RawMqttClient.connect(emulator.hub(), DEVICE, null, deviceKey, 60, false)) {
             assertError(invoke("/twins/" + DEVICE + "/methods", "{\"methodName\":\"m\"}").get(10, TimeUnit.SECONDS),
                     404, "DeviceNotOnline", 404103);
+        }
+    }
+
+    /** HTTP/1.1 answers pipelined requests in order: a twin read sent behind a method call waits for the call's answer. */
+    @Test
+    void aRequestPipelinedBehindACallIsAnsweredAfterIt() throws Exception {
+        String host = emulator.hub().hostName();
+        String token = new RawRest(emulator.hub()).ownerToken();
+        String call = "{\"methodName\":\"first\"}";
+        String requests = "POST /twins/" + DEVICE + "/methods" + RawRest.API + " HTTP/1.1\r\nHost: " + host
+                + "\r\nAuthorization: " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + call.length() + "\r\n\r\n" + call
+                + "GET /twins/" + DEVICE + RawRest.API + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + token
+                + "\r\n\r\n";
+        try (RawMqttClient device = subscribedOverMqtt(MqttQoS.AT_MOST_ONCE);
+             RawSocket http = RawSocket.tls(emulator.hub().clientSslContext(), host, 443)) {
+            http.out().write(requests.getBytes(StandardCharsets.UTF_8));
+            http.out().flush();
+            MqttPublishMessage request = (MqttPublishMessage) device.receive();
+            Conditions.await("the twin read behind the call", () -> emulator.hub().receivedOperations()
+                    .contains("GET /twins/" + DEVICE));
+            device.send(publish(responseTopic(request, 200), MqttQoS.AT_MOST_ONCE, 0, "\"answered\""));
+
+            StringBuilder answers = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            while (!answers.toString().contains("\"deviceId\"") || !answers.toString().contains("answered")) {
+                int read = http.in().read(buffer);
+                assertTrue(read > 0, () -> "the connection ended after " + answers);
+                answers.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+            }
+            assertTrue(answers.indexOf("answered") < answers.indexOf("\"deviceId\""), answers::toString);
         }
     }
 
