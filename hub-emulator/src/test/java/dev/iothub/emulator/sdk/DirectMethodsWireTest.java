@@ -34,13 +34,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
@@ -144,8 +149,10 @@ class DirectMethodsWireTest {
                     "put-token", resource, SharedAccessSignature.sign(resource, moduleKey, null,
                             Instant.now().plusSeconds(600)))));
             String address = "amqps://" + resource + "/methods/devicebound";
-            Receiver requests = client.receiver(session, address, SenderSettleMode.UNSETTLED);
-            Sender responses = client.sender(session, address, SenderSettleMode.UNSETTLED);
+            Receiver requests = client.attached(cSdkLink(session.receiver("methods_requests_link-" + DEVICE + "/"
+                    + MODULE), address, "requests"), 100);
+            Sender responses = client.attached(cSdkLink(session.sender("methods_responses_link-" + DEVICE + "/"
+                    + MODULE), "responses", address));
 
             CompletableFuture<HttpResponse<String>> call = invoke("/twins/" + DEVICE + "/modules/" + MODULE
                     + "/methods", "{\"methodName\":\"reset\",\"payload\":{\"hard\":true}}");
@@ -218,6 +225,24 @@ class DirectMethodsWireTest {
             }
             assertTrue(answers.indexOf("answered") < answers.indexOf("\"deviceId\""), answers::toString);
         }
+    }
+
+    /**
+     * A methods link as {@code iothubtransportamqp_methods.c} sets it up: its source and target addresses, api-version
+     * 2020-09-30 and the identity, without the {@code methods:} prefix, as its channel correlation id.
+     */
+    private static <T extends Link> T cSdkLink(T link, String source, String target) {
+        Source from = new Source();
+        from.setAddress(source);
+        link.setSource(from);
+        Target to = new Target();
+        to.setAddress(target);
+        link.setTarget(to);
+        link.setProperties(Map.of(Symbol.valueOf("com.microsoft:api-version"), "2020-09-30",
+                Symbol.valueOf("com.microsoft:channel-correlation-id"), DEVICE + "/" + MODULE));
+        link.setSenderSettleMode(SenderSettleMode.UNSETTLED);
+        link.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        return link;
     }
 
     @Test
