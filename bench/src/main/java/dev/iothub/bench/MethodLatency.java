@@ -1,19 +1,12 @@
 package dev.iothub.bench;
 
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
-import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
-import com.microsoft.azure.sdk.iot.service.registry.Device;
-import com.microsoft.azure.sdk.iot.service.registry.Module;
-import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 
 /**
  * Direct method round trips: from the service SDK's {@code DirectMethodsClient.invoke} sent to its answer, through
@@ -28,23 +21,17 @@ final class MethodLatency {
 
     static void run(String address) throws Exception {
         try (Emulator hub = Emulator.start(address, null)) {
-            SSLContext tls = hub.sslContext();
-            HttpsURLConnection.setDefaultSSLSocketFactory(tls.getSocketFactory()); // the service SDK takes no SSLContext
-            RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
-            registry.addDevice(new Device(DEVICE, AuthenticationType.SAS));
+            SdkDevice device = SdkDevice.register(hub, DEVICE);
             DirectMethodsClient methods = new DirectMethodsClient(hub.serviceConnectionString());
-            measure(hub, tls, registry, methods, IotHubClientProtocol.MQTT);
-            measure(hub, tls, registry, methods, IotHubClientProtocol.AMQPS);
+            measure(device, methods, IotHubClientProtocol.MQTT);
+            measure(device, methods, IotHubClientProtocol.AMQPS);
         }
     }
 
-    private static void measure(Emulator hub, SSLContext tls, RegistryClient registry, DirectMethodsClient methods,
-                                IotHubClientProtocol protocol) throws Exception {
+    private static void measure(SdkDevice device, DirectMethodsClient methods, IotHubClientProtocol protocol)
+            throws Exception {
         String moduleId = protocol.name().toLowerCase(Locale.ROOT);
-        Module module = registry.addModule(new Module(DEVICE, moduleId, AuthenticationType.SAS));
-        ModuleClient client = new ModuleClient("HostName=" + hub.hostName() + ";DeviceId=" + DEVICE + ";ModuleId="
-                + moduleId + ";SharedAccessKey=" + module.getPrimaryKey(), protocol,
-                ClientOptions.builder().sslContext(tls).build());
+        ModuleClient client = device.module(moduleId, protocol);
         client.open(false);
         try {
             client.subscribeToMethods((name, payload, context) ->
