@@ -12,13 +12,14 @@ public final class Bench {
         // The SDKs log through slf4j-simple: warnings only, set before the first logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length != 2) {
-            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|connections|connections-amqps"
+            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|method-latency|connections|connections-amqps"
                     + "|registry-throughput|robustness|robustness-amqp|churn|keep-alive ADDRESS");
             System.exit(2);
         }
         switch (args[0]) {
             case "tool-latency" -> ToolLatency.run(args[1]);
             case "patch-latency" -> PatchLatency.run(args[1]);
+            case "method-latency" -> MethodLatency.run(args[1]);
             case "connections" -> Connections.run(args[1], ModuleProtocol.MQTT);
             case "connections-amqps" -> Connections.run(args[1], ModuleProtocol.AMQPS);
             case "registry-throughput" -> RegistryThroughput.run(args[1]);

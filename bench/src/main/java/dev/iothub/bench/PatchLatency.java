@@ -1,20 +1,13 @@
 package dev.iothub.bench;
 
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
-import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
-import com.microsoft.azure.sdk.iot.service.registry.Device;
-import com.microsoft.azure.sdk.iot.service.registry.Module;
-import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 
 /**
  * Figure 2: from the service SDK's twin PATCH returning to the device SDK's desired-properties callback,
@@ -40,25 +33,18 @@ final class PatchLatency {
 
     static void run(String address) throws Exception {
         try (Emulator hub = Emulator.start(address, null)) {
-            SSLContext tls = hub.sslContext();
-            HttpsURLConnection.setDefaultSSLSocketFactory(tls.getSocketFactory()); // the service SDK takes no SSLContext
-            RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
-            registry.addDevice(new Device(DEVICE, AuthenticationType.SAS));
+            SdkDevice device = SdkDevice.register(hub, DEVICE);
             // MQTT's figures keep the names they had before AMQP was measured, so that past runs compare
-            measure(hub, tls, registry, IotHubClientProtocol.MQTT, "");
-            measure(hub, tls, registry, IotHubClientProtocol.AMQPS, "_amqps");
+            measure(hub, device, IotHubClientProtocol.MQTT, "");
+            measure(hub, device, IotHubClientProtocol.AMQPS, "_amqps");
         }
     }
 
     /** Patches a module of its own, connected over {@code protocol}, and prints its figures with {@code suffix}. */
-    private static void measure(Emulator hub, SSLContext tls, RegistryClient registry, IotHubClientProtocol protocol,
-                                String suffix) throws Exception {
+    private static void measure(Emulator hub, SdkDevice device, IotHubClientProtocol protocol, String suffix)
+            throws Exception {
         String moduleId = protocol.name().toLowerCase(Locale.ROOT);
-        Module module = registry.addModule(new Module(DEVICE, moduleId, AuthenticationType.SAS));
-        String moduleConnectionString = "HostName=" + hub.hostName() + ";DeviceId=" + DEVICE + ";ModuleId=" + moduleId
-                + ";SharedAccessKey=" + module.getPrimaryKey();
-        ModuleClient client = new ModuleClient(moduleConnectionString, protocol,
-                ClientOptions.builder().sslContext(tls).build());
+        ModuleClient client = device.module(moduleId, protocol);
         BlockingQueue<Callback> callbacks = new LinkedBlockingQueue<>();
         client.open(false);
         try {

@@ -8,6 +8,7 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.http.RestHandler;
 import dev.iothub.emulator.internal.model.Identity;
@@ -67,6 +68,7 @@ public final class HubEmulator implements AutoCloseable {
     private final Path connectionStrings;
     private HubServer server;
     private DeviceHub devices;
+    private DirectMethods methods;
     private IdentityRegistry registry;
     private CloudToDeviceHub cloudToDevice;
     private final ServiceFaults faults = new ServiceFaults();
@@ -97,15 +99,17 @@ public final class HubEmulator implements AutoCloseable {
             cloudToDevice = new CloudToDeviceHub(store, registry, clock, received, builder.cloudToDeviceLock);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
                     received, cloudToDevice);
+            methods = new DirectMethods(registry, devices, received, builder.maxMethodCalls);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, devices,
-                    cloudToDevice, clock, faults, received), clock);
+                    methods, cloudToDevice, clock, faults, received), clock);
             List<String> dnsNames = new ArrayList<>(List.of("localhost"));
             builder.hostName.ifPresent(dnsNames::add);
             Limits limits = builder.limits;
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
-                    () -> new MqttHandler(devices, limits.opening()),
-                    () -> new AmqpHandler(devices, serviceTokens, cloudToDevice, limits.opening(), limits.amqpIdle()),
+                    () -> new MqttHandler(devices, methods, limits.opening()),
+                    () -> new AmqpHandler(devices, methods, serviceTokens, cloudToDevice, limits.opening(),
+                            limits.amqpIdle()),
                     limits);
         } catch (IOException | RuntimeException e) {
             close();
@@ -175,9 +179,11 @@ public final class HubEmulator implements AutoCloseable {
     /**
      * What the hub was asked to do so far, in order (the last 10,000): REST calls as {@code PUT /devices/d1} (the
      * path, never the query), device operations as {@code d1/m: connect}, {@code twin GET}, {@code reported PATCH},
-     * {@code desired subscribe}, {@code desired unsubscribe}, {@code message to <topic or address>},
-     * {@code disconnect}, and cloud-to-device messages as {@code d1: cloud-to-device send} (a service sent one),
-     * {@code ... deliver}, {@code ... complete}, {@code ... abandon}, {@code ... reject} and {@code ... purge}.
+     * {@code desired subscribe}, {@code desired unsubscribe}, {@code method subscribe}, {@code method unsubscribe},
+     * {@code method reboot} (a direct method's request sent to it), {@code method reboot response 200} (its answer),
+     * {@code message to <topic or address>}, {@code disconnect}; a direct method call itself is its REST call,
+     * {@code POST /twins/d1/methods}; cloud-to-device messages as {@code d1: cloud-to-device send} (a service sent
+     * one), {@code ... deliver}, {@code ... complete}, {@code ... abandon}, {@code ... reject} and {@code ... purge}.
      * {@link #reset()} clears it.
      */
     public List<String> receivedOperations() {
@@ -231,6 +237,9 @@ public final class HubEmulator implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        if (methods != null) {
+            methods.close();
+        }
         if (devices != null) {
             devices.close();
         }
@@ -268,6 +277,11 @@ public final class HubEmulator implements AutoCloseable {
         private Limits limits = Limits.defaults();
         private HubStore store;
         private boolean wellKnownKeys;
+        /**
+         * Direct method calls not answered yet, beyond which a call is throttled: each holds an HTTPS request and a
+         * timer for up to 600 s, and a test suite or a bench waits on far fewer at once.
+         */
+        private int maxMethodCalls = 1_000;
         private Duration cloudToDeviceLock = CloudToDeviceHub.LOCK_DURATION;
 
         private Builder() {
@@ -298,6 +312,12 @@ public final class HubEmulator implements AutoCloseable {
         /** All the limits at once, for tests that cannot wait for the real ones. */
         Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The bound on direct method calls not answered yet, for tests that cannot start 1,000 of them. */
+        Builder maxMethodCalls(int max) {
+            this.maxMethodCalls = max;
             return this;
         }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The emulator's shape, which its README describes: dependencies point one way, from the transport through
- * the protocol adapters and the device and service surfaces to the registry and twins, the store and the
+ * the protocol adapters and the device, service and direct method surfaces to the registry and twins, the store and the
  * model; no package depends on one that depends back on it; the records and the store know nothing of the
  * network.
  */
@@ -33,7 +33,8 @@ class ArchitectureTest {
                 .layer("API").definedBy("dev.iothub.emulator", "dev.iothub.emulator.junit")
                 .layer("Transport").definedBy(INTERNAL + "transport..")
                 .layer("Protocol adapters").definedBy(INTERNAL + "http..", INTERNAL + "mqtt..", INTERNAL + "amqp..")
-                .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "cloudtodevice..")
+                .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..",
+                        INTERNAL + "cloudtodevice..")
                 .layer("Registry and twins").definedBy(INTERNAL + "registry..", INTERNAL + "twin..", INTERNAL + "auth..")
                 .layer("Store").definedBy(INTERNAL + "store..")
                 .layer("Model").definedBy(INTERNAL + "model..")
@@ -48,8 +49,8 @@ class ArchitectureTest {
 
     /** Of the surfaces, only the cloud-to-device queues keep something in the store of their own. */
     @Test
-    void theDeviceAndServiceSurfacesReachTheStoreThroughTheRegistryAndTwins() {
-        noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..")
+    void theOtherSurfacesReachTheStoreThroughTheRegistryAndTwins() {
+        noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..")
                 .should().dependOnClassesThat().resideInAPackage(INTERNAL + "store..")
                 .check(EMULATOR);
     }
@@ -76,6 +77,7 @@ class ArchitectureTest {
     void onlyTheTransportAndTheAdaptersKnowTheNetwork() {
         noClasses().that().resideInAnyPackage(INTERNAL + "model..", INTERNAL + "store..", INTERNAL + "registry..",
                         INTERNAL + "twin..", INTERNAL + "auth..", INTERNAL + "device..", INTERNAL + "service..",
+                        INTERNAL + "methods..",
                         INTERNAL + "cloudtodevice..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.apache.qpid..")
                 .check(EMULATOR);

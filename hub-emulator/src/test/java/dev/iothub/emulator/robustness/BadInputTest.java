@@ -112,8 +112,7 @@ class BadInputTest {
     void aRouteOfTheHubThatIsNotEmulatedAnswers501NamingTheFeature() throws Exception {
         assertNotEmulated(send("POST", "/devices/query" + API, "{\"query\":\"SELECT * FROM devices\"}", token()),
                 "queries");
-        assertNotEmulated(send("POST", "/twins/d1/methods" + API, "{}", token()), "direct methods");
-        assertNotEmulated(send("POST", "/twins/d1/modules/m1/methods" + API, "{}", token()), "direct methods");
+        assertNotEmulated(send("GET", "/statistics/service" + API, null, token()), "service statistics");
         assertNotEmulated(send("GET", "/jobs/v2/query" + API, null, token()), "jobs");
         assertNotEmulated(send("PUT", "/configurations/c1" + API, "{}", token()), "configurations");
         assertNotEmulated(send("GET", "/statistics/service" + API, null, token()), "service statistics");
@@ -124,15 +123,15 @@ class BadInputTest {
     /** As on the hub, credentials come first: the 501 is for callers the route would let in. */
     @Test
     void aRouteNotEmulatedAnswersAServiceCallerWithoutTheRightPolicy401() throws Exception {
-        String methods = "/twins/d1/methods" + API;
-        assertError(send("POST", methods, "{}", null), 401, "IotHubUnauthorizedAccess");
-        assertError(send("POST", methods, "{}", "SharedAccessSignature garbage"), 401, "IotHubUnauthorizedAccess");
-        assertError(send("POST", methods, "{}", policyToken("registryReadWrite")), 401, "IotHubUnauthorizedAccess");
+        String statistics = "/statistics/service" + API;
+        assertError(send("GET", statistics, null, null), 401, "IotHubUnauthorizedAccess");
+        assertError(send("GET", statistics, null, "SharedAccessSignature garbage"), 401, "IotHubUnauthorizedAccess");
+        assertError(send("GET", statistics, null, policyToken("registryReadWrite")), 401, "IotHubUnauthorizedAccess");
         assertError(send("POST", "/devices/query" + API, "{}", policyToken("service")), 401,
                 "IotHubUnauthorizedAccess");
         assertError(send("GET", "/jobs/v2/query" + API, null, policyToken("device")), 401, "IotHubUnauthorizedAccess");
 
-        assertNotEmulated(send("POST", methods, "{}", policyToken("service")), "direct methods");
+        assertNotEmulated(send("GET", statistics, null, policyToken("service")), "service statistics");
         assertNotEmulated(send("POST", "/devices/query" + API, "{}", policyToken("registryRead")), "queries");
     }
 

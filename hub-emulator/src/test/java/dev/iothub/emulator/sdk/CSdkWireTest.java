@@ -116,7 +116,7 @@ class CSdkWireTest {
             twin.release();
 
             client.send(publish("devices/" + DEVICE + "/modules/" + MODULE
-                    + "/messages/events/%24.mid=1&%24.ct=application%2Fjson&%24.ce=utf-8&temperature=20",
+                    + "/messages/events/%24.mid=1&%24.ct=application/json&%24.ce=utf-8&temperature=20", // not encoded
                     MqttQoS.AT_LEAST_ONCE, "{\"temperature\":20}"));
             assertInstanceOf(MqttPubAckMessage.class, client.receive());
         }

@@ -2,6 +2,7 @@ package dev.iothub.emulator.testing;
 
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.internal.tls.CertificateAuthority;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import java.security.SecureRandom;
@@ -75,6 +76,12 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
     /** Skips the calling test unless the hub is this suite's own emulator, saying what it needs one for. */
     public void assumeEmulator(String why) {
         Assumptions.assumeTrue(external.isEmpty(), () -> "needs an emulator of its own: " + why);
+    }
+
+    /** This suite's own emulator, for what only it can be made to do (the test is skipped otherwise, saying why). */
+    public HubEmulator emulator(String why) {
+        assumeEmulator(why);
+        return emulator.hub();
     }
 
     public String hostName() {

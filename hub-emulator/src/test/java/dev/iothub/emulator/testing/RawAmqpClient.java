@@ -145,6 +145,14 @@ public final class RawAmqpClient implements AutoCloseable {
         receiver.setTarget(new Target());
         receiver.setSenderSettleMode(mode);
         receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        return attached(receiver, credit);
+    }
+
+    /**
+     * Attaches {@code receiver}, set up as the caller's SDK sets its links up (name, termini, properties), gives it
+     * {@code credit} and waits for the hub's Attach; {@link #receive} then reads what the hub sends on it.
+     */
+    public Receiver attached(Receiver receiver, int credit) {
         if (credit > 0) {
             receiver.flow(credit);
         }
@@ -152,7 +160,8 @@ public final class RawAmqpClient implements AutoCloseable {
         return attached(receiver);
     }
 
-    private <T extends Link> T attached(T link) {
+    /** Attaches {@code link}, set up as the caller's SDK sets its links up, and waits for the hub's Attach. */
+    public <T extends Link> T attached(T link) {
         link.open();
         await("the hub's Attach of " + link.getName(), () -> link.getRemoteState() != EndpointState.UNINITIALIZED);
         return link;

@@ -5,6 +5,7 @@ import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -68,12 +69,12 @@ final class AmqpConnection {
     private final CbsNode cbs;
     private final CloudToDeviceHub cloudToDevice;
 
-    AmqpConnection(DeviceHub devices, ServiceTokens serviceTokens, CloudToDeviceHub cloudToDevice, AmqpHandler handler,
-                   SocketAddress remote) {
+    AmqpConnection(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens,
+                   CloudToDeviceHub cloudToDevice, AmqpHandler handler, SocketAddress remote) {
         this.remote = remote;
         this.handler = handler;
         this.cloudToDevice = cloudToDevice;
-        this.cbs = new CbsNode(devices, serviceTokens, handler, remote);
+        this.cbs = new CbsNode(devices, methods, serviceTokens, handler, remote);
     }
 
     void handle(Event event) {

@@ -2,6 +2,7 @@ package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.service.ServiceTokens;
@@ -43,6 +44,7 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private static final long CLOSE_TIMEOUT_MILLIS = 1_000;
 
     private final DeviceHub devices;
+    private final DirectMethods methods;
     private final ServiceTokens serviceTokens;
     private final CloudToDeviceHub cloudToDevice;
     private final Duration openTimeout;
@@ -78,9 +80,10 @@ public final class AmqpHandler extends ChannelDuplexHandler {
      * and each frame may take from its first byte to its last; {@code idleTimeout}: how long a client may be
      * silent.
      */
-    public AmqpHandler(DeviceHub devices, ServiceTokens serviceTokens, CloudToDeviceHub cloudToDevice,
-                       Duration openTimeout, Duration idleTimeout) {
+    public AmqpHandler(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens,
+                       CloudToDeviceHub cloudToDevice, Duration openTimeout, Duration idleTimeout) {
         this.devices = devices;
+        this.methods = methods;
         this.cloudToDevice = cloudToDevice;
         this.serviceTokens = serviceTokens;
         this.openTimeout = openTimeout;
@@ -100,7 +103,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
-        connection = new AmqpConnection(devices, serviceTokens, cloudToDevice, this, ctx.channel().remoteAddress());
+        connection = new AmqpConnection(devices, methods, serviceTokens, cloudToDevice, this,
+                ctx.channel().remoteAddress());
         openDeadline = ctx.executor().schedule(() -> {
             if (engine.getRemoteState() == EndpointState.UNINITIALIZED && ctx.channel().isOpen()) {
                 log.info("AMQP connection from {} closed: no Open within {} s", ctx.channel().remoteAddress(),

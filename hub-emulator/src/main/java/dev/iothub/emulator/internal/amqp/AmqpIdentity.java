@@ -5,6 +5,10 @@ import dev.iothub.emulator.internal.device.DeviceConnection;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.methods.DirectMethods;
+import dev.iothub.emulator.internal.methods.MethodChannel;
+import dev.iothub.emulator.internal.methods.MethodRequest;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,30 +19,40 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
+import org.slf4j.LoggerFactory;
 
 /**
  * One identity authenticated on an AMQP connection (a put-token on {@code $cbs}): its links, the twin
- * requests it sends and their answers, and the desired changes it subscribed to. One connection may carry
- * several identities, each with its own session on the device side of the hub.
+ * requests it sends and their answers, the desired changes it subscribed to, and its direct methods, subscribed
+ * while both links of {@code .../methods/devicebound} are attached. One connection may carry several identities,
+ * each with its own session on the device side of the hub.
  */
-final class AmqpIdentity implements DeviceConnection {
+final class AmqpIdentity implements DeviceConnection, MethodChannel {
     private static final String REPORTED = "/properties/reported";
     private static final String DESIRED_NOTIFICATIONS = "/notifications/twin/properties/desired";
     /** Where the Java and .NET SDKs announce the IoT Plug and Play model: the properties of each link they send on. */
     private static final Symbol MODEL_ID = Symbol.valueOf("com.microsoft:model-id");
+    private static final RateLimitedLog droppedAnswers = new RateLimitedLog(LoggerFactory.getLogger(AmqpIdentity.class));
 
     private final IdentityId id;
     private final AmqpHandler handler;
     private final CbsNode cbs;
     private final OutgoingLink twinAnswers;
+    private final OutgoingLink methodRequests;
+    private final DirectMethods methods;
+    /** The methods links attached: the one the hub sends requests on, the one the device answers on. */
+    private boolean methodRequestLink;
+    private boolean methodResponseLink;
     private final List<Link> links = new ArrayList<>();
     private DeviceSession session;
 
-    AmqpIdentity(IdentityId id, AmqpHandler handler, CbsNode cbs) {
+    AmqpIdentity(IdentityId id, AmqpHandler handler, CbsNode cbs, DirectMethods methods) {
         this.id = id;
         this.handler = handler;
         this.cbs = cbs;
+        this.methods = methods;
         this.twinAnswers = new OutgoingLink("the twin of " + id, handler);
+        this.methodRequests = new OutgoingLink("the methods of " + id, handler);
     }
 
     IdentityId id() {
@@ -70,10 +84,11 @@ final class AmqpIdentity implements DeviceConnection {
                         twinAnswers.detach();
                         session.unsubscribeFromDesired();
                     });
-            // telemetry and method responses are taken and dropped; the hub sends nothing on the others
-            case TELEMETRY, METHODS -> receiving
+            // telemetry is taken and dropped
+            case TELEMETRY -> receiving
                     ? Attached.receiving(message -> session.messageReceived(addressText), forget)
                     : Attached.silent(forget);
+            case METHODS -> methodsLink(receiving, forget);
             case CLOUD_TO_DEVICE -> receiving ? Attached.silent(forget) : cloudToDevice(link, forget);
         };
     }
@@ -86,6 +101,50 @@ final class AmqpIdentity implements DeviceConnection {
             forget.run();
             messages.detach();
         });
+    }
+
+    /** One of the methods link pair: the identity is subscribed once both are attached, and no longer once one goes. */
+    private Attached methodsLink(boolean receiving, Runnable forget) {
+        Runnable detached = () -> {
+            forget.run();
+            boolean wasSubscribed = methodRequestLink && methodResponseLink;
+            if (receiving) {
+                methodResponseLink = false;
+            } else {
+                methodRequestLink = false;
+                methodRequests.detach();
+            }
+            if (wasSubscribed) {
+                methods.unsubscribe(session);
+            }
+        };
+        if (receiving) {
+            methodResponseLink = true;
+        } else {
+            methodRequestLink = true;
+        }
+        if (methodRequestLink && methodResponseLink) {
+            methods.subscribe(session, this);
+        }
+        return receiving ? Attached.receiving(this::methodResponse, detached)
+                : Attached.sending(methodRequests, detached);
+    }
+
+    /** A device's answer to a method request: its correlation-id names the request, {@code IoThub-status} the status. */
+    private void methodResponse(Message response) {
+        Long requestId = AmqpMessages.methodRequestId(AmqpMessages.correlationId(response));
+        Object status = AmqpMessages.applicationProperty(response, AmqpMessages.METHOD_STATUS);
+        if (requestId == null || !(status instanceof Number number)) {
+            droppedAnswers.info("AMQP {} method response dropped: no request's correlation-id, or no"
+                    + " {} as a number", id, AmqpMessages.METHOD_STATUS);
+            return;
+        }
+        methods.respond(session, requestId, number.intValue(), AmqpMessages.body(response));
+    }
+
+    @Override
+    public void request(MethodRequest request) {
+        handler.execute(() -> methodRequests.send(AmqpMessages.methodRequest(request)));
     }
 
     /** A twin request: GET, PATCH of reported properties, PUT or DELETE of the desired subscription. */
@@ -138,5 +197,6 @@ final class AmqpIdentity implements DeviceConnection {
         }
         links.clear();
         twinAnswers.detach();
+        methodRequests.detach();
     }
 }

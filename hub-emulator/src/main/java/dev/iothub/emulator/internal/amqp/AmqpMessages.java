@@ -3,7 +3,9 @@ package dev.iothub.emulator.internal.amqp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.methods.MethodRequest;
 import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +31,8 @@ final class AmqpMessages {
     static final Symbol RESOURCE = Symbol.valueOf("resource");
     private static final Symbol STATUS = Symbol.valueOf("status");
     private static final Symbol VERSION = Symbol.valueOf("version");
+    static final String METHOD_NAME = "IoThub-methodname";
+    static final String METHOD_STATUS = "IoThub-status";
 
     private AmqpMessages() {
     }
@@ -64,6 +68,43 @@ final class AmqpMessages {
         body.put("timestampUtc", Json.timestamp(now));
         body.putNull("info");
         return body;
+    }
+
+    /**
+     * A direct method's request: the hub's request id as an AMQP uuid correlation-id (the C SDK takes no other
+     * type, Java parses it as a UUID), the name in {@code IoThub-methodname}, the payload in one Data section.
+     */
+    static Message methodRequest(MethodRequest request) {
+        Message message = Message.Factory.create();
+        Properties properties = new Properties();
+        properties.setCorrelationId(new UUID(0, request.requestId()));
+        message.setProperties(properties);
+        message.setApplicationProperties(new ApplicationProperties(Map.of(METHOD_NAME, request.methodName())));
+        message.setBody(new Data(new Binary(request.payload())));
+        return message;
+    }
+
+    /**
+     * The hub's request id in a method response's correlation-id: the uuid {@link #methodRequest} sent, or the same
+     * as a string or 16 bytes; null if it is none of those.
+     */
+    static Long methodRequestId(Object correlationId) {
+        UUID uuid;
+        try {
+            if (correlationId instanceof UUID given) {
+                uuid = given;
+            } else if (correlationId instanceof String text) {
+                uuid = UUID.fromString(text);
+            } else if (correlationId instanceof Binary binary && binary.getLength() == 16) {
+                ByteBuffer bytes = ByteBuffer.wrap(binary.getArray(), binary.getArrayOffset(), 16);
+                uuid = new UUID(bytes.getLong(), bytes.getLong());
+            } else {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return uuid.getMostSignificantBits() == 0 ? uuid.getLeastSignificantBits() : null;
     }
 
     /** A desired-properties change: no correlation-id, which is how every SDK tells a notification from an answer. */

@@ -26,7 +26,7 @@ record Attached(Consumer<Message> received, Function<Message, DeliveryState> jud
         return new Attached(null, null, outgoing, detached);
     }
 
-    /** A link the hub accepts and never sends on (methods: not emulated). */
+    /** A link the hub accepts and never sends on (one the hub has nothing to send on, such as a device's telemetry link in the wrong direction). */
     static Attached silent(Runnable detached) {
         return new Attached(null, null, null, detached);
     }

@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.error.HubException;
@@ -28,6 +29,7 @@ final class CbsNode {
     static final int MAX_IDENTITIES = 1000;
 
     private final DeviceHub devices;
+    private final DirectMethods methods;
     private final AmqpHandler handler;
     private final SocketAddress remote;
     private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
@@ -37,8 +39,10 @@ final class CbsNode {
     private boolean serviceAuthenticated;
     private String hubName = "";
 
-    CbsNode(DeviceHub devices, ServiceTokens serviceTokens, AmqpHandler handler, SocketAddress remote) {
+    CbsNode(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, AmqpHandler handler,
+            SocketAddress remote) {
         this.devices = devices;
+        this.methods = methods;
         this.serviceTokens = serviceTokens;
         this.handler = handler;
         this.remote = remote;
@@ -88,7 +92,7 @@ final class CbsNode {
                         + MAX_IDENTITIES + ") has been reached."));
                 return;
             } else {
-                AmqpIdentity identity = new AmqpIdentity(id, handler, this);
+                AmqpIdentity identity = new AmqpIdentity(id, handler, this, methods);
                 identity.session(devices.connect(id, sasToken, identity));
                 identities.put(id, identity);
                 log.info("AMQP {} connected from {}", id, remote);

@@ -15,8 +15,11 @@ import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The device side of the hub, whatever the protocol: it lets an identity's connection in (or says why not),
@@ -32,6 +35,7 @@ public final class DeviceHub {
     /** The open session of each identity connected: one at most. */
     private final Map<IdentityId, DeviceSession> sessions = new ConcurrentHashMap<>();
     private final TokenExpiries expiries;
+    private final List<Consumer<DeviceSession>> sessionEndListeners = new CopyOnWriteArrayList<>();
 
     private final ReceivedOperations received;
     private final CloudToDeviceHub cloudToDevice;
@@ -133,6 +137,11 @@ public final class DeviceHub {
         end(id, Ending.DROPPED);
     }
 
+    /** {@code listener} hears of each session that ends, once it has (a feature that holds work for it lets go). */
+    public void addSessionEndListener(Consumer<DeviceSession> listener) {
+        sessionEndListeners.add(listener);
+    }
+
     void received(IdentityId id, String operation) {
         received.add(id + ": " + operation);
     }
@@ -169,6 +178,7 @@ public final class DeviceHub {
         sessions.remove(session.identity(), session);
         expiries.forget(session);
         states().disconnected(session.identity());
+        sessionEndListeners.forEach(listener -> listener.accept(session));
     }
 
     CloudToDeviceHub cloudToDevice() {
@@ -191,10 +201,14 @@ public final class DeviceHub {
         }
     }
 
-    /** The hub drops the connections of a deleted or disabled identity, and of such a device's modules. */
+    /**
+     * The hub drops the connections of a deleted or disabled identity, and of such a device's modules: their
+     * sessions end at once, so nothing is sent to them while their connections close.
+     */
     private void end(IdentityId gone, Ending why) {
         sessions.forEach((id, session) -> {
             if (IdentityId.isWithin(id, gone)) {
+                session.close();
                 session.connection().close(why);
             }
         });

@@ -32,6 +32,8 @@ public final class DeviceSession {
     private final boolean resumed;
     /** The delivery level of the subscription to desired changes, or null while there is none. */
     private volatile Integer desiredQos;
+    /** Whether the identity subscribed to direct methods: what a persistent session keeps of it. */
+    private volatile boolean methodSubscription;
     /** When the token the identity connected with, or last renewed with, expires. */
     private volatile Instant tokenExpiry;
     /** The delivery level of the subscription to cloud-to-device messages, or null while there is none. */
@@ -48,6 +50,7 @@ public final class DeviceSession {
         this.resumed = kept != null;
         this.desiredQos = kept == null ? null : kept.desiredQos();
         this.cloudToDeviceQos = kept == null ? null : kept.cloudToDeviceQos();
+        this.methodSubscription = kept != null && kept.methods();
     }
 
     public IdentityId identity() {
@@ -120,13 +123,24 @@ public final class DeviceSession {
         keep();
     }
 
+    /** Whether a resumed session was subscribed to direct methods: it goes on so without a SUBSCRIBE. */
+    public boolean methodSubscription() {
+        return methodSubscription;
+    }
+
+    /** The identity subscribed to direct methods, or unsubscribed: a persistent session keeps it. */
+    public void methodSubscription(boolean subscribed) {
+        methodSubscription = subscribed;
+        keep();
+    }
+
     private void keep() {
         if (keeping == SessionKeeping.PERSISTENT) {
-            hub.keep(identity, new KeptSession(desiredQos, cloudToDeviceQos));
+            hub.keep(identity, new KeptSession(desiredQos, methodSubscription, cloudToDeviceQos));
         }
     }
 
-    /** A message the hub takes but does not route (telemetry, a method response): accepted and dropped. */
+    /** A message the hub takes but does not route (telemetry): accepted and dropped. */
     public void messageReceived(String destination) {
         hub.received(identity, "message to " + destination);
         hub.states().active(identity);
@@ -177,7 +191,8 @@ public final class DeviceSession {
         tokenExpiry = expiry;
     }
 
-    boolean isClosed() {
+    /** Whether the connection has ended: a session that has takes nothing more. */
+    public boolean isClosed() {
         return closed.get();
     }
 

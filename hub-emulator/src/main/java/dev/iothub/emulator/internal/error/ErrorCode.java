@@ -13,6 +13,7 @@ public enum ErrorCode {
     IotHubUnauthorizedAccess(401, 401002),
     DeviceNotFound(404, 404001),
     ModuleNotFound(404, 404010),
+    DeviceNotOnline(404, 404103),
     EndpointNotFound(404, 404000),
     MethodNotAllowed(405, 405000),
     DeviceAlreadyExists(409, 409001),
@@ -22,7 +23,8 @@ public enum ErrorCode {
     ThrottlingException(429, 429001),
     ServerError(500, 500001),
     NotImplemented(501, 501000),
-    ServiceUnavailable(503, 503001);
+    ServiceUnavailable(503, 503001),
+    GatewayTimeout(504, 504101);
 
     private final int status;
     private final int number;

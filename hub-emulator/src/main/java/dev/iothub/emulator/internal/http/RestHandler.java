@@ -20,9 +20,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(RestHandler.class);
     private static final String JSON = "application/json; charset=utf-8";
+    /** The answer a connection sent last, or is still waiting for: the next one is sent after it. */
+    private static final AttributeKey<CompletableFuture<Void>> LAST_ANSWER = AttributeKey.valueOf("lastAnswer");
 
     private final Routes routes;
     private final Clock clock;
@@ -44,34 +48,42 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
         long started = System.nanoTime();
-        RestResponse answer;
-        String path = "?";
-        String method = http.method().name();
-        if (!http.decoderResult().isSuccess()) {
-            answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
-                    clock.instant());
-        } else {
-            RestRequest request = read(http);
-            if (request == null) {
-                answer = RestResponse.error(new HubException(ErrorCode.ArgumentInvalid,
-                        "The request target is malformed (a percent-escape that is not one)."), clock.instant());
-            } else {
-                path = request.path();
-                method = request.method();
-                answer = routes.answer(request);
-            }
-        }
-        FullHttpResponse response = toHttp(answer, method, path);
         boolean keepAlive = HttpUtil.isKeepAlive(http) && http.decoderResult().isSuccess();
+        if (!http.decoderResult().isSuccess()) {
+            send(ctx, RestResponse.error(new HubException(ErrorCode.ArgumentInvalid, "The HTTP request is malformed."),
+                    clock.instant()), http.method().name(), "?", keepAlive, started);
+            return;
+        }
+        RestRequest request = read(http);
+        if (request == null) {
+            send(ctx, RestResponse.error(new HubException(ErrorCode.ArgumentInvalid,
+                    "The request target is malformed (a percent-escape that is not one)."), clock.instant()),
+                    http.method().name(), "?", keepAlive, started);
+            return;
+        }
+        // Most answers are ready at once; a direct method's comes when its device answers, on another thread. A
+        // client may send its next requests meanwhile (HTTP/1.1 pipelining): their answers wait for this one, in
+        // the order the requests came. This runs on the connection's one handler thread, so the chain needs no lock.
+        CompletableFuture<Void> previous = ctx.channel().attr(LAST_ANSWER).get();
+        CompletableFuture<RestResponse> answer = routes.answer(request);
+        CompletableFuture<Void> sent = (previous == null || previous.isDone() ? answer : previous.thenCombine(answer,
+                (done, ready) -> ready)).thenAccept(ready ->
+                send(ctx, ready, request.method(), request.path(), keepAlive, started));
+        ctx.channel().attr(LAST_ANSWER).set(sent);
+    }
+
+    private void send(ChannelHandlerContext ctx, RestResponse answer, String method, String path, boolean keepAlive,
+                      long started) {
+        FullHttpResponse response = toHttp(answer, method, path);
         HttpUtil.setKeepAlive(response, keepAlive);
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         long delay = routes.faults().delay().toMillis();
         if (delay > 0) { // a fault a test asked for: the answer is held back, the thread is not
             ctx.executor().schedule(() -> write(ctx, response, keepAlive), delay, TimeUnit.MILLISECONDS);
-        } else {
-            write(ctx, response, keepAlive);
+        } else { // queued on the connection's handler thread, behind any answer sent before from another thread
+            ctx.executor().execute(() -> write(ctx, response, keepAlive));
         }
-        // after the answer has gone to the event loop: the client need not wait for the log's formatting and write
+        // after the answer is on its way: the client need not wait for the log's formatting and write
         log.info("{} {} {} {} ms", method, path, response.status().code(), elapsedMillis);
     }
 

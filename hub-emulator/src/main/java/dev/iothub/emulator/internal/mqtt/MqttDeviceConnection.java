@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.device.DeviceConnection;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.methods.MethodChannel;
+import dev.iothub.emulator.internal.methods.MethodRequest;
 import io.netty.buffer.Unpooled;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
 import dev.iothub.emulator.internal.cloudtodevice.Lease;
@@ -19,8 +21,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An MQTT connection as the device side of the hub reaches it: desired patches go out as PUBLISH at the granted QoS. */
-final class MqttDeviceConnection implements DeviceConnection {
+/**
+ * An MQTT connection as the device side of the hub reaches it: desired patches go out as PUBLISH at the granted
+ * QoS, method requests at QoS 0, as the hub sends them.
+ */
+final class MqttDeviceConnection implements DeviceConnection, MethodChannel {
     private static final Logger log = LoggerFactory.getLogger(MqttDeviceConnection.class);
 
     /** How many cloud-to-device messages the hub has out unacknowledged on one connection. */
@@ -118,6 +123,16 @@ final class MqttDeviceConnection implements DeviceConnection {
                 .messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : nextPacketId())
                 .retained(false)
                 .payload(Unpooled.wrappedBuffer(Json.bytes(patch)))
+                .build());
+    }
+
+    @Override
+    public void request(MethodRequest request) {
+        channel.writeAndFlush(MqttMessageBuilders.publish()
+                .topicName(TwinTopics.methodRequest(request.methodName(), request.requestId()))
+                .qos(MqttQoS.AT_MOST_ONCE)
+                .retained(false)
+                .payload(Unpooled.wrappedBuffer(request.payload()))
                 .build());
     }
 

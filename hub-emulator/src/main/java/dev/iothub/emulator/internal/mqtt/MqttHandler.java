@@ -14,6 +14,7 @@ import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.model.IdentityId;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -57,14 +58,16 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
     private static final long MAX_SILENCE_MILLIS = 1_767_000;
 
     private final DeviceHub devices;
+    private final DirectMethods methods;
     private final Duration connectTimeout;
     private ScheduledFuture<?> connectDeadline;
     private MqttDeviceConnection connection;
     private DeviceSession session;
 
     /** {@code connectTimeout}: how long after the connection (or the WebSocket upgrade) its CONNECT may come. */
-    public MqttHandler(DeviceHub devices, Duration connectTimeout) {
+    public MqttHandler(DeviceHub devices, DirectMethods methods, Duration connectTimeout) {
         this.devices = devices;
+        this.methods = methods;
         this.connectTimeout = connectTimeout;
     }
 
@@ -138,6 +141,9 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         ctx.pipeline().addBefore(ctx.executor(), ctx.name(), IDLE_HANDLER, new IdleStateHandler(
                 silenceAllowedMillis(connect.variableHeader().keepAliveTimeSeconds()), 0, 0, TimeUnit.MILLISECONDS));
         ctx.writeAndFlush(connAck(CONNECTION_ACCEPTED, session.resumed()));
+        if (session.methodSubscription()) { // the Java SDK resumes its session without a SUBSCRIBE; after the CONNACK
+            methods.subscribe(session, connection);
+        }
         // a resumed session's cloud-to-device messages come without a SUBSCRIBE, as .NET's SDK expects
         session.cloudToDeviceSubscription().ifPresent(qos -> connection.receiveCloudToDevice(session,
                 MqttQoS.valueOf(qos)));
@@ -193,6 +199,8 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             if (filter.equals(TwinTopics.DESIRED_PATCHES)) {
                 connection.desiredPatchesQos(qos);
                 session.subscribeToDesired(qos.value());
+            } else if (filter.equals(TwinTopics.METHODS)) {
+                methods.subscribe(session, connection);
             }
             granted.add(qos.value());
         }
@@ -217,6 +225,9 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         }
         if (unsubscribe.payload().topics().contains(TwinTopics.DESIRED_PATCHES)) {
             session.unsubscribeFromDesired();
+        }
+        if (unsubscribe.payload().topics().contains(TwinTopics.METHODS)) {
+            methods.unsubscribe(session);
         }
         if (unsubscribe.payload().topics().contains(CloudToDeviceTopics.subscription(session.identity()))) {
             connection.stopCloudToDevice(session);
@@ -246,6 +257,8 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
             respond(ctx, TwinTopics.response(200, rid, null), session.twin());
         } else if (topic.startsWith(TwinTopics.TWIN_REPORTED)) {
             reportedPatch(ctx, id, topic, ByteBufUtil.getBytes(publish.content()));
+        } else if (topic.startsWith(TwinTopics.METHOD_RESPONSES)) {
+            methodResponse(topic, ByteBufUtil.getBytes(publish.content()));
         } else {
             session.messageReceived(topic);
         }
@@ -259,6 +272,20 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         } catch (HubException e) {
             refusals.info("MQTT {} reported patch refused: {}", id, e.getMessage());
             respond(ctx, TwinTopics.response(e.errorCode().status(), rid, null), null);
+        }
+    }
+
+    /** {@code $iothub/methods/res/{status}/?$rid={rid}}: a response without both numbers answers nothing, and is dropped. */
+    private void methodResponse(String topic, byte[] body) {
+        String rest = topic.substring(TwinTopics.METHOD_RESPONSES.length());
+        int slash = rest.indexOf('/');
+        try {
+            int status = Integer.parseInt(slash < 0 ? rest : rest.substring(0, slash));
+            long rid = Long.parseLong(requestId(topic, TwinTopics.METHOD_RESPONSES));
+            methods.respond(session, rid, status, body);
+        } catch (NumberFormatException e) {
+            refusals.info("MQTT {} method response on {} dropped: its status or $rid is not a number",
+                    session.identity(), topic);
         }
     }
 

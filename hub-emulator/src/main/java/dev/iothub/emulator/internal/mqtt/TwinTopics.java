@@ -60,6 +60,11 @@ final class TwinTopics {
         return "$iothub/twin/res/" + status + "/?$rid=" + rid + (version == null ? "" : "&$version=" + version);
     }
 
+    /** Exactly this shape: the SDKs read the name as the fourth segment and {@code ?$rid=} as the fifth's start. */
+    static String methodRequest(String methodName, long requestId) {
+        return "$iothub/methods/POST/" + methodName + "/?$rid=" + requestId;
+    }
+
     static String desiredPatch(long version) {
         return "$iothub/twin/PATCH/properties/desired/?$version=" + version;
     }

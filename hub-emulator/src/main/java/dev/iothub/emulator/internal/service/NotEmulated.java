@@ -9,7 +9,7 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
  * missing rather than meeting a 404 it might take for a missing device. Credentials come first, as on the
  * hub: a service route takes a policy's token that grants the route's permission (401 otherwise, as the
  * served routes answer), a device-side route the device's or module's own (see {@link DeviceCaller}). The
- * hub's docs name RegistryRead for queries and ServiceConnect for direct methods; for the others the
+ * hub's docs name RegistryRead for queries; for the others the
  * permission is read from the docs' descriptions of each (the registry's reads and writes, or the service
  * endpoints); where it depends on the body (an import or an export job), the weaker one is asked: a caller
  * let in wrongly meets a 501 that says what is missing, not a 401 that sends it to check its keys.
@@ -28,8 +28,6 @@ final class NotEmulated {
         routes.notEmulated("POST", "/devices/query", "queries", registryRead)
                 .notEmulated("GET", "/statistics/devices", "registry statistics", registryRead)
                 .notEmulated("GET", "/statistics/service", "service statistics", service)
-                .notEmulated("POST", "/twins/{deviceId}/methods", "direct methods", service)
-                .notEmulated("POST", "/twins/{deviceId}/modules/{moduleId}/methods", "direct methods", service)
                 .notEmulated("GET", "/configurations", "configurations", registryRead)
                 .notEmulated("GET", "/configurations/{id}", "configurations", registryRead)
                 .notEmulated("PUT", "/configurations/{id}", "configurations", registryWrite)

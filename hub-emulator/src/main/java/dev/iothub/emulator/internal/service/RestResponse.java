@@ -37,6 +37,12 @@ public record RestResponse(int status, JsonNode body, String etag, ErrorCode err
         return error(new HubException(ErrorCode.ServerError, message), now);
     }
 
+    /** As {@link #error}, with the error in the body's {@code Message} as a JSON document, as direct methods answer. */
+    public static RestResponse errorInMessage(HubException error, Instant now) {
+        return new RestResponse(error.errorCode().status(), ErrorBody.inMessage(error, now), null, error.errorCode(),
+                null, null);
+    }
+
     /** The hub's answer to a refused request: its status, code and error body. */
     public static RestResponse error(HubException error, Instant now) {
         return new RestResponse(error.errorCode().status(), ErrorBody.of(error, now), null, error.errorCode(), null,

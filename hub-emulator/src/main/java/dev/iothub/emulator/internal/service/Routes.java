@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +30,22 @@ public final class Routes {
         RestResponse handle(RestRequest request);
     }
 
+    /**
+     * Answers one route's requests later (a direct method waits for its device): the answer, or the hub's error
+     * thrown at once as {@link HubException}.
+     */
+    @FunctionalInterface
+    public interface DeferredHandler {
+        CompletableFuture<RestResponse> handle(RestRequest request);
+    }
+
     /** Checks who calls a route, throwing {@link HubException} with the hub's 401 (or 404) if not one it lets in. */
     @FunctionalInterface
     public interface Caller {
         void check(RestRequest request);
     }
 
-    private record Route(String method, String[] template, Handler handler, int literals, boolean emulated) {
+    private record Route(String method, String[] template, DeferredHandler handler, int literals, boolean emulated) {
 
         /** The template's parameter values for {@code segments}, or null if the path is not this route's. */
         Map<String, String> match(List<String> segments) {
@@ -74,10 +85,15 @@ public final class Routes {
 
     /** {@code handler} answers {@code method} on paths of {@code template}. */
     public Routes add(String method, String template, Handler handler) {
+        return add(method, template, request -> CompletableFuture.completedFuture(handler.handle(request)), true);
+    }
+
+    /** {@code handler} answers {@code method} on paths of {@code template}, when its answer is ready. */
+    public Routes addDeferred(String method, String template, DeferredHandler handler) {
         return add(method, template, handler, true);
     }
 
-    private Routes add(String method, String template, Handler handler, boolean emulated) {
+    private Routes add(String method, String template, DeferredHandler handler, boolean emulated) {
         String[] segments = template.substring(1).split("/");
         int literals = 0;
         for (String segment : segments) {
@@ -99,21 +115,28 @@ public final class Routes {
         }, false);
     }
 
-    /** The hub's answer to {@code request}: the route's, or the hub's error. */
-    public RestResponse answer(RestRequest request) {
+    /** The hub's answer to {@code request}, once it is ready: the route's, or the hub's error. */
+    public CompletableFuture<RestResponse> answer(RestRequest request) {
         received.add(request.method() + " " + request.path());
         try {
             faults.apply();
-            return route(request);
-        } catch (HubException e) {
-            return RestResponse.error(e, clock.instant());
+            return route(request).exceptionally(failure -> failed(request, failure));
         } catch (RuntimeException | Error e) { // an Error too (a class missing, say): answered, not dropped
-            log.error("{} {} failed", request.method(), request.path(), e);
-            return RestResponse.internalError(e, clock.instant());
+            return CompletableFuture.completedFuture(failed(request, e));
         }
     }
 
-    private RestResponse route(RestRequest request) {
+    private RestResponse failed(RestRequest request, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof HubException e) {
+            return RestResponse.error(e, clock.instant());
+        }
+        log.error("{} {} failed", request.method(), request.path(), cause);
+        return RestResponse.internalError(cause, clock.instant());
+    }
+
+    private CompletableFuture<RestResponse> route(RestRequest request) {
         Route best = null;
         Map<String, String> parameters = null;
         boolean pathKnown = false;

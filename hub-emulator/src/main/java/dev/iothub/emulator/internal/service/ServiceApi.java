@@ -3,22 +3,23 @@ package dev.iothub.emulator.internal.service;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.time.Clock;
 
 /**
- * The hub over REST: the service side's registry and twin APIs, and the hub's routes it does not emulate, the
- * device side's among them.
+ * The hub over REST: the service side's registry, twin and direct method APIs, and the hub's routes it does not
+ * emulate, the device side's among them.
  */
 public final class ServiceApi {
     private ServiceApi() {
     }
 
     public static Routes routes(IdentityRegistry registry, TwinService twins, ServiceAuthenticator authenticator,
-                                DeviceHub devices, CloudToDeviceHub cloudToDevice, Clock clock, ServiceFaults faults,
-                                ReceivedOperations received) {
+                                DeviceHub devices, DirectMethods methods, CloudToDeviceHub cloudToDevice, Clock clock,
+                                ServiceFaults faults, ReceivedOperations received) {
         Routes routes = new Routes(clock, faults, received);
         new RegistryApi(registry, authenticator, devices, cloudToDevice).addTo(routes);
         new CloudToDeviceApi(registry, cloudToDevice, authenticator).addTo(routes);
@@ -26,6 +27,7 @@ public final class ServiceApi {
         new DeviceBoundApi(cloudToDevice, registry, device).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator, cloudToDevice).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator, cloudToDevice).addTo(routes);
+        new MethodApi(methods, authenticator, clock).addTo(routes);
         NotEmulated.addTo(routes, authenticator, device);
         return routes;
     }

@@ -51,14 +51,14 @@ class RoutesTest {
 
     @Test
     void aKnownPathWithoutApiVersionIs400() {
-        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", name -> null, name -> null, new byte[0]));
+        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", name -> null, name -> null, new byte[0])).join();
 
         assertEquals(ErrorCode.InvalidProtocolVersion, response.errorCode());
         assertEquals(400, response.status());
     }
 
     private RestResponse get(String method, String path) {
-        return routes.answer(RestRequest.of(method, path, API_VERSION::get, name -> null, new byte[0]));
+        return routes.answer(RestRequest.of(method, path, API_VERSION::get, name -> null, new byte[0])).join();
     }
 
     private static RestResponse answer(String text) {
