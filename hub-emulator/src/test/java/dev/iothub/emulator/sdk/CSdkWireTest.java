@@ -164,13 +164,13 @@ class CSdkWireTest {
 
     @Test
     void aClientClosingWhenItFindsNoMechanismOfItsOwnIsLoggedSayingSo() throws Exception {
-        try (EmulatorLog log = EmulatorLog.capture();
-             RawSocket socket = RawSocket.tls(emulator.hub().clientSslContext(), host(), RawAmqpClient.PORT)) {
-            socket.out().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});
-            socket.out().flush();
-            byte[] header = socket.in().readNBytes(8);
-            assertEquals(3, header[4], "the hub answers with SASL's protocol header");
-            socket.close(); // as uamqp does when the hub offers no mechanism of its own
+        try (EmulatorLog log = EmulatorLog.capture()) {
+            try (RawSocket socket = RawSocket.tls(emulator.hub().clientSslContext(), host(), RawAmqpClient.PORT)) {
+                socket.out().write(new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0});
+                socket.out().flush();
+                byte[] header = socket.in().readNBytes(8);
+                assertEquals(3, header[4], "the hub answers with SASL's protocol header");
+            } // closed, as uamqp closes when the hub offers no mechanism of its own
 
             log.await("closed: the client ended it during SASL, choosing none of the mechanisms offered (MSSBCBS,"
                     + " ANONYMOUS)");
