@@ -2,6 +2,7 @@ package dev.iothub.emulator.sdk;
 
 import static dev.iothub.emulator.testing.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -62,7 +64,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SDKs do not: the WebSocket subprotocol {@code MQTT} in upper case; a module's subscription to
  * {@code devices/{d}/modules/{m}/#}; SASL {@code MSSBCBS}, closing at once when the hub does not offer it;
  * put-tokens with a ulong message-id; link addresses as URIs, {@code amqps://{host}/devices/...}; telemetry
- * batched in one message of format 0x80013700, as large as the link's max-message-size.
+ * batched in one message of format 0x80013700, as large as the link's max-message-size; its service client's
+ * policy and token in SASL PLAIN.
  */
 class CSdkWireTest {
     @RegisterExtension
@@ -130,7 +133,7 @@ class CSdkWireTest {
         try (RawAmqpClient client = new RawAmqpClient(socket, "MSSBCBS")) {
             client.open(host());
             Sasl sasl = client.transport().sasl();
-            assertEquals(List.of("MSSBCBS", "ANONYMOUS"), Arrays.asList(sasl.getRemoteMechanisms()));
+            assertEquals(List.of("MSSBCBS", "PLAIN", "ANONYMOUS"), Arrays.asList(sasl.getRemoteMechanisms()));
             assertEquals(Sasl.SaslOutcome.PN_SASL_OK, sasl.getOutcome());
             Session session = client.session();
             assertStatus(200, PutToken.exchange(client, session, PutToken.request(UnsignedLong.valueOf(0),
@@ -173,19 +176,63 @@ class CSdkWireTest {
             } // closed, as uamqp closes when the hub offers no mechanism of its own
 
             log.await("closed: the client ended it during SASL, choosing none of the mechanisms offered (MSSBCBS,"
-                    + " ANONYMOUS)");
+                    + " PLAIN, ANONYMOUS)");
         }
     }
 
     @Test
-    void aMechanismThatIdentifiesTheClientInSaslIsRefused() throws Exception {
+    void aMechanismNotEmulatedIsRefusedAndTheLogSaysWhich() throws Exception {
         try (EmulatorLog log = EmulatorLog.capture();
              RawAmqpClient client = new RawAmqpClient(RawSocket.tls(emulator.hub().clientSslContext(), host(),
-                     RawAmqpClient.PORT), "PLAIN")) {
+                     RawAmqpClient.PORT), "EXTERNAL")) {
             client.awaitPeerClosed();
 
             assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.transport().sasl().getOutcome());
-            log.await("closed: the client chose the SASL mechanism PLAIN, which hub-emulator does not emulate");
+            log.await("closed: the client's SASL was refused: it chose the mechanism EXTERNAL, which hub-emulator does"
+                    + " not emulate");
+        }
+    }
+
+    /**
+     * The C SDK's service client (iothub_messaging_ll.c) gives its policy and token in SASL PLAIN, then sends to
+     * {@code amqps://{host}/messages/deviceBound} with no put-token.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void theServiceClientAuthenticatesWithSaslPlainAndSendsACloudToDeviceMessage(boolean webSocket) throws Exception {
+        String policyKey = ExternalHub.valueOf(emulator.hub().connectionString("service"), "SharedAccessKey");
+        String token = SharedAccessSignature.sign(host(), policyKey, "service", Instant.now().plusSeconds(3600));
+        try (RawAmqpClient client = RawAmqpClient.plain(socket(webSocket), "service@sas.root." + hubName(), token)) {
+            client.open(host());
+            assertEquals(Sasl.SaslOutcome.PN_SASL_OK, client.transport().sasl().getOutcome());
+            Sender sender = client.sender(client.session(), "amqps://" + host() + "/messages/deviceBound",
+                    SenderSettleMode.UNSETTLED);
+            Message message = Proton.message();
+            message.setAddress("/devices/" + DEVICE + "/messages/devicebound");
+            message.setMessageId(UUID.randomUUID().toString());
+            message.setBody(new Data(new Binary("{\"setPoint\":21}".getBytes(StandardCharsets.UTF_8))));
+
+            Delivery sent = client.send(sender, message);
+
+            client.await("the disposition of the message", () -> sent.getRemoteState() != null);
+            assertInstanceOf(Accepted.class, sent.getRemoteState());
+        }
+    }
+
+    @Test
+    void saslPlainWithAWrongKeyOrADevicesIdentityIsRefused() throws Exception {
+        String wrongKey = Base64.getEncoder().encodeToString(new byte[32]);
+        String token = SharedAccessSignature.sign(host(), wrongKey, "service", Instant.now().plusSeconds(3600));
+        for (String user : List.of("service@sas.root." + hubName(), DEVICE + "@sas." + hubName())) {
+            try (EmulatorLog log = EmulatorLog.capture();
+                 RawAmqpClient client = RawAmqpClient.plain(socket(false), user, user.contains("root") ? token
+                         : SharedAccessSignature.sign(resource(), key, null, Instant.now().plusSeconds(3600)))) {
+                client.awaitPeerClosed();
+
+                assertEquals(Sasl.SaslOutcome.PN_SASL_AUTH, client.transport().sasl().getOutcome(), user);
+                String logged = log.await("closed: the client's SASL was refused: ");
+                assertFalse(logged.contains("sig="), "no token in the log:\n" + logged);
+            }
         }
     }
 
@@ -226,6 +273,16 @@ class CSdkWireTest {
     private static MqttPublishMessage publish(String topic, MqttQoS qos, String payload) {
         return MqttMessageBuilders.publish().topicName(topic).qos(qos).messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : 2)
                 .payload(Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)).build();
+    }
+
+    private static RawSocket socket(boolean webSocket) throws Exception {
+        return webSocket ? RawSocket.webSocket(emulator.hub().clientSslContext(), host(), "AMQPWSB10")
+                : RawSocket.tls(emulator.hub().clientSslContext(), host(), RawAmqpClient.PORT);
+    }
+
+    /** The hub's name, as the C SDK's service client takes it: the host name's first label. */
+    private static String hubName() {
+        return host().split("\\.")[0];
     }
 
     private static String resource() {

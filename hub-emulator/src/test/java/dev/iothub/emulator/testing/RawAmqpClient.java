@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
@@ -85,11 +86,20 @@ public final class RawAmqpClient implements AutoCloseable {
      * {@code mechanism} (the C SDK's is {@code MSSBCBS}), or with no SASL layer if it is null.
      */
     public RawAmqpClient(RawSocket socket, String mechanism) {
+        this(socket, mechanism == null ? null : sasl -> sasl.setMechanisms(mechanism));
+    }
+
+    /** A client authenticating with SASL PLAIN, as the C SDK's service client does. */
+    public static RawAmqpClient plain(RawSocket socket, String user, String password) {
+        return new RawAmqpClient(socket, sasl -> sasl.plain(user, password));
+    }
+
+    private RawAmqpClient(RawSocket socket, Consumer<Sasl> sasl) {
         this.socket = socket;
-        if (mechanism != null) {
+        if (sasl != null) {
             Sasl layer = transport.sasl();
             layer.client();
-            layer.setMechanisms(mechanism);
+            sasl.accept(layer);
         }
         connection.collect(collector);
         transport.bind(connection);

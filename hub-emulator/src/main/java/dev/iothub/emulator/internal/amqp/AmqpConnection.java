@@ -367,6 +367,11 @@ final class AmqpConnection {
         }
     }
 
+    /** A service client's credentials in SASL PLAIN (see {@link CbsNode#servicePlain}); why they are refused, or null. */
+    String servicePlain(String policy, String sasToken) {
+        return cbs.servicePlain(policy, sasToken);
+    }
+
     /** The network connection is gone: every identity on it is disconnected; {@code why}, if known, is logged. */
     void closed(String why) {
         cbs.closed();

@@ -1,11 +1,11 @@
 package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
-import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
@@ -109,22 +109,37 @@ final class CbsNode {
         }
     }
 
-    /**
-     * A service client's put-token (a policy's token for the hub itself): accepted as the hub does, so that the
-     * client learns only where it uses it that what it is for is not emulated.
-     */
+    /** A service client's put-token (a policy's token for the hub itself, with ServiceConnect). */
     private void servicePutToken(Object requestId, String sasToken) {
+        String refusal = authenticateService(sasToken);
+        if (refusal != null) {
+            refusedPutTokens.info("AMQP service put-token from {} refused (401): {}", remote, refusal);
+            answers.send(AmqpMessages.cbsResponse(requestId, 401, refusal));
+            return;
+        }
+        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+    }
+
+    /**
+     * A service client's credentials in SASL PLAIN, as the C SDK's service client gives them: taken as a put-token
+     * of {@code sasToken} would be, if it is {@code policy}'s token for the hub; answers why not, or null.
+     */
+    String servicePlain(String policy, String sasToken) {
+        return serviceTokens.isPolicysTokenForTheHub(policy, sasToken) ? authenticateService(sasToken)
+                : "its password is not a token of its policy for this hub";
+    }
+
+    /** Lets the connection in as a service client if {@code sasToken} allows it; answers why not, or null. */
+    private String authenticateService(String sasToken) {
         try {
             serviceTokens.authenticate(sasToken);
         } catch (HubException e) {
-            refusedPutTokens.info("AMQP service put-token from {} refused (401): {}", remote, e.getMessage());
-            answers.send(AmqpMessages.cbsResponse(requestId, 401, e.getMessage()));
-            return;
+            return e.getMessage();
         }
         serviceAuthenticated = true;
         handler.authenticated();
         log.info("AMQP service client connected from {}", remote);
-        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+        return null;
     }
 
     boolean serviceAuthenticated() {

@@ -1,20 +1,36 @@
 package dev.iothub.emulator.internal.amqp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.SaslListener;
 import org.apache.qpid.proton.engine.Transport;
 
 /**
- * The hub's side of SASL: it offers {@code MSSBCBS} and {@code ANONYMOUS} and checks nothing, as identity comes
- * later, from CBS. The C SDK (uamqp) and .NET's Event Hubs client choose {@code MSSBCBS} (CBS's own name for
- * "authenticated later") and close at once if it is not offered; Java's SDK chooses {@code ANONYMOUS}; Node's sends
- * no SASL at all. The hub also offers {@code PLAIN} and {@code EXTERNAL}, which identify a client in SASL itself:
- * those are not emulated, and a client choosing one is refused.
+ * The hub's side of SASL. It offers {@code MSSBCBS} and {@code ANONYMOUS}, which check nothing, as identity comes
+ * later, from CBS: the C SDK's device client (uamqp) and .NET's Event Hubs client choose {@code MSSBCBS} (CBS's own
+ * name for "authenticated later") and close at once if it is not offered; Java's SDK chooses {@code ANONYMOUS};
+ * Node's sends no SASL at all. It offers {@code PLAIN} too, which identifies the client in SASL itself: the C SDK's
+ * service client sends {@code {policy}@sas.root.{hub}} and the policy's token for the hub, checked here as a put-token
+ * of it would be. The hub also takes a device's {@code {deviceId}@sas.{hub}} and offers {@code EXTERNAL} (X.509):
+ * neither is emulated, and a client choosing one is refused.
  */
 final class SaslNegotiation implements SaslListener {
-    static final List<String> MECHANISMS = List.of("MSSBCBS", "ANONYMOUS");
+    static final List<String> MECHANISMS = List.of("MSSBCBS", "PLAIN", "ANONYMOUS");
+    private static final String SERVICE_USER = "@sas.root.";
+
+    /** Checks a service client's credentials given in SASL PLAIN. */
+    interface ServiceCredentials {
+        /** Lets the connection in as the client of {@code policy} with {@code sasToken}; answers why not, or null. */
+        String authenticate(String policy, String sasToken);
+    }
+
+    private final ServiceCredentials serviceCredentials;
     private String refused;
+
+    SaslNegotiation(ServiceCredentials serviceCredentials) {
+        this.serviceCredentials = serviceCredentials;
+    }
 
     /** Makes {@code transport}'s SASL layer the hub's, or lets the client skip it. */
     void offer(Transport transport) {
@@ -35,13 +51,12 @@ final class SaslNegotiation implements SaslListener {
      * null if it did, or if the client sent no SASL.
      */
     String failure(Transport transport) {
-        Sasl sasl = transport.sasl();
         if (refused != null) {
-            return "the client chose the SASL mechanism " + refused + ", which hub-emulator does not emulate";
+            return "the client's SASL was refused: " + refused;
         }
-        if (sasl.getState() == Sasl.SaslState.PN_SASL_STEP) {
-            return "the client ended it during SASL, choosing none of the mechanisms offered (" + String.join(", ", MECHANISMS)
-                    + ")";
+        if (transport.sasl().getState() == Sasl.SaslState.PN_SASL_STEP) {
+            return "the client ended it during SASL, choosing none of the mechanisms offered ("
+                    + String.join(", ", MECHANISMS) + ")";
         }
         return null;
     }
@@ -49,12 +64,29 @@ final class SaslNegotiation implements SaslListener {
     @Override
     public void onSaslInit(Sasl sasl, Transport transport) {
         String[] chosen = sasl.getRemoteMechanisms();
-        if (chosen.length == 1 && MECHANISMS.contains(chosen[0])) {
-            sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
-        } else {
-            refused = String.join(" ", chosen);
-            sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+        String mechanism = chosen.length == 1 ? chosen[0] : String.join(" ", chosen);
+        refused = switch (mechanism) {
+            case "MSSBCBS", "ANONYMOUS" -> null;
+            case "PLAIN" -> plain(sasl);
+            default -> "it chose the mechanism " + mechanism + ", which hub-emulator does not emulate";
+        };
+        sasl.done(refused == null ? Sasl.SaslOutcome.PN_SASL_OK : Sasl.SaslOutcome.PN_SASL_AUTH);
+    }
+
+    /** PLAIN's initial response is {@code authzid NUL authcid NUL password} (RFC 4616). */
+    private String plain(Sasl sasl) {
+        byte[] response = new byte[Math.max(0, sasl.pending())];
+        sasl.recv(response, 0, response.length);
+        String[] parts = new String(response, StandardCharsets.UTF_8).split("\0", -1);
+        if (parts.length != 3) {
+            return "its PLAIN response is not authzid, user name and password";
         }
+        int at = parts[1].indexOf(SERVICE_USER);
+        if (at <= 0) {
+            return "a device's or module's identity in SASL PLAIN ({deviceId}@sas.{hub}) is not emulated; hub-emulator"
+                    + " takes it from a put-token on $cbs";
+        }
+        return serviceCredentials.authenticate(parts[1].substring(0, at), parts[2]);
     }
 
     @Override

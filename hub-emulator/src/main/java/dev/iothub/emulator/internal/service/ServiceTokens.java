@@ -24,6 +24,12 @@ public final class ServiceTokens {
         return SharedAccessSignature.parse(sasToken).filter(token -> names.anyMatch(token::covers)).isPresent();
     }
 
+    /** Whether {@code sasToken} is {@code policy}'s token for the hub itself, as SASL PLAIN gives the two. */
+    public boolean isPolicysTokenForTheHub(String policy, String sasToken) {
+        return SharedAccessSignature.parse(sasToken)
+                .filter(token -> policy.equals(token.keyName()) && names.anyMatch(token::covers)).isPresent();
+    }
+
     /** Returns if {@code sasToken} lets a service client in; throws the hub's 401 (a HubException) if not. */
     public void authenticate(String sasToken) {
         authenticator.authorize(sasToken, "", Permission.ServiceConnect);
