@@ -30,6 +30,7 @@ run() {
 run tool-latency 127.0.0.103
 run patch-latency 127.0.0.100
 run method-latency 127.0.0.109
+run c2d-throughput 127.0.0.109
 run connections 127.0.0.101
 run connections-amqps 127.0.0.105
 run registry-throughput 127.0.0.102

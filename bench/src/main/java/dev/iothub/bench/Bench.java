@@ -12,7 +12,8 @@ public final class Bench {
         // The SDKs log through slf4j-simple: warnings only, set before the first logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length != 2) {
-            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|method-latency|connections|connections-amqps"
+            System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|method-latency|c2d-throughput"
+                    + "|connections|connections-amqps"
                     + "|registry-throughput|robustness|robustness-amqp|churn|keep-alive ADDRESS");
             System.exit(2);
         }
@@ -20,6 +21,7 @@ public final class Bench {
             case "tool-latency" -> ToolLatency.run(args[1]);
             case "patch-latency" -> PatchLatency.run(args[1]);
             case "method-latency" -> MethodLatency.run(args[1]);
+            case "c2d-throughput" -> CloudToDeviceThroughput.run(args[1]);
             case "connections" -> Connections.run(args[1], ModuleProtocol.MQTT);
             case "connections-amqps" -> Connections.run(args[1], ModuleProtocol.AMQPS);
             case "registry-throughput" -> RegistryThroughput.run(args[1]);

@@ -1,6 +1,7 @@
 package dev.iothub.bench;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
@@ -23,24 +24,36 @@ final class SdkDevice {
     private final SSLContext tls;
     private final RegistryClient registry;
     private final String deviceId;
+    private final String deviceKey;
 
-    private SdkDevice(Emulator hub, SSLContext tls, RegistryClient registry, String deviceId) {
+    private SdkDevice(Emulator hub, SSLContext tls, RegistryClient registry, String deviceId, String deviceKey) {
         this.hub = hub;
         this.tls = tls;
         this.registry = registry;
         this.deviceId = deviceId;
+        this.deviceKey = deviceKey;
     }
 
     static SdkDevice register(Emulator hub, String deviceId) throws IOException, IotHubException {
         SSLContext tls = hub.sslContext();
         HttpsURLConnection.setDefaultSSLSocketFactory(tls.getSocketFactory());
         RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
-        registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
-        return new SdkDevice(hub, tls, registry, deviceId);
+        Device device = registry.addDevice(new Device(deviceId, AuthenticationType.SAS));
+        return new SdkDevice(hub, tls, registry, deviceId, device.getPrimaryKey());
     }
 
     String id() {
         return deviceId;
+    }
+
+    SSLContext tls() {
+        return tls;
+    }
+
+    /** A client of this device over {@code protocol}, not yet open. */
+    DeviceClient client(IotHubClientProtocol protocol) {
+        return new DeviceClient("HostName=" + hub.hostName() + ";DeviceId=" + deviceId + ";SharedAccessKey=" + deviceKey,
+                protocol, ClientOptions.builder().sslContext(tls).build());
     }
 
     /** A new module of this device, and a client of it over {@code protocol}, not yet open. */
