@@ -3,6 +3,7 @@ package dev.iothub.emulator.sdk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
@@ -33,6 +34,7 @@ import dev.iothub.emulator.testing.RawRest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -183,6 +185,42 @@ class CloudToDeviceTest {
             awaitFeedback(second.getMessageId(), FeedbackStatusCode.rejected);
             assertEquals(0L, count(deviceId));
             assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "a rejected message is not delivered again");
+        } finally {
+            client.close();
+        }
+    }
+
+    /**
+     * A positive acknowledgement asks for feedback on success only, a negative one on failure only: of four messages
+     * completed and rejected in turn, only the first and the last get feedback, which the hub sends as each is settled.
+     */
+    @Test
+    void positiveAndNegativeAcknowledgementsGiveFeedbackOnlyForTheirOutcome() throws Exception {
+        String deviceId = hub.deviceId("c2d-ack-kinds");
+        String key = create(deviceId);
+        BlockingQueue<com.microsoft.azure.sdk.iot.device.Message> received = new LinkedBlockingQueue<>();
+        DeviceClient client = receiving(deviceId, key, IotHubClientProtocol.AMQPS, received, List.of(
+                IotHubMessageResult.COMPLETE, IotHubMessageResult.REJECT, IotHubMessageResult.COMPLETE,
+                IotHubMessageResult.REJECT));
+        try {
+            List<Message> sent = new ArrayList<>();
+            for (DeliveryAcknowledgement ack : List.of(DeliveryAcknowledgement.PositiveOnly,
+                    DeliveryAcknowledgement.PositiveOnly, DeliveryAcknowledgement.NegativeOnly,
+                    DeliveryAcknowledgement.NegativeOnly)) {
+                Message message = message(ack.name());
+                message.setDeliveryAcknowledgement(ack);
+                send(IotHubServiceClientProtocol.AMQPS, deviceId, message);
+                assertEquals(message.getMessageId(), received.poll(30, TimeUnit.SECONDS).getMessageId());
+                sent.add(message);
+            }
+
+            awaitFeedback(sent.get(0).getMessageId(), FeedbackStatusCode.success);
+            awaitFeedback(sent.get(3).getMessageId(), FeedbackStatusCode.rejected);
+            for (Message silent : sent.subList(1, 3)) {
+                assertTrue(feedback.stream().noneMatch(record -> silent.getMessageId()
+                        .equals(record.getOriginalMessageId())), "no feedback for " + silent.getDeliveryAcknowledgement()
+                        + " and the other outcome");
+            }
         } finally {
             client.close();
         }
