@@ -6,27 +6,30 @@
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
+const { EventEmitter } = require('node:events');
 const { Client: ServiceClient, AmqpWs: ServiceAmqpWs } = require('azure-iothub');
 const { Message } = require('azure-iot-common');
 const hub = require('./hub');
 
 const WAIT_MS = 20000;
 
-// A service Client over AMQP (or AMQP over WebSocket), open, its feedback records collected; closed when t ends.
+// A service Client over AMQP (or AMQP over WebSocket), open, its feedback records collected (and 'records' emitted
+// on feedback as each batch comes); closed when t ends.
 async function serviceClient(t, overWebSocket) {
   const client = overWebSocket
     ? ServiceClient.fromConnectionString(hub.serviceConnectionString(), ServiceAmqpWs)
     : ServiceClient.fromConnectionString(hub.serviceConnectionString());
   await hub.withTimeout(client.open(), WAIT_MS, 'the service client open');
   hub.onEnd(t, () => client.close());
-  const records = [];
+  const feedback = Object.assign(new EventEmitter(), { records: [] });
   const receiver = await hub.withTimeout(new Promise((resolve, reject) => client.getFeedbackReceiver(
     (err, feedbackReceiver) => (err ? reject(err) : resolve(feedbackReceiver)))), WAIT_MS, 'the feedback receiver');
   receiver.on('message', (batch) => {
-    records.push(...JSON.parse(batch.data.toString('utf8')));
+    feedback.records.push(...JSON.parse(batch.data.toString('utf8')));
+    feedback.emit('records');
     receiver.complete(batch, () => {});
   });
-  return { client, records };
+  return { client, feedback };
 }
 
 function message(id, body) {
@@ -37,19 +40,18 @@ function message(id, body) {
   return sent;
 }
 
-async function feedback(records, messageId, statusCode) {
-  const deadline = Date.now() + WAIT_MS;
-  while (!records.some((r) => r.originalMessageId === messageId && r.statusCode === statusCode)) {
-    if (Date.now() > deadline) throw new Error(`no ${statusCode} feedback on ${messageId}: ${JSON.stringify(records)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+// The feedback record of messageId with statusCode, come already or when it comes.
+function record(feedback, messageId, statusCode) {
+  const found = () => feedback.records.some((r) => r.originalMessageId === messageId && r.statusCode === statusCode);
+  return found() ? Promise.resolve()
+    : hub.nextEvent(feedback, 'records', found, WAIT_MS, `${statusCode} feedback on ${messageId}`);
 }
 
 for (const { name, Transport } of hub.TRANSPORTS) {
   describe(`cloud-to-device over ${name}`, () => {
     test('the device receives a message with its properties and completes it; the service hears so', { timeout: 60000 }, async (t) => {
       const identity = await hub.createDevice(t, hub.registry(), `c2d-${name.toLowerCase()}`);
-      const { client: service, records } = await serviceClient(t, name.endsWith('Ws'));
+      const { client: service, feedback } = await serviceClient(t, name.endsWith('Ws'));
       const id = hub.uniqueId('msg');
       await hub.withTimeout(service.send(identity.deviceId, message(id, 'hello, device')), WAIT_MS, 'send');
 
@@ -63,7 +65,7 @@ for (const { name, Transport } of hub.TRANSPORTS) {
       assert.equal(msg.data.toString('utf8'), 'hello, device');
       assert.equal(msg.messageId, id);
       assert.equal(msg.properties.getValue('color'), 'blue green');
-      await feedback(records, id, 'Success');
+      await record(feedback, id, 'Success');
     });
   });
 }
@@ -71,7 +73,7 @@ for (const { name, Transport } of hub.TRANSPORTS) {
 for (const { name, Transport } of hub.TRANSPORTS.filter(({ name }) => name.startsWith('Amqp'))) {
   test(`over ${name}, an abandoned message comes again and a rejected one does not`, { timeout: 60000 }, async (t) => {
     const identity = await hub.createDevice(t, hub.registry(), `c2d-ack-${name.toLowerCase()}`);
-    const { client: service, records } = await serviceClient(t, false);
+    const { client: service, feedback } = await serviceClient(t, false);
     const device = await hub.deviceSideClient(t, identity.connectionString, Transport);
     const seen = [];
     device.on('message', (msg) => {
@@ -85,12 +87,12 @@ for (const { name, Transport } of hub.TRANSPORTS.filter(({ name }) => name.start
 
     const abandoned = `${hub.uniqueId('msg')}-abandon`;
     await service.send(identity.deviceId, message(abandoned, 'twice'));
-    await feedback(records, abandoned, 'Success');
+    await record(feedback, abandoned, 'Success');
     assert.deepEqual(seen, [abandoned, abandoned]);
 
     const rejected = `${hub.uniqueId('msg')}-reject`;
     await service.send(identity.deviceId, message(rejected, 'once'));
-    await feedback(records, rejected, 'Rejected');
+    await record(feedback, rejected, 'Rejected');
     assert.deepEqual(seen, [abandoned, abandoned, rejected]);
   });
 }

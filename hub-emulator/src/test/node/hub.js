@@ -124,6 +124,16 @@ function nextEvent(emitter, event, accept, ms, what) {
   return withTimeout(seen, ms, what || `event ${event}`).finally(() => emitter.removeListener(event, listener));
 }
 
+// Resolves once check() (async or not) holds, asking again every 100 ms: for what the SDKs report no event of,
+// such as a twin property a real hub may show a moment late; rejects naming what was awaited after ms.
+async function eventually(check, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // The device twin's 'properties.desired' listener subscribes in the background and reports nothing;
 // asking again through the public enableTwinDesiredPropertiesUpdates returns once the hub has
 // acknowledged it (MQTT: after the SUBACK; AMQP: the answer to the PUT on the twin link), so a patch made
@@ -152,6 +162,7 @@ module.exports = {
   deviceSideClient,
   withTimeout,
   nextEvent,
+  eventually,
   desiredSubscribed,
   updateReported,
 };

@@ -25,11 +25,7 @@ for (const { name, Transport } of hub.TRANSPORTS.filter((transport) => transport
         await hub.withTimeout(client.open(), WAIT_MS, `${kind} open over ${name}`);
 
         // The hub may take a moment to show it (the Java SDK's TwinClientPnPTests poll for it).
-        const deadline = Date.now() + WAIT_MS;
-        while (await modelId() !== THERMOSTAT && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        assert.equal(await modelId(), THERMOSTAT);
+        await hub.eventually(async () => await modelId() === THERMOSTAT, WAIT_MS, `the twin's modelId ${THERMOSTAT}`);
       });
     }
   });

@@ -137,12 +137,7 @@ class CloudToDeviceTest {
         RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
         String key = registry.addModule(new Module(deviceId, "m", AuthenticationType.SAS)).getPrimaryKey();
         Message sent = message("to the module");
-        MessagingClient messaging = messagingClient(IotHubServiceClientProtocol.AMQPS);
-        try {
-            messaging.send(deviceId, "m", sent);
-        } finally {
-            messaging.close();
-        }
+        send(IotHubServiceClientProtocol.AMQPS, deviceId, "m", sent);
         assertEquals(1L, registry.getModule(deviceId, "m").getCloudToDeviceMessageCount());
         assertEquals(0L, count(deviceId), "the device's own queue is another");
 
@@ -325,9 +320,15 @@ class CloudToDeviceTest {
     }
 
     private static void send(IotHubServiceClientProtocol protocol, String deviceId, Message message) throws Exception {
+        send(protocol, deviceId, null, message);
+    }
+
+    /** Sends {@code message} to the device, or to its module {@code moduleId} if not null, on a client of its own. */
+    private static void send(IotHubServiceClientProtocol protocol, String deviceId, String moduleId, Message message)
+            throws Exception {
         MessagingClient client = messagingClient(protocol);
         try {
-            client.send(deviceId, message);
+            client.send(deviceId, moduleId, message);
         } finally {
             client.close();
         }

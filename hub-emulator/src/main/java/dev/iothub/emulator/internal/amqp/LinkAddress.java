@@ -15,6 +15,8 @@ import java.util.Locale;
  */
 record LinkAddress(IdentityId owner, Endpoint endpoint) {
     private static final String URI_PREFIX = "amqps://";
+    private static final String CLOUD_TO_DEVICE = "/messages/devicebound";
+    private static final String FEEDBACK = "/messages/servicebound/feedback";
 
     /** The resources a device or module may attach a link to. */
     enum Endpoint {
@@ -48,8 +50,8 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
      */
     static String serviceFeature(String path) {
         return switch (path == null ? "" : path.toLowerCase(Locale.ROOT)) {
-            case "/messages/devicebound" -> "Cloud-to-device messages";
-            case "/messages/servicebound/feedback" -> "Cloud-to-device message feedback records";
+            case CLOUD_TO_DEVICE -> "Cloud-to-device messages";
+            case FEEDBACK -> "Cloud-to-device message feedback records";
             case "/messages/servicebound/filenotifications" -> "File upload notifications";
             default -> null;
         };
@@ -57,12 +59,12 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
 
     /** Whether {@code path} is where services send cloud-to-device messages. */
     static boolean isCloudToDevice(String path) {
-        return "/messages/devicebound".equalsIgnoreCase(path);
+        return CLOUD_TO_DEVICE.equalsIgnoreCase(path);
     }
 
     /** Whether {@code path} is where services receive the feedback on their cloud-to-device messages. */
     static boolean isFeedback(String path) {
-        return "/messages/servicebound/feedback".equalsIgnoreCase(path);
+        return FEEDBACK.equalsIgnoreCase(path);
     }
 
     /** The {@link #path} read, or null if it is not one of a device's. */

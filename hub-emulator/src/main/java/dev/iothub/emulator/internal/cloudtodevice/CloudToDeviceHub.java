@@ -7,6 +7,7 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.store.HubStore;
+import dev.iothub.emulator.internal.timing.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,11 +56,7 @@ public final class CloudToDeviceHub implements AutoCloseable {
     /** The queues holding messages, read from the store when first needed; an empty one is not kept. */
     private final Map<IdentityId, DeviceQueue> queues = new HashMap<>();
     private final Map<IdentityId, Set<Receiver>> receivers = new HashMap<>();
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "hub-emulator-cloud-to-device");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor timer = Timers.daemon("hub-emulator-cloud-to-device");
 
     /** {@code lockDuration}: how long a receiver holds a message or a feedback batch ({@link #LOCK_DURATION}). */
     public CloudToDeviceHub(HubStore store, IdentityRegistry registry, Clock clock, ReceivedOperations received,
@@ -69,7 +66,6 @@ public final class CloudToDeviceHub implements AutoCloseable {
         this.registry = registry;
         this.clock = clock;
         this.received = received;
-        timer.setRemoveOnCancelPolicy(true);
         feedback = new Feedback(timer, lockDuration);
         registry.addDeletionListener(this::deleted);
     }

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.device;
 
+import dev.iothub.emulator.internal.timing.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class TokenExpiries implements AutoCloseable {
     private final Clock clock;
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "hub-emulator-token-expiries");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor timer = Timers.daemon("hub-emulator-token-expiries");
     private final Map<DeviceSession, ScheduledFuture<?>> watched = new ConcurrentHashMap<>();
 
     TokenExpiries(Clock clock) {
         this.clock = clock;
-        timer.setRemoveOnCancelPolicy(true);
     }
 
     /** Ends {@code session} once the expiry it has now has passed, if no renewal came meanwhile. */

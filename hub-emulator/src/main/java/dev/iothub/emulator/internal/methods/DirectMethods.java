@@ -8,6 +8,7 @@ import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import dev.iothub.emulator.internal.timing.Timers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,11 +36,7 @@ public final class DirectMethods {
     private final IdentityRegistry registry;
     private final ReceivedOperations received;
     private final int maxCalls;
-    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, work -> {
-        Thread thread = new Thread(work, "hub-emulator-method-timeouts");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledThreadPoolExecutor timers = Timers.daemon("hub-emulator-method-timeouts");
     private final AtomicLong lastRequestId = new AtomicLong();
     /** The session of each identity subscribed, and where its requests go. Guarded by this. */
     private final Map<IdentityId, Subscription> subscriptions = new HashMap<>();
@@ -54,7 +51,6 @@ public final class DirectMethods {
         this.registry = registry;
         this.received = received;
         this.maxCalls = maxCalls;
-        timers.setRemoveOnCancelPolicy(true);
         devices.addSessionEndListener(this::sessionEnded);
     }
 

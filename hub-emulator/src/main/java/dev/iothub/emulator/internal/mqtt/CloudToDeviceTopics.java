@@ -3,6 +3,7 @@ package dev.iothub.emulator.internal.mqtt;
 import dev.iothub.emulator.internal.cloudtodevice.Acknowledgement;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
 import dev.iothub.emulator.internal.model.IdentityId;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,8 +16,6 @@ import java.nio.charset.StandardCharsets;
  * the unreserved ones is percent-encoded.
  */
 final class CloudToDeviceTopics {
-    private static final String UNRESERVED = "-._~";
-
     private CloudToDeviceTopics() {
     }
 
@@ -51,18 +50,9 @@ final class CloudToDeviceTopics {
         bag.append(encoded(name)).append('=').append(encoded(value));
     }
 
+    /** RFC 3986's percent-encoding: URLEncoder's, with a space, {@code *} and {@code ~} as RFC 3986 writes them. */
     private static String encoded(String text) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xFF);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || UNRESERVED.indexOf(c) >= 0) {
-                encoded.append(c);
-            } else {
-                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return encoded.toString();
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A")
+                .replace("%7E", "~");
     }
 }

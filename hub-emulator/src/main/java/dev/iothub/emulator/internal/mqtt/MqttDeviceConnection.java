@@ -1,17 +1,17 @@
 package dev.iothub.emulator.internal.mqtt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
+import dev.iothub.emulator.internal.cloudtodevice.Lease;
+import dev.iothub.emulator.internal.cloudtodevice.Leases;
 import dev.iothub.emulator.internal.device.DeviceConnection;
+import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.methods.MethodChannel;
 import dev.iothub.emulator.internal.methods.MethodRequest;
-import io.netty.buffer.Unpooled;
-import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
-import dev.iothub.emulator.internal.cloudtodevice.Lease;
-import dev.iothub.emulator.internal.cloudtodevice.Leases;
-import dev.iothub.emulator.internal.device.DeviceSession;
 import dev.iothub.emulator.internal.model.IdentityId;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;

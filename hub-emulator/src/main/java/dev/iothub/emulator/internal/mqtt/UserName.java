@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * connects: its query's parameters, in any order, as each SDK family writes them.
  */
 final class UserName {
-    private static final String MODEL_ID = "model-id=";
+    private static final String MODEL_ID = "model-id";
 
     private UserName() {
     }
@@ -20,20 +20,14 @@ final class UserName {
      * is part of the value, not a separator. A value whose percent-encoding is broken announces nothing.
      */
     static String modelId(String userName) {
-        int query = userName == null ? -1 : userName.indexOf('?');
-        if (query < 0) {
+        String announced = userName == null ? null : TwinTopics.properties(userName, "").get(MODEL_ID);
+        if (announced == null) {
             return null;
         }
-        for (String parameter : userName.substring(query + 1).split("&")) {
-            if (parameter.startsWith(MODEL_ID)) {
-                try {
-                    return QueryStringDecoder.decodeComponent(parameter.substring(MODEL_ID.length()),
-                            StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
-            }
+        try {
+            return QueryStringDecoder.decodeComponent(announced, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        return null;
     }
 }
