@@ -8,6 +8,10 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.events.BuiltInEndpoint;
+import dev.iothub.emulator.internal.events.Event;
+import dev.iothub.emulator.internal.events.Partitions;
+import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.files.Directories;
 import dev.iothub.emulator.internal.http.RestHandler;
@@ -36,7 +40,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,6 +77,7 @@ public final class HubEmulator implements AutoCloseable {
     private DirectMethods methods;
     private IdentityRegistry registry;
     private CloudToDeviceHub cloudToDevice;
+    private BuiltInEndpoint builtInEndpoint;
     private final ServiceFaults faults = new ServiceFaults();
     private final ReceivedOperations received = new ReceivedOperations();
     private volatile boolean closed;
@@ -97,8 +104,10 @@ public final class HubEmulator implements AutoCloseable {
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
             cloudToDevice = new CloudToDeviceHub(store, registry, clock, received, builder.cloudToDeviceLock);
+            builtInEndpoint = new BuiltInEndpoint(store, clock, builder.partitionCount,
+                    BuiltInEndpoint.DEFAULT_RETENTION, BuiltInEndpoint.DEFAULT_PARTITION_BYTES);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
-                    received, cloudToDevice);
+                    received, cloudToDevice, builtInEndpoint);
             methods = new DirectMethods(registry, devices, received, builder.maxMethodCalls);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, devices,
                     methods, cloudToDevice, clock, faults, received), clock);
@@ -174,6 +183,7 @@ public final class HubEmulator implements AutoCloseable {
         server.refuseConnections(false);
         registry.deleteAll();
         received.clear();
+        builtInEndpoint.clear();
     }
 
     /**
@@ -188,6 +198,25 @@ public final class HubEmulator implements AutoCloseable {
      */
     public List<String> receivedOperations() {
         return received.snapshot();
+    }
+
+    /**
+     * The device-to-cloud messages the hub keeps on its built-in endpoint, in the order it received them: what devices
+     * and modules sent, with what the hub added. {@link #reset()} clears them; with a data directory they survive a
+     * restart. The hub keeps each partition's messages for a day, and at most 16 MiB of them.
+     */
+    public List<TelemetryMessage> receivedTelemetry() {
+        return builtInEndpoint.events().stream().map(HubEmulator::telemetryMessage).toList();
+    }
+
+    private static TelemetryMessage telemetryMessage(Event event) {
+        Telemetry sent = event.telemetry();
+        Map<String, String> system = new LinkedHashMap<>(event.systemProperties());
+        system.putAll(sent.annotations());
+        return new TelemetryMessage(event.systemProperties().get(Event.DEVICE_ID),
+                event.systemProperties().get(Event.MODULE_ID), sent.body(), sent.properties(), sent.messageId(),
+                sent.correlationId(), sent.contentType(), sent.contentEncoding(), Map.copyOf(system),
+                event.enqueued(), event.partition(), event.sequence());
     }
 
     /** Ends the connections of a device and of its modules, as the hub does now and then; the SDKs reconnect. */
@@ -283,6 +312,7 @@ public final class HubEmulator implements AutoCloseable {
          */
         private int maxMethodCalls = 1_000;
         private Duration cloudToDeviceLock = CloudToDeviceHub.LOCK_DURATION;
+        private Integer partitionCount;
 
         private Builder() {
         }
@@ -306,6 +336,20 @@ public final class HubEmulator implements AutoCloseable {
          */
         public Builder wellKnownKeys() {
             this.wellKnownKeys = true;
+            return this;
+        }
+
+        /**
+         * The partitions of the built-in endpoint (2 to 128; 4 if not set), which device telemetry is spread over by
+         * device id. As on Azure, the count is fixed when the hub is created: a data directory keeps it, and refuses
+         * another.
+         */
+        public Builder partitionCount(int count) {
+            if (count < Partitions.MIN_COUNT || count > Partitions.MAX_COUNT) {
+                throw new IllegalArgumentException("partitionCount must be from " + Partitions.MIN_COUNT + " to "
+                        + Partitions.MAX_COUNT + ", not " + count);
+            }
+            this.partitionCount = count;
             return this;
         }
 

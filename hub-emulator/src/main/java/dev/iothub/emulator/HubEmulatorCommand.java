@@ -70,6 +70,19 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         maxConnections = max;
     }
 
+    private Integer partitions;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "The built-in endpoint's partitions, 2 to 128, "
+            + "fixed when the hub is created (default: 4, or what the data directory's hub was created with).")
+    void setPartitions(int count) {
+        try {
+            HubEmulator.builder().partitionCount(count);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--partitions must be from 2 to 128, not " + count);
+        }
+        partitions = count;
+    }
+
     @Option(names = "--verbose", description = "Log the emulator's internals too, and show stack traces.")
     private boolean verbose;
 
@@ -125,6 +138,9 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         }
         if (maxConnections != null) {
             builder.maxConnections(maxConnections);
+        }
+        if (partitions != null) {
+            builder.partitionCount(partitions);
         }
         HubEmulator hub;
         try {

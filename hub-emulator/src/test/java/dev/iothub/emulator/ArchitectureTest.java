@@ -34,7 +34,7 @@ class ArchitectureTest {
                 .layer("Transport").definedBy(INTERNAL + "transport..")
                 .layer("Protocol adapters").definedBy(INTERNAL + "http..", INTERNAL + "mqtt..", INTERNAL + "amqp..")
                 .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..",
-                        INTERNAL + "cloudtodevice..")
+                        INTERNAL + "cloudtodevice..", INTERNAL + "events..")
                 .layer("Registry and twins").definedBy(INTERNAL + "registry..", INTERNAL + "twin..", INTERNAL + "auth..")
                 .layer("Store").definedBy(INTERNAL + "store..")
                 .layer("Model").definedBy(INTERNAL + "model..")
@@ -47,7 +47,7 @@ class ArchitectureTest {
                 .check(EMULATOR);
     }
 
-    /** Of the surfaces, only the cloud-to-device queues keep something in the store of their own. */
+    /** Of the surfaces, only the cloud-to-device queues and the built-in endpoint keep something of their own. */
     @Test
     void theOtherSurfacesReachTheStoreThroughTheRegistryAndTwins() {
         noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..")
@@ -78,7 +78,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(INTERNAL + "model..", INTERNAL + "store..", INTERNAL + "registry..",
                         INTERNAL + "twin..", INTERNAL + "auth..", INTERNAL + "device..", INTERNAL + "service..",
                         INTERNAL + "methods..",
-                        INTERNAL + "cloudtodevice..")
+                        INTERNAL + "cloudtodevice..", INTERNAL + "events..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.apache.qpid..")
                 .check(EMULATOR);
     }

@@ -81,6 +81,12 @@ class HubEmulatorCommandTest {
                 "--max-connections", "0", "--in-memory");
     }
 
+    @Test
+    void aPartitionCountOutOfTheHubsRangeIsBadUsage() {
+        assertBadUsage("hub-emulator: --partitions must be from 2 to 128, not 129 (see 'hub-emulator --help')",
+                "--partitions", "129", "--in-memory");
+    }
+
     /** --address takes an IP address; a host name is bad usage, with the option that takes one named. */
     @Test
     void aHostNameForTheAddressIsBadUsage() {
@@ -163,7 +169,7 @@ class HubEmulatorCommandTest {
 
         assertEquals(0, command.execute("--help"));
         for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "--max-connections",
-                "Exit codes"}) {
+                "--partitions", "Exit codes"}) {
             assertTrue(out.toString().contains(expected), expected);
         }
     }

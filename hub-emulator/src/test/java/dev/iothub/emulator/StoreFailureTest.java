@@ -18,10 +18,12 @@ import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
 import dev.iothub.emulator.testing.RawMqttClient;
 import dev.iothub.emulator.testing.RawRest;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.qpid.proton.Proton;
@@ -146,6 +148,44 @@ class StoreFailureTest {
         }
     }
 
+    /**
+     * Telemetry the store cannot take is not acknowledged: over AMQP it is rejected with amqp:internal-error and the
+     * link goes on, taking the next once the store does; over MQTT, which has no negative acknowledgement, the hub
+     * closes the connection without a PUBACK, and the SDK sends the message again on its next one.
+     */
+    @Test
+    void telemetryTheStoreCannotTakeIsNotAcknowledged() throws Exception {
+        FailingStore store = new FailingStore();
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.65").store(store).start()) {
+            String key = ExternalHub.valueOf(hub.deviceConnectionString("d"), "SharedAccessKey");
+            String token = SharedAccessSignature.sign(hub.hostName() + "/devices/d", key, null,
+                    Instant.now().plusSeconds(600));
+            try (RawAmqpClient device = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true)) {
+                device.open(hub.hostName());
+                PutToken.assertStatus(200, PutToken.exchange(device, device.session(),
+                        PutToken.request(UUID.randomUUID(), "put-token", hub.hostName() + "/devices/d", token)));
+                Sender events = device.sender(device.session(), "/devices/d/messages/events",
+                        SenderSettleMode.UNSETTLED);
+                store.failMessages(true);
+
+                Rejected rejected = assertInstanceOf(Rejected.class, disposition(device, events));
+                assertEquals(Symbol.valueOf("amqp:internal-error"), rejected.getError().getCondition());
+                store.failMessages(false);
+                assertInstanceOf(Accepted.class, disposition(device, events));
+                assertEquals(1, hub.receivedTelemetry().size(), "only the message the store took");
+            }
+            try (RawMqttClient device = RawMqttClient.connect(hub, "d", null, key, 60, true)) {
+                store.failMessages(true);
+                device.send(MqttMessageBuilders.publish().topicName("devices/d/messages/events/")
+                        .qos(MqttQoS.AT_LEAST_ONCE).messageId(1).payload(Unpooled.wrappedBuffer(new byte[] {1}))
+                        .build());
+
+                assertNull(device.receive(), "the connection closed, with no PUBACK");
+                assertEquals(1, hub.receivedTelemetry().size());
+            }
+        }
+    }
+
     /** A service client with the service policy's token put on $cbs. */
     private static RawAmqpClient serviceClient(HubEmulator hub) throws Exception {
         String policyKey = ExternalHub.valueOf(hub.connectionString("service"), "SharedAccessKey");
@@ -189,6 +229,14 @@ class StoreFailureTest {
                 throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
             }
             super.putMessage(id, sequence, message);
+        }
+
+        @Override
+        public Pending appendEvents(int partition, long firstSequence, List<byte[]> events) {
+            if (failingMessages) {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
+            }
+            return super.appendEvents(partition, firstSequence, events);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.iothub.emulator.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
@@ -19,6 +20,7 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.HubEmulatorCommand;
+import dev.iothub.emulator.TelemetryMessage;
 import dev.iothub.emulator.testing.Conditions;
 import dev.iothub.emulator.testing.EmulatorProcess;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +150,55 @@ class RestartTest {
                 device.close();
             }
         }
+    }
+
+    /**
+     * Telemetry on the built-in endpoint is kept in the store: after a restart the messages are there, where they
+     * were, numbering goes on after them, and the partition count the hub was created with stays.
+     */
+    @Test
+    void telemetryIsKeptAcrossARestartAndItsPartitionCountToo() throws Exception {
+        String connectionString;
+        List<TelemetryMessage> before;
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.69").dataDirectory(dataDirectory)
+                .partitionCount(8).start()) {
+            connectionString = hub.deviceConnectionString("sender");
+            send(hub, connectionString, "first", "second");
+            before = hub.receivedTelemetry();
+        }
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> HubEmulator.builder()
+                .address("127.0.0.69").dataDirectory(dataDirectory).partitionCount(4).start());
+        assertTrue(refused.getMessage().startsWith("This hub was created with 8 partitions"), refused.getMessage());
+
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.69").dataDirectory(dataDirectory).start()) {
+            assertEquals(before.stream().map(RestartTest::placeAndBody).toList(),
+                    hub.receivedTelemetry().stream().map(RestartTest::placeAndBody).toList());
+            send(hub, connectionString, "third");
+            List<TelemetryMessage> after = hub.receivedTelemetry();
+            assertEquals(List.of("first", "second", "third"),
+                    after.stream().map(TelemetryMessage::bodyAsString).toList());
+            assertEquals(before.get(1).sequenceNumber() + 1, after.get(2).sequenceNumber());
+            assertEquals(before.get(1).partition(), after.get(2).partition());
+        }
+    }
+
+    private static void send(HubEmulator hub, String connectionString, String... bodies) throws Exception {
+        DeviceClient device = new DeviceClient(connectionString, IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        device.open(true);
+        try {
+            for (String body : bodies) {
+                device.sendEvent(new com.microsoft.azure.sdk.iot.device.Message(body), 10_000);
+            }
+        } finally {
+            device.close();
+        }
+    }
+
+    private static String placeAndBody(TelemetryMessage message) {
+        return message.partition() + "/" + message.sequenceNumber() + " " + message.bodyAsString() + " "
+                + message.enqueuedTime();
     }
 
     private HubEmulator start(String address) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iothub.emulator.TelemetryMessage;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.emulator.testing.AmqpTwinLinks;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -122,6 +124,12 @@ class CSdkWireTest {
                     + "/messages/events/%24.mid=1&%24.ct=application/json&%24.ce=utf-8&temperature=20", // not encoded
                     MqttQoS.AT_LEAST_ONCE, "{\"temperature\":20}"));
             assertInstanceOf(MqttPubAckMessage.class, client.receive());
+            TelemetryMessage kept = lastTelemetry(1).get(0);
+            assertEquals("{\"temperature\":20}", kept.bodyAsString());
+            assertEquals("1", kept.messageId());
+            assertEquals("application/json", kept.contentType());
+            assertEquals("utf-8", kept.contentEncoding());
+            assertEquals(Map.of("temperature", "20"), kept.properties());
         }
     }
 
@@ -154,10 +162,14 @@ class CSdkWireTest {
 
             Sender events = client.sender(session, "amqps://" + host() + "/devices/" + DEVICE + "/modules/" + MODULE
                     + "/messages/events", SenderSettleMode.UNSETTLED);
-            Delivery batch = client.send(events, batch(telemetry(200 * 1024), telemetry(200 * 1024)), BATCH_FORMAT);
+            Delivery batch = client.send(events, batch(telemetry(200 * 1024, 'a'), telemetry(200 * 1024, 'b')),
+                    BATCH_FORMAT);
             client.await("the disposition of a batch", () -> batch.getRemoteState() != null);
             assertInstanceOf(Accepted.class, batch.getRemoteState(), "a batch may be larger than one message");
-            Delivery tooLarge = client.send(events, telemetry(300 * 1024));
+            assertEquals(List.of("a".repeat(200 * 1024), "b".repeat(200 * 1024)),
+                    lastTelemetry(2).stream().map(TelemetryMessage::bodyAsString).toList(),
+                    "each message of the batch is kept, in order");
+            Delivery tooLarge = client.send(events, telemetry(300 * 1024, 'c'));
             client.await("the disposition of 300 KiB", () -> tooLarge.getRemoteState() != null);
             Rejected rejected = assertInstanceOf(Rejected.class, tooLarge.getRemoteState());
             assertEquals("amqp:link:message-size-exceeded", rejected.getError().getCondition().toString());
@@ -264,10 +276,17 @@ class CSdkWireTest {
         return bytes.toByteArray();
     }
 
-    private static Message telemetry(int size) {
+    private static Message telemetry(int size, char fill) {
         Message message = Proton.message();
-        message.setBody(new Data(new Binary(new byte[size])));
+        message.setBody(new Data(new Binary(String.valueOf(fill).repeat(size).getBytes(StandardCharsets.US_ASCII))));
         return message;
+    }
+
+    /** The last {@code count} messages the module sent that the hub kept, oldest first. */
+    private static List<TelemetryMessage> lastTelemetry(int count) {
+        List<TelemetryMessage> sent = emulator.hub().receivedTelemetry().stream()
+                .filter(message -> MODULE.equals(message.moduleId()) && DEVICE.equals(message.deviceId())).toList();
+        return sent.subList(Math.max(0, sent.size() - count), sent.size());
     }
 
     private static MqttPublishMessage publish(String topic, MqttQoS qos, String payload) {

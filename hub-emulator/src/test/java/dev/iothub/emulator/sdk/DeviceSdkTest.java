@@ -178,17 +178,6 @@ class DeviceSdkTest {
         assertEquals(sent, received);
     }
 
-    /** Telemetry is taken (the SDK hears its acknowledgement) and dropped: messaging is not emulated. */
-    @ParameterizedTest(name = "{1} over {0}")
-    @MethodSource("clients")
-    void telemetryIsAccepted(IotHubClientProtocol protocol, Kind kind) throws Exception {
-        String deviceId = hub.deviceId("telemetry-" + kind + "-" + protocol);
-        client = kind.client(deviceId, kind.create(deviceId), protocol);
-        client.open(false);
-
-        client.sendEvent(new com.microsoft.azure.sdk.iot.device.Message("{\"temperature\":21}"), 10_000);
-    }
-
     /** The hub ends a deleted identity's connection (and lets it in no more, so the SDK retries in vain). */
     @ParameterizedTest(name = "{1} over {0}")
     @MethodSource("clients")

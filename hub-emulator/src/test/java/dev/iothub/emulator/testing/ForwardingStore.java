@@ -6,6 +6,7 @@ import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 
 /** The emulator's store in memory, for a test store to override the few calls it changes. */
@@ -60,6 +61,26 @@ public abstract class ForwardingStore implements HubStore {
     @Override
     public void deleteMessage(IdentityId id, long sequence) {
         stored.deleteMessage(id, sequence);
+    }
+
+    @Override
+    public Pending appendEvents(int partition, long firstSequence, List<byte[]> events) {
+        return stored.appendEvents(partition, firstSequence, events);
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> events(int partition, long from, int max) {
+        return stored.events(partition, from, max);
+    }
+
+    @Override
+    public OptionalLong lastEvent(int partition) {
+        return stored.lastEvent(partition);
+    }
+
+    @Override
+    public void trimEvents(int partition, long before) {
+        stored.trimEvents(partition, before);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
@@ -323,24 +324,23 @@ final class AmqpConnection {
         byte[] bytes = new byte[delivery.pending()];
         int length = receiver.recv(bytes, 0, bytes.length);
         receiver.advance();
-        Message message = Message.Factory.create();
+        List<Message> messages = null;
         DeliveryState outcome = Accepted.getInstance();
         Attached attached = receiver.getContext() instanceof Attached known ? known : null;
-        if (length > MAX_TAKEN_BYTES && delivery.getMessageFormat() == 0) {
-            message = null;
+        boolean batch = delivery.getMessageFormat() == AmqpTelemetry.BATCH_FORMAT;
+        if (length > MAX_TAKEN_BYTES && !batch) {
             outcome = rejected("amqp:link:message-size-exceeded", "The message is larger than 256 KB, the most IoT Hub"
                     + " takes.");
         } else {
             try {
-                message.decode(bytes, 0, length);
+                messages = batch ? AmqpTelemetry.batch(bytes, length) : List.of(decoded(bytes, length));
             } catch (RuntimeException e) {
-                message = null;
                 outcome = rejected("amqp:decode-error", "The message cannot be decoded.");
             }
         }
-        if (message != null && attached != null && attached.judged() != null) {
-            outcome = attached.judged().apply(message);
-            message = null; // taken as judged
+        if (messages != null && attached != null && attached.judged() != null) {
+            outcome = attached.judged().apply(messages);
+            messages = null; // taken as judged
         }
         // settled first, so that the disposition goes out before any answer, as the hub's does
         if (!delivery.remotelySettled()) {
@@ -350,9 +350,15 @@ final class AmqpConnection {
         if (receiver.getCredit() < CREDIT / 2) {
             receiver.flow(CREDIT - receiver.getCredit());
         }
-        if (message != null && attached != null && attached.received() != null) {
-            attached.received().accept(message);
+        if (messages != null && attached != null && attached.received() != null) {
+            messages.forEach(attached.received());
         }
+    }
+
+    private static Message decoded(byte[] bytes, int length) {
+        Message message = Message.Factory.create();
+        message.decode(bytes, 0, length);
+        return message;
     }
 
     /** Drops what has come of a message the hub does not take, so that its bytes do not pile up in the engine. */
@@ -389,7 +395,7 @@ final class AmqpConnection {
         return terminus instanceof Source source ? source.getAddress() : null;
     }
 
-    private static Rejected rejected(String condition, String why) {
+    static Rejected rejected(String condition, String why) {
         Rejected rejected = new Rejected();
         rejected.setError(new ErrorCondition(Symbol.valueOf(condition), why));
         return rejected;

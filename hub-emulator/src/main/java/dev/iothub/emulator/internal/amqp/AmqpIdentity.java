@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
@@ -84,13 +86,22 @@ final class AmqpIdentity implements DeviceConnection, MethodChannel {
                         twinAnswers.detach();
                         session.unsubscribeFromDesired();
                     });
-            // telemetry is taken and dropped
             case TELEMETRY -> receiving
-                    ? Attached.receiving(message -> session.messageReceived(addressText), forget)
+                    ? Attached.judgingTransfers(messages -> telemetry(addressText, messages), forget)
                     : Attached.silent(forget);
             case METHODS -> methodsLink(receiving, forget);
             case CLOUD_TO_DEVICE -> receiving ? Attached.silent(forget) : cloudToDevice(link, forget);
         };
+    }
+
+    /** Accepted once enqueued on the built-in endpoint, a batch as a whole; rejected if the hub could not keep it. */
+    private DeliveryState telemetry(String address, List<Message> messages) {
+        try {
+            session.sendTelemetry(address, messages.stream().map(AmqpTelemetry::telemetry).toList());
+            return Accepted.getInstance();
+        } catch (HubException e) {
+            return AmqpConnection.rejected("amqp:internal-error", e.getMessage());
+        }
     }
 
     /** The identity's cloud-to-device messages, delivered on {@code link} as its credit allows. */

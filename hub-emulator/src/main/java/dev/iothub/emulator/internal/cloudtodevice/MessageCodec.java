@@ -36,16 +36,11 @@ final class MessageCodec {
         ObjectNode json = Json.parseObject(stored);
         Map<String, String> properties = new LinkedHashMap<>();
         json.path("properties").fields().forEachRemaining(field -> properties.put(field.getKey(), field.getValue().asText()));
-        return new CloudToDeviceMessage(json.path("sequence").asLong(), text(json, "messageId"),
-                text(json, "correlationId"), text(json, "userId"), text(json, "to"),
+        return new CloudToDeviceMessage(json.path("sequence").asLong(), Json.textOrNull(json, "messageId"),
+                Json.textOrNull(json, "correlationId"), Json.textOrNull(json, "userId"), Json.textOrNull(json, "to"),
                 Instant.parse(json.path("expiry").asText()), Instant.parse(json.path("enqueued").asText()),
-                text(json, "contentType"), text(json, "contentEncoding"),
+                Json.textOrNull(json, "contentType"), Json.textOrNull(json, "contentEncoding"),
                 Acknowledgement.parse(json.path("ack").asText("none")), properties,
                 Base64.getDecoder().decode(json.path("body").asText("")), json.path("deliveryCount").asInt());
-    }
-
-    private static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

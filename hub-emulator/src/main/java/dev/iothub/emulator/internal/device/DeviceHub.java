@@ -6,6 +6,7 @@ import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.events.BuiltInEndpoint;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -39,11 +40,14 @@ public final class DeviceHub {
 
     private final ReceivedOperations received;
     private final CloudToDeviceHub cloudToDevice;
+    private final BuiltInEndpoint builtInEndpoint;
 
     public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names,
-                     Clock clock, ReceivedOperations received, CloudToDeviceHub cloudToDevice) {
+                     Clock clock, ReceivedOperations received, CloudToDeviceHub cloudToDevice,
+                     BuiltInEndpoint builtInEndpoint) {
         this.received = received;
         this.cloudToDevice = cloudToDevice;
+        this.builtInEndpoint = builtInEndpoint;
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
@@ -81,8 +85,8 @@ public final class DeviceHub {
         throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the token (sr) names no device or module");
     }
 
-    /** Returns if {@code sasToken} lets {@code id} connect now; otherwise says why not. */
-    public void authenticate(IdentityId id, String sasToken) throws DeviceRefusal {
+    /** Returns the identity if {@code sasToken} lets {@code id} connect now; otherwise says why not. */
+    public Identity authenticate(IdentityId id, String sasToken) throws DeviceRefusal {
         Identity identity;
         try {
             identity = registry.get(id);
@@ -98,6 +102,7 @@ public final class DeviceHub {
         if (sasToken == null || !authenticator.accepts(sasToken, identity)) {
             throw new DeviceRefusal(DeviceRefusal.Reason.UNAUTHORIZED, "the SAS token of " + id + " is invalid or expired");
         }
+        return identity;
     }
 
     /**
@@ -112,8 +117,9 @@ public final class DeviceHub {
     public DeviceSession connect(IdentityId id, String sasToken, DeviceConnection connection, SessionKeeping keeping)
             throws DeviceRefusal {
         received(id, "connect");
-        authenticate(id, sasToken);
-        DeviceSession session = new DeviceSession(this, id, connection, keeping, kept(id, keeping));
+        Identity identity = authenticate(id, sasToken);
+        DeviceSession session = new DeviceSession(this, identity, authScope(id, sasToken), connection, keeping,
+                kept(id, keeping));
         session.tokenExpiry(expiryOf(sasToken));
         states().connected(id);
         DeviceSession older = sessions.put(id, session);
@@ -151,6 +157,17 @@ public final class DeviceHub {
         expiries.close();
     }
 
+    /**
+     * What signed a token {@link #authenticate} accepted, as the hub's {@code iothub-connection-auth-method} says it:
+     * a shared access policy ({@code hub}), or the identity's own key.
+     */
+    private static String authScope(IdentityId id, String sasToken) {
+        if (SharedAccessSignature.parse(sasToken).orElseThrow().keyName() != null) {
+            return "hub";
+        }
+        return id.isModule() ? "module" : "device";
+    }
+
     /** The expiry of a token {@link #authenticate} accepted, so one that parses. */
     private static Instant expiryOf(String sasToken) {
         return SharedAccessSignature.parse(sasToken).orElseThrow().expiry();
@@ -179,6 +196,10 @@ public final class DeviceHub {
         expiries.forget(session);
         states().disconnected(session.identity());
         sessionEndListeners.forEach(listener -> listener.accept(session));
+    }
+
+    BuiltInEndpoint builtInEndpoint() {
+        return builtInEndpoint;
     }
 
     CloudToDeviceHub cloudToDevice() {

@@ -3,8 +3,9 @@ package dev.iothub.emulator.internal.device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceMessage;
 import dev.iothub.emulator.internal.cloudtodevice.Leases;
+import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.json.Json;
-import dev.iothub.emulator.internal.logging.RateLimitedLog;
+import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.twin.TwinJson;
 import java.time.Instant;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One identity connected over one protocol connection, once the hub let it in: what the device may do
@@ -21,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * several identities, each its own session.
  */
 public final class DeviceSession {
-    private static final Logger log = LoggerFactory.getLogger(DeviceSession.class);
-    private static final RateLimitedLog droppedMessages = new RateLimitedLog(log);
 
     private final DeviceHub hub;
     private final IdentityId identity;
+    private final String generationId;
+    /** What signed the token the identity connected with, as its telemetry's system properties say. */
+    private final String authScope;
     private final DeviceConnection connection;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SessionKeeping keeping;
@@ -41,10 +41,12 @@ public final class DeviceSession {
     /** The identity's receivers of cloud-to-device messages on this connection, closed with it. */
     private final List<Leases<CloudToDeviceMessage>> cloudToDeviceReceivers = new CopyOnWriteArrayList<>();
 
-    DeviceSession(DeviceHub hub, IdentityId identity, DeviceConnection connection, SessionKeeping keeping,
-                  KeptSession kept) {
+    DeviceSession(DeviceHub hub, Identity identity, String authScope, DeviceConnection connection,
+                  SessionKeeping keeping, KeptSession kept) {
         this.hub = hub;
-        this.identity = identity;
+        this.identity = identity.id();
+        this.generationId = identity.generationId();
+        this.authScope = authScope;
         this.connection = connection;
         this.keeping = keeping;
         this.resumed = kept != null;
@@ -140,12 +142,14 @@ public final class DeviceSession {
         }
     }
 
-    /** A message the hub takes but does not route (telemetry): accepted and dropped. */
-    public void messageReceived(String destination) {
+    /**
+     * Device-to-cloud messages the identity sent to {@code destination} (a topic, a link's address), in order: enqueued
+     * on the built-in endpoint when this returns, or not at all if it throws the hub's error.
+     */
+    public void sendTelemetry(String destination, List<Telemetry> messages) {
         hub.received(identity, "message to " + destination);
         hub.states().active(identity);
-        droppedMessages.info("{} sent a message to {}: accepted and dropped (messaging is not emulated)", identity,
-                destination);
+        hub.builtInEndpoint().append(identity, authScope, generationId, messages);
     }
 
     /** The delivery level of the subscription to cloud-to-device messages, if there is one (a resumed session may have). */

@@ -39,6 +39,12 @@ public final class Json {
         return JsonNodeFactory.instance.objectNode();
     }
 
+    /** A field's value as text, or null if it is absent or JSON null. */
+    public static String textOrNull(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
     /** Parses a request body that must be one JSON object; anything else is the hub's 400. */
     public static ObjectNode parseObject(byte[] body) {
         JsonNode node = parse(body);

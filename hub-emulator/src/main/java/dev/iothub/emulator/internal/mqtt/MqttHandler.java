@@ -243,25 +243,44 @@ public final class MqttHandler extends SimpleChannelInboundHandler<MqttMessage> 
         String topic = publish.variableHeader().topicName();
         IdentityId id = session.identity();
         boolean allowed = topic.startsWith(TwinTopics.TWIN_GET) || topic.startsWith(TwinTopics.TWIN_REPORTED)
-                || TwinTopics.isTelemetry(id, topic) || topic.startsWith(TwinTopics.METHOD_RESPONSES);
+                || topic.startsWith(TelemetryTopics.prefix(id)) || topic.startsWith(TwinTopics.METHOD_RESPONSES);
         if (!allowed) {
             close(ctx, "publish to a topic the hub does not allow: " + topic);
             return;
         }
-        // The hub acknowledges receipt before it answers: the SDK's request bookkeeping expects that order.
-        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
-            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+        if (topic.startsWith(TelemetryTopics.prefix(id))) {
+            telemetry(ctx, publish);
+            return;
         }
+        // The hub acknowledges receipt before it answers: the SDK's request bookkeeping expects that order.
+        acknowledge(ctx, publish);
         if (topic.startsWith(TwinTopics.TWIN_GET)) {
             String rid = requestId(topic, TwinTopics.TWIN_GET);
             respond(ctx, TwinTopics.response(200, rid, null), session.twin());
         } else if (topic.startsWith(TwinTopics.TWIN_REPORTED)) {
             reportedPatch(ctx, id, topic, ByteBufUtil.getBytes(publish.content()));
-        } else if (topic.startsWith(TwinTopics.METHOD_RESPONSES)) {
-            methodResponse(topic, ByteBufUtil.getBytes(publish.content()));
         } else {
-            session.messageReceived(topic);
+            methodResponse(topic, ByteBufUtil.getBytes(publish.content()));
         }
+    }
+
+    private static void acknowledge(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        if (publish.fixedHeader().qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            ctx.writeAndFlush(MqttMessageBuilders.pubAck().packetId(publish.variableHeader().packetId()).build());
+        }
+    }
+
+    /** Acknowledged once enqueued on the built-in endpoint; a message the hub could not keep ends the connection. */
+    private void telemetry(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        String topic = publish.variableHeader().topicName();
+        try {
+            session.sendTelemetry(topic, List.of(TelemetryTopics.telemetry(session.identity(), topic,
+                    ByteBufUtil.getBytes(publish.content()))));
+        } catch (HubException e) {
+            close(ctx, "a message the hub could not keep: " + e.getMessage());
+            return;
+        }
+        acknowledge(ctx, publish);
     }
 
     private void reportedPatch(ChannelHandlerContext ctx, IdentityId id, String topic, byte[] body) {

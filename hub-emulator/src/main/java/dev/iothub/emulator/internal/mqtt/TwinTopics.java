@@ -27,11 +27,6 @@ final class TwinTopics {
                 || (id.isModule() && (filter.equals(prefixOf(id) + "inputs/#") || filter.equals(prefixOf(id) + "#")));
     }
 
-    /** Whether a publish from {@code id} is telemetry: accepted, but messaging is not emulated. */
-    static boolean isTelemetry(IdentityId id, String topic) {
-        return topic.startsWith(prefixOf(id) + "messages/events/");
-    }
-
     static String prefixOf(IdentityId id) {
         return id.isModule()
                 ? "devices/" + id.deviceId() + "/modules/" + id.moduleId() + "/"

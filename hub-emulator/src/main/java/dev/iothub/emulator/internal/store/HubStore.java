@@ -4,11 +4,12 @@ import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 
 /**
- * Where the hub keeps its identities (each with its twin), their queues of cloud-to-device messages and its own
- * settings. Every write is durable
+ * Where the hub keeps its identities (each with its twin), their queues of cloud-to-device messages, the telemetry
+ * on its built-in endpoint's partitions and its own settings. Every write is durable
  * when the call returns: an acknowledged write survives the process being killed. Implementations are
  * thread-safe per call; read-modify-write sequences are serialised by the caller.
  */
@@ -70,6 +71,22 @@ public interface HubStore extends AutoCloseable {
 
     /** Removes message {@code sequence} of an identity's queue, if there; durable when it returns. */
     void deleteMessage(IdentityId id, long sequence);
+
+    /**
+     * Appends events to a partition's log under consecutive sequence numbers from {@code firstSequence}, all or
+     * none; visible to reads at once, and durable once the answer is awaited (as {@link #putPending}). What an
+     * event holds is the caller's: the store keeps its bytes. Events outlive the identities that sent them.
+     */
+    Pending appendEvents(int partition, long firstSequence, List<byte[]> events);
+
+    /** At most {@code max} events of a partition from sequence number {@code from} on, in order. */
+    SortedMap<Long, byte[]> events(int partition, long from, int max);
+
+    /** The sequence number of a partition's last event, if it has any. */
+    OptionalLong lastEvent(int partition);
+
+    /** Removes a partition's events before sequence number {@code before}; durable when it returns. */
+    void trimEvents(int partition, long before);
 
     /** Small named values the hub keeps for itself, such as the shared access policies' keys. */
     Optional<String> setting(String name);

@@ -5,6 +5,7 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ public final class InMemoryHubStore implements HubStore {
     private final Map<String, String> settings = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<String, String> sessions = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, byte[]> messages = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, byte[]> events = new ConcurrentSkipListMap<>();
 
     @Override
     public Optional<Identity> find(IdentityId id) {
@@ -69,6 +71,39 @@ public final class InMemoryHubStore implements HubStore {
     }
 
     @Override
+    public Pending appendEvents(int partition, long firstSequence, List<byte[]> appended) {
+        for (int i = 0; i < appended.size(); i++) {
+            events.put(StoreKeys.event(partition, firstSequence + i), appended.get(i));
+        }
+        return Pending.DURABLE;
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> events(int partition, long from, int max) {
+        SortedMap<Long, byte[]> read = new TreeMap<>();
+        for (Map.Entry<String, byte[]> event : events.subMap(StoreKeys.event(partition, from),
+                StoreKeys.eventsFrom(partition + 1)).entrySet()) {
+            if (read.size() == max) {
+                break;
+            }
+            read.put(StoreKeys.eventSequenceOf(event.getKey()), event.getValue());
+        }
+        return read;
+    }
+
+    @Override
+    public OptionalLong lastEvent(int partition) {
+        String last = events.lowerKey(StoreKeys.eventsFrom(partition + 1));
+        return last == null || !last.startsWith(StoreKeys.eventsFrom(partition))
+                ? OptionalLong.empty() : OptionalLong.of(StoreKeys.eventSequenceOf(last));
+    }
+
+    @Override
+    public void trimEvents(int partition, long before) {
+        events.subMap(StoreKeys.eventsFrom(partition), StoreKeys.event(partition, before)).clear();
+    }
+
+    @Override
     public Optional<String> session(IdentityId id) {
         return Optional.ofNullable(sessions.get(StoreKeys.of(id)));
     }
@@ -98,5 +133,6 @@ public final class InMemoryHubStore implements HubStore {
         settings.clear();
         sessions.clear();
         messages.clear();
+        events.clear();
     }
 }

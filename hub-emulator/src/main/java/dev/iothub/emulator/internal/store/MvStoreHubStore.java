@@ -75,7 +75,8 @@ public final class MvStoreHubStore implements HubStore {
 
     /** An MVStore and what runs on it: its maps and its compactor. */
     private record Opened(MVStore store, MVMap<String, byte[]> identities, MVMap<String, String> settings,
-                          MVMap<String, String> sessions, MVMap<String, byte[]> messages, ChunkCompactor compactor) {
+                          MVMap<String, String> sessions, MVMap<String, byte[]> messages, MVMap<String, byte[]> events,
+                          ChunkCompactor compactor) {
         static Opened of(MVStore store) {
             store.setRetentionTime(RETENTION_MILLIS);
             return new Opened(store,
@@ -87,6 +88,9 @@ public final class MvStoreHubStore implements HubStore {
                             .keyType(StringDataType.INSTANCE).valueType(StringDataType.INSTANCE)),
                     // a file from before cloud-to-device messages has no such map: opening it makes an empty one
                     store.openMap("messages", new MVMap.Builder<String, byte[]>()
+                            .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)),
+                    // nor, from before telemetry was kept, this one
+                    store.openMap("events", new MVMap.Builder<String, byte[]>()
                             .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)),
                     store.isReadOnly() ? null : new ChunkCompactor(store));
         }
@@ -246,6 +250,42 @@ public final class MvStoreHubStore implements HubStore {
     @Override
     public void deleteMessage(IdentityId id, long sequence) {
         write(o -> o.messages().remove(StoreKeys.message(id, sequence)));
+    }
+
+    @Override
+    public Pending appendEvents(int partition, long firstSequence, List<byte[]> appended) {
+        Change change = change(o -> {
+            for (int i = 0; i < appended.size(); i++) {
+                o.events().put(StoreKeys.event(partition, firstSequence + i), appended.get(i));
+            }
+        });
+        return () -> awaitCommitted(change);
+    }
+
+    @Override
+    public SortedMap<Long, byte[]> events(int partition, long from, int max) {
+        return read(o -> {
+            SortedMap<Long, byte[]> read = new TreeMap<>();
+            String to = StoreKeys.eventsFrom(partition + 1);
+            Cursor<String, byte[]> cursor = o.events().cursor(StoreKeys.event(partition, from));
+            while (read.size() < max && cursor.hasNext() && cursor.next().compareTo(to) < 0) {
+                read.put(StoreKeys.eventSequenceOf(cursor.getKey()), cursor.getValue());
+            }
+            return read;
+        });
+    }
+
+    @Override
+    public OptionalLong lastEvent(int partition) {
+        String last = read(o -> o.events().lowerKey(StoreKeys.eventsFrom(partition + 1)));
+        return last == null || !last.startsWith(StoreKeys.eventsFrom(partition))
+                ? OptionalLong.empty() : OptionalLong.of(StoreKeys.eventSequenceOf(last));
+    }
+
+    @Override
+    public void trimEvents(int partition, long before) {
+        write(o -> keys(o.events(), StoreKeys.eventsFrom(partition), StoreKeys.event(partition, before))
+                .forEach(o.events()::remove));
     }
 
     @Override

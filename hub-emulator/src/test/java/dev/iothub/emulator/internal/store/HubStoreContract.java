@@ -9,7 +9,9 @@ import dev.iothub.emulator.internal.model.IdentityId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,5 +224,51 @@ abstract class HubStoreContract {
 
         assertEquals(Optional.of("{\"iothubowner\":\"k2\"}"), store.setting("policies"));
         assertEquals(Optional.of("x"), store.setting("other"));
+    }
+
+    @Test
+    void keepsEachPartitionsEventsInOrderApartFromTheOthers() {
+        store.appendEvents(1, 0, List.of(bytes("a"), bytes("b"))).awaitDurable();
+        store.appendEvents(0, 5, List.of(bytes("x"))).awaitDurable();
+        store.appendEvents(1, 2, List.of(bytes("c"))).awaitDurable();
+        store.appendEvents(10, 0, List.of(bytes("p10"))).awaitDurable();
+
+        assertEquals(List.of("a", "b", "c"), texts(store.events(1, 0, 10).values()));
+        assertEquals(List.of(0L, 1L, 2L), List.copyOf(store.events(1, 0, 10).keySet()));
+        assertEquals(List.of("b"), texts(store.events(1, 1, 1).values()));
+        assertEquals(List.of("x"), texts(store.events(0, 0, 10).values()));
+        assertEquals(List.of(), texts(store.events(2, 0, 10).values()));
+        assertEquals(OptionalLong.of(2), store.lastEvent(1));
+        assertEquals(OptionalLong.of(5), store.lastEvent(0));
+        assertEquals(OptionalLong.empty(), store.lastEvent(2));
+        assertEquals(OptionalLong.of(0), store.lastEvent(10));
+    }
+
+    @Test
+    void trimmingRemovesOnlyTheEventsBefore() {
+        store.appendEvents(0, 0, List.of(bytes("a"), bytes("b"), bytes("c"))).awaitDurable();
+        store.appendEvents(1, 0, List.of(bytes("x"))).awaitDurable();
+
+        store.trimEvents(0, 2);
+
+        assertEquals(List.of(2L), List.copyOf(store.events(0, 0, 10).keySet()));
+        assertEquals(OptionalLong.of(2), store.lastEvent(0));
+        assertEquals(List.of("x"), texts(store.events(1, 0, 10).values()));
+        store.trimEvents(0, 3);
+        assertEquals(OptionalLong.empty(), store.lastEvent(0));
+    }
+
+    @Test
+    void eventsOutliveTheIdentitiesThatSentThem() {
+        store.put(SampleIdentities.device("d"));
+        store.appendEvents(0, 0, List.of(bytes("a"))).awaitDurable();
+
+        store.delete(IdentityId.device("d"));
+
+        assertEquals(List.of("a"), texts(store.events(0, 0, 10).values()));
+    }
+
+    private static List<String> texts(Collection<byte[]> events) {
+        return events.stream().map(event -> new String(event, StandardCharsets.UTF_8)).toList();
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -223,5 +224,15 @@ class MvStoreHubStoreTest extends HubStoreContract {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void keepsEventsAcrossReopening() throws IOException {
+        store.appendEvents(3, 7, List.of("a".getBytes(StandardCharsets.UTF_8))).awaitDurable();
+
+        reopen();
+
+        assertEquals(OptionalLong.of(7), store.lastEvent(3));
+        assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), store.events(3, 0, 1).get(7L));
     }
 }

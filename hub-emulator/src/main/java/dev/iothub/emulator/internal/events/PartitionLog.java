@@ -1,0 +1,181 @@
+package dev.iothub.emulator.internal.events;
+
+import dev.iothub.emulator.internal.store.HubStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One partition of the built-in endpoint: its events in order, numbered from 0, kept in the store while they are
+ * younger than the retention and the partition within its bound (the oldest go first), and the receivers to wake
+ * when more arrive. Readers see an event once it is durable. The store keeps the last event ever appended even
+ * once it expired, so that numbering goes on after a restart.
+ */
+final class PartitionLog {
+    /** What the log remembers of each event kept, to expire it and to find a time in it without reading it. */
+    private record Kept(long sequence, Instant enqueued, int size) {
+    }
+
+    /** Expired events stay in the store until this many can go in one write. */
+    private static final int TRIM_BATCH = 256;
+    /** What an event costs beyond its body and properties: its system properties and bookkeeping. */
+    private static final int OVERHEAD = 256;
+
+    private final int partition;
+    private final HubStore store;
+    private final Duration retention;
+    private final long maxBytes;
+    private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+    private final Set<Runnable> receivers = ConcurrentHashMap.newKeySet();
+    private long next;
+    private long bytes;
+    /** The first sequence number the store may still hold: below it, trimmed. */
+    private long storedFrom;
+    private Instant lastEnqueued;
+    /** The highest sequence number that is durable, -1 for none. */
+    private volatile long durable;
+
+    PartitionLog(int partition, HubStore store, Duration retention, long maxBytes, Instant createdAt) {
+        this.partition = partition;
+        this.store = store;
+        this.retention = retention;
+        this.maxBytes = maxBytes;
+        this.lastEnqueued = createdAt;
+        long last = store.lastEvent(partition).orElse(-1);
+        next = last + 1;
+        durable = last;
+        for (long from = 0; from <= last; ) {
+            Map<Long, byte[]> read = store.events(partition, from, 1024);
+            if (read.isEmpty()) {
+                break;
+            }
+            for (Map.Entry<Long, byte[]> stored : read.entrySet()) {
+                Event event = EventCodec.decode(partition, stored.getKey(), stored.getValue());
+                keep(new Kept(event.sequence(), event.enqueued(), event.telemetry().size() + OVERHEAD));
+                lastEnqueued = event.enqueued();
+                from = event.sequence() + 1;
+            }
+        }
+        storedFrom = kept.isEmpty() ? next : kept.getFirst().sequence();
+    }
+
+    /**
+     * Numbers and enqueues {@code sent} now, with the system properties the hub stamped; answers what to wait on
+     * until they are durable, which is when {@link #durable} makes them visible.
+     */
+    synchronized Appended append(Map<String, String> systemProperties, List<Telemetry> sent, Instant now) {
+        Instant enqueued = now.isBefore(lastEnqueued) ? lastEnqueued : now; // never back in time within a partition
+        List<byte[]> encoded = new ArrayList<>(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            encoded.add(EventCodec.encode(new Event(partition, next + i, enqueued, systemProperties, sent.get(i))));
+        }
+        HubStore.Pending pending = store.appendEvents(partition, next, encoded);
+        for (Telemetry telemetry : sent) {
+            keep(new Kept(next++, enqueued, telemetry.size() + OVERHEAD));
+        }
+        lastEnqueued = enqueued;
+        expire(now);
+        return new Appended(pending, next - 1);
+    }
+
+    /** Events up to {@code last} are durable: receivers may read them. */
+    void durable(long last) {
+        synchronized (this) {
+            if (last <= durable) {
+                return;
+            }
+            durable = last;
+        }
+        receivers.forEach(Runnable::run);
+    }
+
+    /** What {@link #append} did: what to await, and the last sequence number it gave. */
+    record Appended(HubStore.Pending pending, long last) {
+    }
+
+    /** At most {@code max} durable events from {@code from} on; none before the first kept. */
+    List<Event> read(long from, int max, Instant now) {
+        long first;
+        synchronized (this) {
+            expire(now);
+            first = Math.max(from, begin());
+        }
+        long last = durable;
+        List<Event> events = new ArrayList<>();
+        if (first > last) {
+            return events;
+        }
+        store.events(partition, first, (int) Math.min(max, last - first + 1)).forEach((sequence, stored) -> {
+            if (sequence <= last) { // past a gap that a failed write left, the next events may not be durable yet
+                events.add(EventCodec.decode(partition, sequence, stored));
+            }
+        });
+        return events;
+    }
+
+    /** The sequence number a receiver starting at {@code position} reads first. */
+    synchronized long first(StartPosition position, Instant now) {
+        expire(now);
+        if (position instanceof StartPosition.Sequence sequence) {
+            return Math.max(begin(), sequence.inclusive() ? sequence.sequence() : sequence.sequence() + 1);
+        }
+        if (position instanceof StartPosition.EnqueuedTime time) {
+            return kept.stream()
+                    .filter(event -> time.inclusive() ? !event.enqueued().isBefore(time.time())
+                            : event.enqueued().isAfter(time.time()))
+                    .mapToLong(Kept::sequence).findFirst().orElse(next);
+        }
+        return next; // the latest: what comes from now on
+    }
+
+    /** The partition's properties as Event Hubs' management node answers them. */
+    synchronized PartitionProperties properties(Instant now) {
+        expire(now);
+        return new PartitionProperties(partition, begin(), next - 1, lastEnqueued, kept.isEmpty());
+    }
+
+    /** {@code receiver} runs, on any thread, whenever events become readable; until the answer runs. */
+    Runnable watch(Runnable receiver) {
+        receivers.add(receiver);
+        return () -> receivers.remove(receiver);
+    }
+
+    /** Every event kept is dropped, as if expired; numbering goes on. */
+    synchronized void clear() {
+        kept.clear();
+        bytes = 0;
+        trim(true);
+    }
+
+    private long begin() {
+        return kept.isEmpty() ? next : kept.getFirst().sequence();
+    }
+
+    private void keep(Kept event) {
+        kept.addLast(event);
+        bytes += event.size();
+    }
+
+    /** Drops the events past the retention or beyond the bound, oldest first. */
+    private void expire(Instant now) {
+        Instant oldest = now.minus(retention);
+        while (!kept.isEmpty() && (bytes > maxBytes || kept.getFirst().enqueued().isBefore(oldest))) {
+            bytes -= kept.removeFirst().size();
+        }
+        trim(false);
+    }
+
+    /** Removes the dropped events from the store, if enough are waiting or {@code now}; never the last one. */
+    private void trim(boolean now) {
+        long before = Math.min(begin(), next - 1);
+        if (before > storedFrom && (now || before - storedFrom >= TRIM_BATCH)) {
+            store.trimEvents(partition, before);
+            storedFrom = before;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.iothub.emulator.internal.events;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A device-to-cloud message as a device or module sent it, whatever the protocol: its body, its application
+ * properties, the system properties a device may set (nulls for those it did not) and the annotations it may add
+ * ({@code iothub-creation-time-utc}, {@code iothub-interface-id}, {@code dt-subject}, {@code dt-dataschema}).
+ */
+public record Telemetry(
+        byte[] body,
+        Map<String, String> properties,
+        String messageId,
+        String correlationId,
+        String userId,
+        String contentType,
+        String contentEncoding,
+        Map<String, String> annotations) {
+
+    public Telemetry {
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    }
+
+    /** The size the hub counts against its limits: the body and the properties' names and values. */
+    int size() {
+        int size = body.length;
+        for (Map<String, String> map : List.of(properties, annotations)) {
+            for (Map.Entry<String, String> entry : map.entrySet()) {
+                size += entry.getKey().length() + entry.getValue().length();
+            }
+        }
+        return size;
+    }
+}
