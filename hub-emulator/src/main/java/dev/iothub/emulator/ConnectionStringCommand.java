@@ -28,6 +28,10 @@ final class ConnectionStringCommand implements Callable<Integer> {
             description = "The emulator's data directory (default: ${DEFAULT-VALUE}).")
     private Path dataDirectory;
 
+    @Option(names = "--eventhub", description = "The policy's connection string to the built-in Event Hub-compatible "
+            + "endpoint instead, where telemetry is read (a policy with ServiceConnect: iothubowner or service).")
+    private boolean eventHub;
+
     @Spec
     private CommandSpec spec;
 
@@ -37,7 +41,15 @@ final class ConnectionStringCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--policy is one of "
                     + String.join(", ", SharedAccessPolicies.NAMES) + ", not '" + policy + "'");
         }
-        Path file = dataDirectory.resolve("connection-strings").resolve(policy);
+        Path directory = dataDirectory.resolve("connection-strings");
+        if (eventHub) {
+            directory = directory.resolve(HubEmulator.EVENT_HUB_FILES);
+            if (Files.isDirectory(directory) && !Files.exists(directory.resolve(policy))) {
+                throw new ParameterException(spec.commandLine(), "the policy " + policy + " cannot read the built-in"
+                        + " endpoint: it lacks ServiceConnect (iothubowner and service have it)");
+            }
+        }
+        Path file = directory.resolve(policy);
         try {
             spec.commandLine().getOut().println(Files.readString(file, StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException e) {

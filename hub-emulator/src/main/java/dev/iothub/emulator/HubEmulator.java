@@ -4,12 +4,14 @@ import dev.iothub.emulator.internal.amqp.AmqpHandler;
 import dev.iothub.emulator.internal.auth.ConnectionStringFiles;
 import dev.iothub.emulator.internal.auth.DeviceAuthenticator;
 import dev.iothub.emulator.internal.auth.HubNames;
+import dev.iothub.emulator.internal.auth.Permission;
 import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
 import dev.iothub.emulator.internal.auth.SharedAccessPolicies;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.events.BuiltInEndpoint;
 import dev.iothub.emulator.internal.events.Event;
+import dev.iothub.emulator.internal.events.EventHubAccess;
 import dev.iothub.emulator.internal.events.Partitions;
 import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.methods.DirectMethods;
@@ -66,6 +68,13 @@ import javax.net.ssl.SSLContext;
 public final class HubEmulator implements AutoCloseable {
     /** IPv4 dotted, or IPv6 (hex, colons, maybe a dotted tail): never a name, which would need a lookup. */
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /**
+     * The entity of the built-in endpoint, its Event Hub-compatible name: the hub's name on Azure, which has none
+     * here (its host name is an address).
+     */
+    private static final String ENTITY = "hub-emulator";
+    /** Beside the policies' files, the built-in endpoint's connection strings, of the policies that may read it. */
+    static final String EVENT_HUB_FILES = "eventhub";
     private final HubNames names;
     private final HubStore store;
     private final CertificateAuthority certificateAuthority;
@@ -78,6 +87,7 @@ public final class HubEmulator implements AutoCloseable {
     private IdentityRegistry registry;
     private CloudToDeviceHub cloudToDevice;
     private BuiltInEndpoint builtInEndpoint;
+    private EventHubAccess eventHubs;
     private final ServiceFaults faults = new ServiceFaults();
     private final ReceivedOperations received = new ReceivedOperations();
     private volatile boolean closed;
@@ -104,6 +114,9 @@ public final class HubEmulator implements AutoCloseable {
             ServiceAuthenticator serviceAuthenticator = new ServiceAuthenticator(policies, names, clock);
             ServiceTokens serviceTokens = new ServiceTokens(serviceAuthenticator, names);
             cloudToDevice = new CloudToDeviceHub(store, registry, clock, received, builder.cloudToDeviceLock);
+            eventHubs = new EventHubAccess(policies, names, clock, ENTITY);
+            ConnectionStringFiles.write(connectionStrings.resolve(EVENT_HUB_FILES), policies.all().stream()
+                    .filter(policy -> policy.grants(Permission.ServiceConnect)).toList(), eventHubs::connectionString);
             builtInEndpoint = new BuiltInEndpoint(store, clock, builder.partitionCount,
                     BuiltInEndpoint.DEFAULT_RETENTION, BuiltInEndpoint.DEFAULT_PARTITION_BYTES);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
@@ -117,8 +130,8 @@ public final class HubEmulator implements AutoCloseable {
             server = HubServer.start(builder.address,
                     certificateAuthority.serverContext(List.of(builder.address), dnsNames), rest,
                     () -> new MqttHandler(devices, methods, limits.opening()),
-                    () -> new AmqpHandler(devices, methods, serviceTokens, cloudToDevice, limits.opening(),
-                            limits.amqpIdle()),
+                    () -> new AmqpHandler(devices, methods, serviceTokens, cloudToDevice, builtInEndpoint,
+                            eventHubs, limits.opening(), limits.amqpIdle()),
                     limits);
         } catch (IOException | RuntimeException e) {
             close();
@@ -149,7 +162,8 @@ public final class HubEmulator implements AutoCloseable {
 
     /**
      * A directory with one file per shared access policy, named after it ({@code iothubowner}, {@code service},
-     * {@code device}, {@code registryRead}, {@code registryReadWrite}), holding its connection string.
+     * {@code device}, {@code registryRead}, {@code registryReadWrite}), holding its connection string; and in
+     * {@code eventhub/}, one per policy with ServiceConnect, holding its connection string to the built-in endpoint.
      */
     public Path connectionStringsDirectory() {
         return connectionStrings;
@@ -217,6 +231,15 @@ public final class HubEmulator implements AutoCloseable {
                 event.systemProperties().get(Event.MODULE_ID), sent.body(), sent.properties(), sent.messageId(),
                 sent.correlationId(), sent.contentType(), sent.contentEncoding(), Map.copyOf(system),
                 event.enqueued(), event.partition(), event.sequence());
+    }
+
+    /**
+     * The connection string of the built-in Event Hub-compatible endpoint, as the portal shows it, for
+     * {@code iothubowner}: {@code Endpoint=sb://{host}/;SharedAccessKeyName=iothubowner;SharedAccessKey=…;
+     * EntityPath=hub-emulator}; what the Event Hubs clients read telemetry with.
+     */
+    public String eventHubConnectionString() {
+        return eventHubs.connectionString(policies.owner());
     }
 
     /** Ends the connections of a device and of its modules, as the hub does now and then; the SDKs reconnect. */

@@ -162,7 +162,9 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
         out.println("Service connection string: " + hub.serviceConnectionString());
         out.println("CA certificate: " + hub.caCertificatePem());
-        out.println("Connection strings: " + hub.connectionStringsDirectory() + " (a file per shared access policy)");
+        out.println("Event Hub-compatible endpoint (telemetry): " + hub.eventHubConnectionString());
+        out.println("Connection strings: " + hub.connectionStringsDirectory() + " (a file per shared access policy;"
+                + " eventhub/ for the Event Hub-compatible endpoint)");
         out.println("hub-emulator ready (Ctrl-C to stop)");
         out.flush();
         stopped.await();

@@ -124,8 +124,10 @@ class HubEmulatorCommandTest {
     @Test
     void connectionStringPrintsAPolicysFromTheDataDirectory(@TempDir Path data) throws Exception {
         String service;
+        String eventHub;
         try (HubEmulator hub = HubEmulator.builder().address("127.0.0.9").dataDirectory(data).start()) {
             service = hub.connectionString("service");
+            eventHub = hub.eventHubConnectionString();
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -135,6 +137,15 @@ class HubEmulatorCommandTest {
 
         assertEquals(0, command.execute("connection-string", "--policy", "service", "--data-dir", data.toString()));
         assertEquals(service, out.toString().strip());
+        out.getBuffer().setLength(0);
+        assertEquals(0, command.execute("connection-string", "--eventhub", "--data-dir", data.toString()));
+        assertEquals(eventHub, out.toString().strip());
+        assertTrue(eventHub.matches("Endpoint=sb://127\\.0\\.0\\.9/;SharedAccessKeyName=iothubowner;"
+                + "SharedAccessKey=[A-Za-z0-9+/]{43}=;EntityPath=hub-emulator"), eventHub);
+        assertEquals(2, command.execute("connection-string", "--eventhub", "--policy", "registryRead",
+                "--data-dir", data.toString()));
+        assertTrue(err.toString().contains("the policy registryRead cannot read the built-in endpoint: it lacks "
+                + "ServiceConnect"), err.toString());
 
         assertEquals(1, command.execute("connection-string", "--data-dir", data.resolve("never").toString()));
         assertTrue(err.toString().contains("no hub-emulator has run with --data-dir " + data.resolve("never")),

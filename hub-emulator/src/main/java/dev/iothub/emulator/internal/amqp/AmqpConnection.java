@@ -4,12 +4,18 @@ import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceRefusal;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.events.BuiltInEndpoint;
+import dev.iothub.emulator.internal.events.EventHubAccess;
+import dev.iothub.emulator.internal.events.StartPosition;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
@@ -64,18 +70,29 @@ final class AmqpConnection {
      * second. Every SDK asks for 30 s or more, or for none.
      */
     static final int MIN_IDLE_TIMEOUT_MILLIS = 5_000;
+    /** The consumer group every hub has, and the only one here: others are made on Azure's management plane. */
+    private static final String DEFAULT_CONSUMER_GROUP = "$Default";
+    /** What a partition receiver asks for to get the partition's last event with each event. */
+    private static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
 
     private final SocketAddress remote;
     private final AmqpHandler handler;
     private final CbsNode cbs;
     private final CloudToDeviceHub cloudToDevice;
+    private final BuiltInEndpoint builtInEndpoint;
+    private final EventHubAccess eventHubs;
+    private final EventManagementNode management;
 
     AmqpConnection(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens,
-                   CloudToDeviceHub cloudToDevice, AmqpHandler handler, SocketAddress remote) {
+                   CloudToDeviceHub cloudToDevice, BuiltInEndpoint builtInEndpoint, EventHubAccess eventHubs,
+                   AmqpHandler handler, SocketAddress remote) {
         this.remote = remote;
         this.handler = handler;
         this.cloudToDevice = cloudToDevice;
-        this.cbs = new CbsNode(devices, methods, serviceTokens, handler, remote);
+        this.builtInEndpoint = builtInEndpoint;
+        this.eventHubs = eventHubs;
+        this.cbs = new CbsNode(devices, methods, serviceTokens, eventHubs, handler, remote);
+        this.management = new EventManagementNode(builtInEndpoint, eventHubs, cbs::eventHubAuthenticated, handler);
     }
 
     void handle(Event event) {
@@ -163,6 +180,11 @@ final class AmqpConnection {
                     : Attached.sending(cbs.answers(), cbs.answers()::detach));
             return;
         }
+        EventHubAddress eventHub = EventHubAddress.parse(path, eventHubs.entity());
+        if (eventHub != null) {
+            attachToTheBuiltInEndpoint(link, eventHub, address);
+            return;
+        }
         String serviceFeature = LinkAddress.serviceFeature(path);
         if (serviceFeature != null) {
             if (cbs.serviceAuthenticated() && receiving && LinkAddress.isCloudToDevice(path)) {
@@ -194,6 +216,43 @@ final class AmqpConnection {
         }
         accept(link, owner.attach(link, parsed, address));
         log.info("AMQP {} attached a {} link to {}", owner.id(), receiving ? "sending" : "receiving", address);
+    }
+
+    /**
+     * A link of an Event Hubs client: to the management node (its requests, or its answers), or a partition receiver
+     * of {@code $Default}, which needs a token put for the endpoint first.
+     */
+    private void attachToTheBuiltInEndpoint(Link link, EventHubAddress address, String text) {
+        boolean receiving = link instanceof Receiver;
+        if (address.isManagement()) {
+            accept(link, receiving ? Attached.receiving(management::request, () -> { })
+                    : Attached.sending(management.answers(), management.answers()::detach));
+            return;
+        }
+        OptionalInt partition = builtInEndpoint.partition(address.partition());
+        StartPosition start = SelectorFilter.startPosition((Source) link.getRemoteSource());
+        if (receiving || !cbs.eventHubAuthenticated()) {
+            refuse(link, UNAUTHORIZED_ACCESS, text, "Unauthorized access: put a token for " + eventHubs.entity()
+                    + " first.");
+        } else if (!DEFAULT_CONSUMER_GROUP.equalsIgnoreCase(address.consumerGroup())) {
+            refuse(link, NOT_FOUND, text, "The messaging entity '" + eventHubs.entity() + "/ConsumerGroups/"
+                    + address.consumerGroup() + "' could not be found.");
+        } else if (partition.isEmpty()) {
+            refuse(link, NOT_FOUND, text, "The partition '" + address.partition() + "' could not be found.");
+        } else if (start == null) {
+            refuse(link, "amqp:not-implemented", text, "The link's filter is not one hub-emulator reads.");
+        } else {
+            boolean runtimeInformation = Arrays.asList(Objects.requireNonNullElse(link.getRemoteDesiredCapabilities(),
+                    new Symbol[0])).contains(RUNTIME_METRIC);
+            if (runtimeInformation) {
+                link.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
+            }
+            EventReceiverLink events = new EventReceiverLink(builtInEndpoint, partition.getAsInt(),
+                    builtInEndpoint.first(partition.getAsInt(), start), runtimeInformation,
+                    () -> handler.execute(() -> flush(link)));
+            accept(link, Attached.sending(events, events::detach));
+            log.info("AMQP Event Hubs client from {} attached a receiver to {}", remote, text);
+        }
     }
 
     /** Sends what waits on {@code link}, if the hub sends on it and it is still attached. */

@@ -2,6 +2,8 @@ package dev.iothub.emulator.internal.amqp;
 
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.device.DeviceHub;
+import dev.iothub.emulator.internal.events.BuiltInEndpoint;
+import dev.iothub.emulator.internal.events.EventHubAccess;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.logging.Failures;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
@@ -46,6 +48,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     private final DeviceHub devices;
     private final DirectMethods methods;
     private final ServiceTokens serviceTokens;
+    private final BuiltInEndpoint builtInEndpoint;
+    private final EventHubAccess eventHubs;
     private final CloudToDeviceHub cloudToDevice;
     private final Duration openTimeout;
     /** A client silent this long is closed; Proton-J advertises half of it (the hub's 240 s, by default). */
@@ -81,8 +85,11 @@ public final class AmqpHandler extends ChannelDuplexHandler {
      * silent.
      */
     public AmqpHandler(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens,
-                       CloudToDeviceHub cloudToDevice, Duration openTimeout, Duration idleTimeout) {
+                       CloudToDeviceHub cloudToDevice, BuiltInEndpoint builtInEndpoint, EventHubAccess eventHubs,
+                       Duration openTimeout, Duration idleTimeout) {
         this.devices = devices;
+        this.builtInEndpoint = builtInEndpoint;
+        this.eventHubs = eventHubs;
         this.methods = methods;
         this.cloudToDevice = cloudToDevice;
         this.serviceTokens = serviceTokens;
@@ -103,8 +110,8 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         collector = Proton.collector();
         engine.collect(collector);
         transport.bind(engine);
-        connection = new AmqpConnection(devices, methods, serviceTokens, cloudToDevice, this,
-                ctx.channel().remoteAddress());
+        connection = new AmqpConnection(devices, methods, serviceTokens, cloudToDevice, builtInEndpoint, eventHubs,
+                this, ctx.channel().remoteAddress());
         openDeadline = ctx.executor().schedule(() -> {
             if (engine.getRemoteState() == EndpointState.UNINITIALIZED && ctx.channel().isOpen()) {
                 log.info("AMQP connection from {} closed: no Open within {} s", ctx.channel().remoteAddress(),

@@ -116,7 +116,10 @@ final class AmqpMessages {
         return message;
     }
 
-    /** A CBS answer: {@code status-code} an AMQP int (Java ignores any other type), no body. */
+    /**
+     * A CBS answer, or a management node's: {@code status-code} an AMQP int (Java ignores any other type), the
+     * correlation-id the request's message-id with its AMQP type; no body.
+     */
     static Message cbsResponse(Object correlationId, int status, String description) {
         Message message = Message.Factory.create();
         Properties properties = new Properties();

@@ -4,6 +4,7 @@ import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.device.Ending;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.events.EventHubAccess;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -35,13 +36,17 @@ final class CbsNode {
     private final Map<IdentityId, AmqpIdentity> identities = new LinkedHashMap<>();
     private final OutgoingLink answers;
     private final ServiceTokens serviceTokens;
+    private final EventHubAccess eventHubs;
+    /** A token for the built-in endpoint has been put: the connection is an Event Hubs client's. */
+    private boolean eventHubAuthenticated;
     /** A service policy's put-token has succeeded: the connection is a service client's. */
     private boolean serviceAuthenticated;
     private String hubName = "";
 
-    CbsNode(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, AmqpHandler handler,
-            SocketAddress remote) {
+    CbsNode(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, EventHubAccess eventHubs,
+            AmqpHandler handler, SocketAddress remote) {
         this.devices = devices;
+        this.eventHubs = eventHubs;
         this.methods = methods;
         this.serviceTokens = serviceTokens;
         this.handler = handler;
@@ -76,6 +81,10 @@ final class CbsNode {
                     "The request is not a put-token of a SharedAccessSignature (type servicebus.windows.net:sastoken)."));
             return;
         }
+        if (eventHubs.isForTheEndpoint(sasToken)) {
+            eventHubPutToken(requestId, sasToken);
+            return;
+        }
         if (serviceTokens.isForTheHub(sasToken)) {
             servicePutToken(requestId, sasToken);
             return;
@@ -107,6 +116,26 @@ final class CbsNode {
                     ? "Device " + id + " at IotHub " + hubName + " not registered."
                     : "Unauthorized: " + refusal.getMessage() + "."));
         }
+    }
+
+    /** An Event Hubs client's put-token, for the built-in endpoint's entity or a path below it. */
+    private void eventHubPutToken(Object requestId, String sasToken) {
+        String refusal = eventHubs.refusal(sasToken);
+        if (refusal != null) {
+            refusedPutTokens.info("AMQP Event Hubs put-token from {} refused (401): {}", remote, refusal);
+            answers.send(AmqpMessages.cbsResponse(requestId, 401, "Unauthorized: " + refusal + "."));
+            return;
+        }
+        if (!eventHubAuthenticated) {
+            eventHubAuthenticated = true;
+            handler.authenticated();
+            log.info("AMQP Event Hubs client connected from {}", remote);
+        }
+        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+    }
+
+    boolean eventHubAuthenticated() {
+        return eventHubAuthenticated;
     }
 
     /** A service client's put-token (a policy's token for the hub itself, with ServiceConnect). */

@@ -125,10 +125,39 @@ public final class SharedAccessSignature {
                 || matches(given, base64Key, URLEncoder.encode(resource, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Whether one of the given keys made the signature as Event Hubs clients sign: with the key's text (its UTF-8
+     * bytes) as the HMAC key, not the bytes it is the base64 of.
+     */
+    public boolean isSignedWithTextOfAnyOf(String... keys) {
+        byte[] given;
+        try {
+            given = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (String key : keys) {
+            if (key != null && (matches(given, key.getBytes(StandardCharsets.UTF_8), rawResource)
+                    || matches(given, key.getBytes(StandardCharsets.UTF_8),
+                    URLEncoder.encode(resource, StandardCharsets.UTF_8)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean matches(byte[] given, String base64Key, String signedResource) {
         try {
+            return matches(given, Base64.getDecoder().decode(base64Key), signedResource);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private boolean matches(byte[] given, byte[] key, String signedResource) {
+        try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getDecoder().decode(base64Key), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             byte[] expected = mac.doFinal((signedResource + "\n" + expiry).getBytes(StandardCharsets.UTF_8));
             return MessageDigest.isEqual(expected, given);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
