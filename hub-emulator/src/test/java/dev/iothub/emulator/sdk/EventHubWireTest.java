@@ -12,19 +12,16 @@ import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.TelemetryMessage;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.junit.HubEmulatorExtension;
+import dev.iothub.emulator.testing.EventHubTokens;
 import dev.iothub.emulator.testing.ExternalHub;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.DescribedType;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -209,20 +206,12 @@ class EventHubWireTest {
         return scheme + "://" + host() + "/hub-emulator" + below;
     }
 
-    private static String token(String audience) throws Exception {
+    private static String token(String audience) {
         return sign(audience, "iothubowner", key("iothubowner"), 600);
     }
 
-    /** A token as the Event Hubs clients sign one: keyed with the key's text, not the bytes it is the base64 of. */
-    private static String sign(String audience, String policy, String key, long seconds) throws Exception {
-        String sr = URLEncoder.encode(audience, StandardCharsets.UTF_8);
-        long expiry = Instant.now().getEpochSecond() + seconds;
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = Base64.getEncoder().encodeToString(mac.doFinal((sr + "\n" + expiry)
-                .getBytes(StandardCharsets.UTF_8)));
-        return "SharedAccessSignature sr=" + sr + "&sig=" + URLEncoder.encode(signature, StandardCharsets.UTF_8)
-                + "&se=" + expiry + "&skn=" + policy;
+    private static String sign(String audience, String policy, String key, long seconds) {
+        return EventHubTokens.sign(audience, policy, key, seconds);
     }
 
     private static String key(String policy) {

@@ -6,6 +6,7 @@ import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.events.BuiltInEndpoint;
 import dev.iothub.emulator.internal.events.EventHubAccess;
+import dev.iothub.emulator.internal.events.ReceiverRefusal;
 import dev.iothub.emulator.internal.events.StartPosition;
 import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.methods.DirectMethods;
@@ -14,6 +15,7 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -74,6 +76,10 @@ final class AmqpConnection {
     private static final String DEFAULT_CONSUMER_GROUP = "$Default";
     /** What a partition receiver asks for to get the partition's last event with each event. */
     private static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
+    /** A partition receiver's owner level, Event Hubs' epoch. */
+    private static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
+    /** How Event Hubs ends or refuses a receiver whose partition a receiver of a higher owner level has. */
+    private static final String LINK_STOLEN = "amqp:link:stolen";
 
     private final SocketAddress remote;
     private final AmqpHandler handler;
@@ -247,11 +253,37 @@ final class AmqpConnection {
             if (runtimeInformation) {
                 link.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
             }
+            Runnable leave;
+            try {
+                leave = builtInEndpoint.joinReceivers(partition.getAsInt(), ownerLevel(link),
+                        why -> handler.execute(() -> stolen(link, why)));
+            } catch (ReceiverRefusal refusal) {
+                refuse(link, LINK_STOLEN, text, refusal.getMessage());
+                return;
+            }
             EventReceiverLink events = new EventReceiverLink(builtInEndpoint, partition.getAsInt(),
                     builtInEndpoint.first(partition.getAsInt(), start), runtimeInformation,
                     () -> handler.execute(() -> flush(link)));
-            accept(link, Attached.sending(events, events::detach));
+            accept(link, Attached.sending(events, () -> {
+                events.detach();
+                leave.run();
+            }));
             log.info("AMQP Event Hubs client from {} attached a receiver to {}", remote, text);
+        }
+    }
+
+    /** The owner level (epoch) a partition receiver asks for, or null: Event Hubs clients send it as a long. */
+    private static Long ownerLevel(Link link) {
+        Map<Symbol, Object> properties = link.getRemoteProperties();
+        return properties != null && properties.get(EPOCH) instanceof Number level ? level.longValue() : null;
+    }
+
+    /** A receiver whose partition another took over is detached, saying so; its client decides what next. */
+    private void stolen(Link link, String why) {
+        if (link.getLocalState() == EndpointState.ACTIVE) {
+            link.setCondition(new ErrorCondition(Symbol.valueOf(LINK_STOLEN), why));
+            link.close();
+            log.info("AMQP Event Hubs receiver of {} detached: {}", remote, why);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The hub's built-in endpoint, {@code messages/events}: every device-to-cloud message a device or module sends is
@@ -38,6 +39,7 @@ public final class BuiltInEndpoint {
     private final PartitionLog[] logs;
     private final Clock clock;
     private final Instant createdAt;
+    private final PartitionOwners owners = new PartitionOwners();
 
     /**
      * The endpoint of the hub in {@code store}: with {@code partitionCount} partitions if it is new, or the count it
@@ -146,6 +148,16 @@ public final class BuiltInEndpoint {
     /** At most {@code max} events of {@code partition} from sequence number {@code from} on, in order. */
     public List<Event> read(int partition, long from, int max) {
         return logs[partition].read(from, max, clock.instant());
+    }
+
+    /**
+     * A receiver of {@code partition} in the consumer group {@code $Default}, with an owner level or none (null):
+     * let in, and others whose partition it takes told why through their {@code stolen}, which runs while the
+     * endpoint holds its lock (it must only schedule their end); answers what ends its turn. Refused if a receiver of
+     * a higher level has the partition.
+     */
+    public Runnable joinReceivers(int partition, Long ownerLevel, Consumer<String> stolen) throws ReceiverRefusal {
+        return owners.join(partition, ownerLevel, stolen);
     }
 
     /** {@code receiver} runs, on any thread, whenever events of {@code partition} arrive; until the answer runs. */
