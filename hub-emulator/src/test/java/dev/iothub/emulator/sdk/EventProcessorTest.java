@@ -74,7 +74,8 @@ class EventProcessorTest {
         Map<String, List<String>> readAfter = new ConcurrentHashMap<>();
         processor(store, readAfter).start();
         Conditions.await("the new message", () -> readAfter.containsKey("processor-a"));
-        assertEquals(Map.of("processor-a", List.of("processor-a/3")), readAfter, "only what came after the checkpoints");
+        assertEquals(Map.of("processor-a", List.of("processor-a/3")), readAfter,
+                "only what came after the checkpoints");
     }
 
     @Test
