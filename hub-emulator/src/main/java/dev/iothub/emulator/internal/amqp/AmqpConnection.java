@@ -15,6 +15,7 @@ import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -76,6 +77,8 @@ final class AmqpConnection {
     private static final String DEFAULT_CONSUMER_GROUP = "$Default";
     /** What a partition receiver asks for to get the partition's last event with each event. */
     private static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
+    /** The port clients redirected to the built-in endpoint are told: the hub's AMQP port, which serves it. */
+    private static final int AMQPS_PORT = 5671;
     /** A partition receiver's owner level, Event Hubs' epoch. */
     private static final Symbol EPOCH = Symbol.valueOf("com.microsoft:epoch");
     /** How Event Hubs ends or refuses a receiver whose partition a receiver of a higher owner level has. */
@@ -191,6 +194,15 @@ final class AmqpConnection {
             attachToTheBuiltInEndpoint(link, eventHub, address);
             return;
         }
+        if (LinkAddress.isBuiltInEndpoint(path)) {
+            if (!receiving && cbs.mayFindTheBuiltInEndpoint()) {
+                redirect(link, path, address);
+            } else {
+                refuse(link, UNAUTHORIZED_ACCESS, address, AmqpMessages.errorBody(401002, "Unauthorized access",
+                        Instant.now()).toString());
+            }
+            return;
+        }
         String serviceFeature = LinkAddress.serviceFeature(path);
         if (serviceFeature != null) {
             if (cbs.serviceAuthenticated() && receiving && LinkAddress.isCloudToDevice(path)) {
@@ -285,6 +297,26 @@ final class AmqpConnection {
             link.close();
             log.info("AMQP Event Hubs receiver of {} detached: {}", remote, why);
         }
+    }
+
+    /**
+     * A receiver of the IoT Hub's own {@code messages/events} (or its {@code $management}) is sent to the built-in
+     * endpoint, as the hub sends it to its Event Hubs namespace: an attach with no source, then a detach with
+     * {@code amqp:link:redirect} whose info names the host, the port and the entity's address. The Azure CLI and
+     * the Event Hubs samples for IoT Hub read the entity from that address.
+     */
+    private void redirect(Link link, String path, String address) {
+        String host = eventHubs.hostFor(cbs.hubName());
+        String entity = "amqps://" + host + ":" + AMQPS_PORT + "/" + eventHubs.entity() + "/"
+                + (path.toLowerCase(Locale.ROOT).endsWith("$management") ? "$management" : "");
+        ErrorCondition condition = new ErrorCondition(Symbol.valueOf("amqp:link:redirect"),
+                "The built-in endpoint is at " + entity + ".");
+        condition.setInfo(Map.of(Symbol.valueOf("hostname"), host, Symbol.valueOf("network-host"), host,
+                Symbol.valueOf("port"), AMQPS_PORT, Symbol.valueOf("address"), entity));
+        link.setCondition(condition);
+        link.open(); // with no source: the link is not the hub's
+        link.close();
+        log.info("AMQP service client from {} redirected from {} to {}", remote, address, entity);
     }
 
     /** Sends what waits on {@code link}, if the hub sends on it and it is still attached. */

@@ -41,6 +41,8 @@ final class CbsNode {
     private boolean eventHubAuthenticated;
     /** A service policy's put-token has succeeded: the connection is a service client's. */
     private boolean serviceAuthenticated;
+    /** A service policy's token for {@code {host}/messages/events} alone let the connection in (SASL PLAIN). */
+    private boolean mayFindTheBuiltInEndpoint;
     private String hubName = "";
 
     CbsNode(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens, EventHubAccess eventHubs,
@@ -140,7 +142,7 @@ final class CbsNode {
 
     /** A service client's put-token (a policy's token for the hub itself, with ServiceConnect). */
     private void servicePutToken(Object requestId, String sasToken) {
-        String refusal = authenticateService(sasToken);
+        String refusal = authenticateService(sasToken, false);
         if (refusal != null) {
             refusedPutTokens.info("AMQP service put-token from {} refused (401): {}", remote, refusal);
             answers.send(AmqpMessages.cbsResponse(requestId, 401, refusal));
@@ -154,20 +156,40 @@ final class CbsNode {
      * of {@code sasToken} would be, if it is {@code policy}'s token for the hub; answers why not, or null.
      */
     String servicePlain(String policy, String sasToken) {
-        return serviceTokens.isPolicysTokenForTheHub(policy, sasToken) ? authenticateService(sasToken)
+        if (serviceTokens.isPolicysTokenForTheHub(policy, sasToken)) {
+            return authenticateService(sasToken, false);
+        }
+        return serviceTokens.isPolicysTokenForTheBuiltInEndpoint(policy, sasToken) ? authenticateService(sasToken, true)
                 : "its password is not a token of its policy for this hub";
     }
 
-    /** Lets the connection in as a service client if {@code sasToken} allows it; answers why not, or null. */
-    private String authenticateService(String sasToken) {
+    /** Whether the connection may be told where the built-in endpoint is: a service client's, with ServiceConnect. */
+    boolean mayFindTheBuiltInEndpoint() {
+        return serviceAuthenticated || mayFindTheBuiltInEndpoint;
+    }
+
+    /**
+     * Lets the connection in as a service client if {@code sasToken} allows it, for the whole hub or only to be told
+     * where the built-in endpoint is; answers why not, or null.
+     */
+    private String authenticateService(String sasToken, boolean builtInEndpointOnly) {
         try {
-            serviceTokens.authenticate(sasToken);
+            if (builtInEndpointOnly) {
+                serviceTokens.authenticateForTheBuiltInEndpoint(sasToken);
+            } else {
+                serviceTokens.authenticate(sasToken);
+            }
         } catch (HubException e) {
             return e.getMessage();
         }
-        serviceAuthenticated = true;
+        if (builtInEndpointOnly) {
+            mayFindTheBuiltInEndpoint = true;
+        } else {
+            serviceAuthenticated = true;
+        }
         handler.authenticated();
-        log.info("AMQP service client connected from {}", remote);
+        log.info("AMQP service client connected from {}{}", remote, builtInEndpointOnly ? ", for the built-in endpoint"
+                : "");
         return null;
     }
 

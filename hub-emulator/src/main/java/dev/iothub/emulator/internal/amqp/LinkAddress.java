@@ -17,6 +17,7 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
     private static final String URI_PREFIX = "amqps://";
     private static final String CLOUD_TO_DEVICE = "/messages/devicebound";
     private static final String FEEDBACK = "/messages/servicebound/feedback";
+    private static final String BUILT_IN_ENDPOINT = "/messages/events";
 
     /** The resources a device or module may attach a link to. */
     enum Endpoint {
@@ -55,6 +56,12 @@ record LinkAddress(IdentityId owner, Endpoint endpoint) {
             case "/messages/servicebound/filenotifications" -> "File upload notifications";
             default -> null;
         };
+    }
+
+    /** Whether {@code path} is the IoT Hub's own name for its built-in endpoint, which redirects to it. */
+    static boolean isBuiltInEndpoint(String path) {
+        return path != null && (path.equalsIgnoreCase(BUILT_IN_ENDPOINT)
+                || path.equalsIgnoreCase(BUILT_IN_ENDPOINT + "/$management"));
     }
 
     /** Whether {@code path} is where services send cloud-to-device messages. */

@@ -46,6 +46,11 @@ public final class EventHubAccess {
                 + policy.primaryKey() + ";EntityPath=" + entity;
     }
 
+    /** The host a client redirected to the endpoint is sent to: the one it called, if it is the hub's. */
+    public String hostFor(String called) {
+        return called != null && names.anyMatch(name -> name.equalsIgnoreCase(called)) ? called : names.primary();
+    }
+
     /** Whether {@code sasToken}'s {@code sr} is this endpoint's entity, or a path below it. */
     public boolean isForTheEndpoint(String sasToken) {
         return SharedAccessSignature.parse(sasToken).filter(token -> namesTheEntity(token.resource())).isPresent();

@@ -11,6 +11,7 @@ import dev.iothub.emulator.internal.auth.SharedAccessSignature;
  * the hub checks any service call that needs ServiceConnect.
  */
 public final class ServiceTokens {
+    private static final String BUILT_IN_ENDPOINT = "/messages/events";
     private final ServiceAuthenticator authenticator;
     private final HubNames names;
 
@@ -28,6 +29,20 @@ public final class ServiceTokens {
     public boolean isPolicysTokenForTheHub(String policy, String sasToken) {
         return SharedAccessSignature.parse(sasToken)
                 .filter(token -> policy.equals(token.keyName()) && names.anyMatch(token::covers)).isPresent();
+    }
+
+    /**
+     * Whether {@code sasToken} is {@code policy}'s token for the hub's built-in endpoint alone,
+     * {@code sr={host}/messages/events}, as the Event Hubs sample that finds the endpoint gives it in SASL PLAIN.
+     */
+    public boolean isPolicysTokenForTheBuiltInEndpoint(String policy, String sasToken) {
+        return SharedAccessSignature.parse(sasToken).filter(token -> policy.equals(token.keyName())
+                && names.anyMatch(name -> token.covers(name + BUILT_IN_ENDPOINT))).isPresent();
+    }
+
+    /** Returns if {@code sasToken} may find the built-in endpoint (ServiceConnect); throws the hub's 401 if not. */
+    public void authenticateForTheBuiltInEndpoint(String sasToken) {
+        authenticator.authorize(sasToken, BUILT_IN_ENDPOINT, Permission.ServiceConnect);
     }
 
     /** Returns if {@code sasToken} lets a service client in; throws the hub's 401 (a HubException) if not. */
