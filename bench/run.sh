@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmarks of issues 4, 8, 16 and 20: one line per figure, "name value unit"; lines starting with # are notes.
+# The benchmarks of issues 4, 8, 16, 20 and 21: one line per figure, "name value unit"; lines starting with # are notes.
 # Each benchmark starts its own hub-emulator (from hub-emulator/target/hub-emulator.jar) on a loopback
 # address (127.0.0.100 to 127.0.0.103, 127.0.0.105 to 127.0.0.109; keep-alive reuses robustness-amqp's once that
 # one has stopped; the MQTT and AMQP clients connect from 127.0.0.110 to 127.0.0.119) and stops it when done.
@@ -31,6 +31,7 @@ run tool-latency 127.0.0.103
 run patch-latency 127.0.0.100
 run method-latency 127.0.0.109
 run c2d-throughput 127.0.0.109
+run d2c-throughput 127.0.0.109
 run connections 127.0.0.101
 run connections-amqps 127.0.0.105
 run registry-throughput 127.0.0.102

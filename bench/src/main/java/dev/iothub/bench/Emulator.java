@@ -6,10 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -59,6 +61,18 @@ final class Emulator implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IOException("hub-emulator was not ready within 60 s; see " + log);
+    }
+
+    /** Removes a data directory an emulator ran on, and everything in it. */
+    static void deleteDataDirectory(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    /** The built-in Event Hub-compatible endpoint's connection string, as the banner prints it. */
+    String eventHubConnectionString() {
+        return valueAfter("Event Hub-compatible endpoint (telemetry): ");
     }
 
     String address() {

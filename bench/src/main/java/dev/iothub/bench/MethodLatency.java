@@ -50,9 +50,10 @@ final class MethodLatency {
                 }
             }
             String suffix = "_" + moduleId;
-            Report.figure("method_roundtrip" + suffix + "_p50", millis(Report.percentile(roundTrip, 50)), "ms");
-            Report.figure("method_roundtrip" + suffix + "_p99", millis(Report.percentile(roundTrip, 99)), "ms");
-            Report.figure("method_roundtrip" + suffix + "_max", millis(Report.percentile(roundTrip, 100)), "ms");
+            String figure = "method_roundtrip" + suffix;
+            Report.figure(figure + "_p50", Report.millis(Report.percentile(roundTrip, 50)), "ms");
+            Report.figure(figure + "_p99", Report.millis(Report.percentile(roundTrip, 99)), "ms");
+            Report.figure(figure + "_max", Report.millis(Report.percentile(roundTrip, 100)), "ms");
             Report.note("method round trip over %s: %d calls after %d warm-up, one at a time, invoke sent -> its answer,"
                     + " SDK clients in the bench process, emulator in its own (in memory)", protocol, CALLS, WARM_UP);
         } finally {
@@ -60,9 +61,6 @@ final class MethodLatency {
         }
     }
 
-    private static double millis(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
-    }
 
     private MethodLatency() {
     }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +70,7 @@ final class RegistryThroughput {
                     + " (10 s with 8 clients) after a %d s warm-up; restart after kill -9 checks every acknowledged create"
                     + " and twin $version", seconds(1), WARM_UP_SECONDS);
         } finally {
-            deleteRecursively(data);
+            Emulator.deleteDataDirectory(data);
         }
     }
 
@@ -170,12 +169,6 @@ final class RegistryThroughput {
         @Override
         public void close() {
             sampler.shutdownNow();
-        }
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
     }
 

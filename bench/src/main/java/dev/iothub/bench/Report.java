@@ -19,6 +19,11 @@ final class Report {
         System.out.println("# " + String.format(Locale.ROOT, format, args));
     }
 
+    /** Nanoseconds as milliseconds, to the microsecond. */
+    static double millis(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0;
+    }
+
     /** The nearest-rank percentile {@code p} (0 to 100) of {@code samples}, which it sorts. */
     static long percentile(long[] samples, double p) {
         Arrays.sort(samples);
