@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.azure.core.amqp.AmqpTransportType;
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.messaging.eventhubs.EventData;
@@ -136,6 +137,18 @@ class EventHubConsumerTest {
             send("latest", IotHubClientProtocol.AMQPS, false, "after");
 
             assertEquals(List.of("after"), read.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    /** Over a WebSocket, the client asks for /$servicebus/websocket on 443. */
+    @Test
+    void readsOverAWebSocket() throws Exception {
+        TelemetryMessage sent = send("websocket-reader", IotHubClientProtocol.MQTT, false, "over a WebSocket").get(0);
+        try (EventHubConsumerClient consumer = new EventHubClientBuilder()
+                .connectionString(hub().eventHubConnectionString()).transportType(AmqpTransportType.AMQP_WEB_SOCKETS)
+                .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildConsumerClient()) {
+            assertEquals(List.of("over a WebSocket"), bodies(read(consumer, sent, EventPosition.fromSequenceNumber(
+                    sent.sequenceNumber(), true), 1)));
         }
     }
 

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLSocket;
  * Over a WebSocket each write is one masked binary frame, as a client's must be; Netty's codec does the frames.
  */
 public final class RawSocket implements AutoCloseable {
+    private static final String IOT_HUB_PATH = "/$iothub/websocket";
     private final SSLSocket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -47,8 +48,32 @@ public final class RawSocket implements AutoCloseable {
      * unless the hub switches protocols.
      */
     public static RawSocket webSocket(SSLContext context, String host, String subprotocol) throws IOException {
+        return webSocket(context, host, IOT_HUB_PATH, subprotocol);
+    }
+
+    /** A WebSocket on {@code path} asking for {@code subprotocol}, as {@link #webSocket(SSLContext, String, String)}. */
+    public static RawSocket webSocket(SSLContext context, String host, String path, String subprotocol)
+            throws IOException {
         SSLSocket socket = connected(context, host, 443);
-        socket.getOutputStream().write(("GET /$iothub/websocket HTTP/1.1\r\nHost: " + host
+        String head = upgrade(socket, host, path, subprotocol);
+        if (!head.startsWith("HTTP/1.1 101 ")) {
+            socket.close();
+            throw new AssertionError("the hub did not upgrade to a WebSocket asking for " + subprotocol + ":\n" + head);
+        }
+        WebSocketStreams streams = new WebSocketStreams(socket);
+        return new RawSocket(socket, streams.in, streams.out, head);
+    }
+
+    /** The head of the hub's answer to a WebSocket upgrade on {@code path} asking for {@code subprotocol}. */
+    public static String upgradeAnswer(SSLContext context, String host, String path, String subprotocol)
+            throws IOException {
+        try (SSLSocket socket = connected(context, host, 443)) {
+            return upgrade(socket, host, path, subprotocol);
+        }
+    }
+
+    private static String upgrade(SSLSocket socket, String host, String path, String subprotocol) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + subprotocol + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
@@ -57,12 +82,7 @@ public final class RawSocket implements AutoCloseable {
         for (int b; head.indexOf("\r\n\r\n") < 0 && (b = raw.read()) != -1; ) {
             head.append((char) b);
         }
-        if (!head.toString().startsWith("HTTP/1.1 101 ")) {
-            socket.close();
-            throw new AssertionError("the hub did not upgrade to a WebSocket asking for " + subprotocol + ":\n" + head);
-        }
-        WebSocketStreams streams = new WebSocketStreams(socket);
-        return new RawSocket(socket, streams.in, streams.out, head.toString());
+        return head.toString();
     }
 
     private static SSLSocket connected(SSLContext context, String host, int port) throws IOException {

@@ -501,6 +501,11 @@ final class AmqpConnection {
         return cbs.servicePlain(policy, sasToken);
     }
 
+    /** An Event Hubs client's policy and key in SASL PLAIN (see {@link CbsNode#eventHubPlain}); why refused, or null. */
+    String eventHubPlain(String policy, String key) {
+        return cbs.eventHubPlain(policy, key);
+    }
+
     /** The network connection is gone: every identity on it is disconnected; {@code why}, if known, is logged. */
     void closed(String why) {
         cbs.closed();

@@ -73,7 +73,17 @@ public final class AmqpHandler extends ChannelDuplexHandler {
     /** Ends the connection if the frame under way is not whole in time. */
     private ScheduledFuture<?> frameDeadline;
     private final ConnectionBudget budget = new ConnectionBudget();
-    private final SaslNegotiation sasl = new SaslNegotiation((policy, token) -> connection.servicePlain(policy, token));
+    private final SaslNegotiation sasl = new SaslNegotiation(new SaslNegotiation.PlainCredentials() {
+        @Override
+        public String service(String policy, String sasToken) {
+            return connection.servicePlain(policy, sasToken);
+        }
+
+        @Override
+        public String eventHub(String policy, String key) {
+            return connection.eventHubPlain(policy, key);
+        }
+    });
     /** Ends the connection if the client's Open does not come in time. */
     private ScheduledFuture<?> openDeadline;
     /** Holds a client with no identity to what it needs to wait for one, if no put-token succeeds in time. */

@@ -128,12 +128,29 @@ final class CbsNode {
             answers.send(AmqpMessages.cbsResponse(requestId, 401, "Unauthorized: " + refusal + "."));
             return;
         }
+        letInEventHubClient();
+        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
+    }
+
+    /**
+     * An Event Hubs client's policy and key in SASL PLAIN, as the C SDK's end-to-end helper gives them: they let the
+     * connection read the built-in endpoint with no put-token. Answers why they are refused, or null.
+     */
+    String eventHubPlain(String policy, String key) {
+        String refusal = eventHubs.plainRefusal(policy, key);
+        if (refusal == null) {
+            letInEventHubClient();
+        }
+        return refusal;
+    }
+
+    /** The connection is an Event Hubs client's from now on: it may read the built-in endpoint. */
+    private void letInEventHubClient() {
         if (!eventHubAuthenticated) {
             eventHubAuthenticated = true;
             handler.authenticated();
             log.info("AMQP Event Hubs client connected from {}", remote);
         }
-        answers.send(AmqpMessages.cbsResponse(requestId, 200, "OK"));
     }
 
     boolean eventHubAuthenticated() {

@@ -12,24 +12,28 @@ import org.apache.qpid.proton.engine.Transport;
  * name for "authenticated later") and close at once if it is not offered; Java's SDK chooses {@code ANONYMOUS};
  * Node's sends no SASL at all. It offers {@code PLAIN} too, which identifies the client in SASL itself: the C SDK's
  * service client sends {@code {policy}@sas.root.{hub}} and the policy's token for the hub, checked here as a put-token
- * of it would be. The hub also takes a device's {@code {deviceId}@sas.{hub}} and offers {@code EXTERNAL} (X.509):
- * neither is emulated, and a client choosing one is refused.
+ * of it would be; its end-to-end helper, reading the built-in endpoint as Event Hubs lets a client, sends a policy's
+ * name and its key itself. The hub also takes a device's {@code {deviceId}@sas.{hub}} and offers {@code EXTERNAL}
+ * (X.509): neither is emulated, and a client choosing one is refused.
  */
 final class SaslNegotiation implements SaslListener {
     static final List<String> MECHANISMS = List.of("MSSBCBS", "PLAIN", "ANONYMOUS");
     private static final String SERVICE_USER = "@sas.root.";
 
-    /** Checks a service client's credentials given in SASL PLAIN. */
-    interface ServiceCredentials {
-        /** Lets the connection in as the client of {@code policy} with {@code sasToken}; answers why not, or null. */
-        String authenticate(String policy, String sasToken);
+    /** Checks the credentials a client gives in SASL PLAIN; each answers why they are refused, or null. */
+    interface PlainCredentials {
+        /** Lets the connection in as a service client of {@code policy} with {@code sasToken}. */
+        String service(String policy, String sasToken);
+
+        /** Lets the connection in as an Event Hubs client of {@code policy} with {@code key}, one of its keys. */
+        String eventHub(String policy, String key);
     }
 
-    private final ServiceCredentials serviceCredentials;
+    private final PlainCredentials credentials;
     private String refused;
 
-    SaslNegotiation(ServiceCredentials serviceCredentials) {
-        this.serviceCredentials = serviceCredentials;
+    SaslNegotiation(PlainCredentials credentials) {
+        this.credentials = credentials;
     }
 
     /** Makes {@code transport}'s SASL layer the hub's, or lets the client skip it. */
@@ -81,12 +85,16 @@ final class SaslNegotiation implements SaslListener {
         if (parts.length != 3) {
             return "its PLAIN response is not authzid, user name and password";
         }
-        int at = parts[1].indexOf(SERVICE_USER);
-        if (at <= 0) {
-            return "a device's or module's identity in SASL PLAIN ({deviceId}@sas.{hub}) is not emulated; hub-emulator"
-                    + " takes it from a put-token on $cbs";
+        String user = parts[1];
+        int at = user.indexOf(SERVICE_USER);
+        if (at > 0) {
+            return credentials.service(user.substring(0, at), parts[2]);
         }
-        return serviceCredentials.authenticate(parts[1].substring(0, at), parts[2]);
+        if (user.indexOf('@') < 0) {
+            return credentials.eventHub(user, parts[2]);
+        }
+        return "a device's or module's identity in SASL PLAIN ({deviceId}@sas.{hub}) is not emulated; hub-emulator"
+                + " takes it from a put-token on $cbs";
     }
 
     @Override

@@ -13,10 +13,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 /**
  * Port 443: TLS, HTTP, and the REST APIs; a WebSocket upgrade on {@code /$iothub/websocket} turns the
- * connection into MQTT (subprotocol {@code mqtt}) or AMQP ({@code AMQPWSB10}).
+ * connection into MQTT (subprotocol {@code mqtt}) or AMQP ({@code AMQPWSB10}), one on the Event Hubs clients'
+ * {@code /$servicebus/websocket} into AMQP (see {@link WebSocketUpgradeRules}).
  */
 final class HttpsInitializer extends ChannelInitializer<SocketChannel> {
     static final String WEBSOCKET_PATH = "/$iothub/websocket";
+    /** Where the Event Hubs clients ask for AMQP over a WebSocket; .NET's and uamqp's add a trailing slash. */
+    static final String SERVICE_BUS_WEBSOCKET_PATH = "/$servicebus/websocket";
     static final String MQTT_SUBPROTOCOL = "mqtt";
     static final String AMQP_SUBPROTOCOL = "AMQPWSB10";
     /**

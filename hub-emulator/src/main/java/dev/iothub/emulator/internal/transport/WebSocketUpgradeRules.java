@@ -14,24 +14,26 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a WebSocket upgrade on {@code /$iothub/websocket} must be before Netty's handshaker, which is more lenient,
- * sees it:
+ * What a WebSocket upgrade must be before Netty's handshaker, which is more lenient, sees it:
  * <ul>
  * <li>of version 13, RFC 6455's, where Netty's would also take its drafts' 7 and 8: another is answered 426 with
  * {@code Sec-WebSocket-Version: 13} (RFC 6455 sections 4.2.2 and 4.4);
- * <li>asking for one of the hub's subprotocols, {@code mqtt} or {@code AMQPWSB10}: the hub answers any other with
- * 400 and no upgrade (a Microsoft engineer's note on the hub's MQTT page, MicrosoftDocs/azure-docs issue 21306),
- * where Netty's would upgrade with no subprotocol.
+ * <li>asking for one of the subprotocols the hub serves on its path: {@code mqtt} or {@code AMQPWSB10} on
+ * {@code /$iothub/websocket}, {@code AMQPWSB10} on the Event Hubs clients' {@code /$servicebus/websocket} (with or
+ * without a trailing slash). The hub answers any other with 400 and no upgrade (a Microsoft engineer's note on the
+ * hub's MQTT page, MicrosoftDocs/azure-docs issue 21306), where Netty's would upgrade with no subprotocol.
  * </ul>
  * The hub reads subprotocols without regard to case, as .NET's WebSocket stack compares them: the C SDK asks for
  * {@code MQTT}. Netty's handshaker compares exactly, so the request is given the hub's spelling, which the answer
- * then carries.
+ * then carries. Netty's handshaker serves one path: an upgrade on the Service Bus path, once it is known to ask for
+ * AMQP, is handed to it under the IoT Hub's, which leads to the same AMQP.
  */
 @Sharable
 final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
@@ -39,13 +41,36 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketUpgradeRules.class);
     private static final RateLimitedLog refusals = new RateLimitedLog(log);
     private static final String VERSION = "13";
-    private static final List<String> OFFERED =
-            List.of(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL);
+
+    /** The hub's WebSocket paths, with the subprotocols each serves. */
+    private enum Path {
+        IOT_HUB(HttpsInitializer.MQTT_SUBPROTOCOL, HttpsInitializer.AMQP_SUBPROTOCOL),
+        SERVICE_BUS(HttpsInitializer.AMQP_SUBPROTOCOL);
+
+        private final List<String> subprotocols;
+
+        Path(String... subprotocols) {
+            this.subprotocols = List.of(subprotocols);
+        }
+
+        /** The path of {@code uri}, or null if it is none of the hub's WebSocket paths. */
+        static Path of(String uri) {
+            if (uri.startsWith(HttpsInitializer.WEBSOCKET_PATH)) {
+                return IOT_HUB;
+            }
+            String path = new QueryStringDecoder(uri).rawPath();
+            return path.equals(HttpsInitializer.SERVICE_BUS_WEBSOCKET_PATH)
+                    || path.equals(HttpsInitializer.SERVICE_BUS_WEBSOCKET_PATH + "/") ? SERVICE_BUS : null;
+        }
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (message instanceof FullHttpRequest request && request.uri().startsWith(HttpsInitializer.WEBSOCKET_PATH)
-                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        Path path = message instanceof FullHttpRequest request
+                && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                ? Path.of(request.uri()) : null;
+        if (path != null) {
+            FullHttpRequest request = (FullHttpRequest) message;
             HttpHeaders headers = request.headers();
             if (!VERSION.equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
                 FullHttpResponse refusal = refusal(HttpResponseStatus.UPGRADE_REQUIRED);
@@ -53,24 +78,27 @@ final class WebSocketUpgradeRules extends ChannelInboundHandlerAdapter {
                 refuse(ctx, request, refusal, "WebSocket version is not 13");
                 return;
             }
-            String offered = firstOffered(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
-            if (offered == null) {
-                refuse(ctx, request, refusal(HttpResponseStatus.BAD_REQUEST),
-                        "no subprotocol of the hub's (mqtt, AMQPWSB10)");
+            String chosen = firstServed(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), path.subprotocols);
+            if (chosen == null) {
+                refuse(ctx, request, refusal(HttpResponseStatus.BAD_REQUEST), "no subprotocol the hub serves on that path ("
+                        + String.join(", ", path.subprotocols) + ")");
                 return;
             }
-            headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, offered);
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, chosen);
+            if (path == Path.SERVICE_BUS) {
+                request.setUri(HttpsInitializer.WEBSOCKET_PATH);
+            }
         }
         ctx.fireChannelRead(message);
     }
 
-    /** The first of the hub's subprotocols the client asks for, in the hub's spelling, or null if none. */
-    private static String firstOffered(String protocols) {
+    /** The first of {@code served} the client asks for, in the hub's spelling, or null if none. */
+    private static String firstServed(String protocols, List<String> served) {
         if (protocols == null) {
             return null;
         }
         return Arrays.stream(protocols.split(",")).map(String::trim)
-                .flatMap(asked -> OFFERED.stream().filter(asked::equalsIgnoreCase))
+                .flatMap(asked -> served.stream().filter(asked::equalsIgnoreCase))
                 .findFirst().orElse(null);
     }
 
