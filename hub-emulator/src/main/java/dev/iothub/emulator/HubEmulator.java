@@ -43,11 +43,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -117,7 +119,7 @@ public final class HubEmulator implements AutoCloseable {
             eventHubs = new EventHubAccess(policies, names, clock, ENTITY);
             ConnectionStringFiles.write(connectionStrings.resolve(EVENT_HUB_FILES), policies.all().stream()
                     .filter(policy -> policy.grants(Permission.ServiceConnect)).toList(), eventHubs::connectionString);
-            builtInEndpoint = new BuiltInEndpoint(store, clock, builder.partitionCount,
+            builtInEndpoint = new BuiltInEndpoint(store, clock, builder.partitionCount, builder.consumerGroups,
                     BuiltInEndpoint.DEFAULT_RETENTION, BuiltInEndpoint.DEFAULT_PARTITION_BYTES);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
                     received, cloudToDevice, builtInEndpoint);
@@ -336,6 +338,7 @@ public final class HubEmulator implements AutoCloseable {
         private int maxMethodCalls = 1_000;
         private Duration cloudToDeviceLock = CloudToDeviceHub.LOCK_DURATION;
         private Integer partitionCount;
+        private final Set<String> consumerGroups = new LinkedHashSet<>();
 
         private Builder() {
         }
@@ -373,6 +376,21 @@ public final class HubEmulator implements AutoCloseable {
                         + Partitions.MAX_COUNT + ", not " + count);
             }
             this.partitionCount = count;
+            return this;
+        }
+
+        /**
+         * Consumer groups of the built-in endpoint besides {@code $Default}, as {@code az iot hub consumer-group
+         * create} makes them on Azure: letters, digits, '.', '-' and '_', up to 50 (any case).
+         */
+        public Builder consumerGroups(String... names) {
+            for (String name : names) {
+                if (name == null || !BuiltInEndpoint.CONSUMER_GROUP_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("a consumer group's name has 1 to 50 letters, digits, '.', '-'"
+                            + " or '_', not '" + name + "'");
+                }
+                consumerGroups.add(name);
+            }
             return this;
         }
 

@@ -5,7 +5,9 @@ import dev.iothub.cli.UsageErrors;
 import dev.iothub.emulator.internal.transport.AddressInUse;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
@@ -71,6 +73,10 @@ public final class HubEmulatorCommand implements Callable<Integer> {
     }
 
     private Integer partitions;
+
+    @Option(names = "--consumer-group", paramLabel = "NAME", description = "A consumer group of the built-in endpoint "
+            + "besides $Default, as 'az iot hub consumer-group create' makes one (repeatable).")
+    private List<String> consumerGroups = new ArrayList<>();
 
     @Option(names = "--partitions", paramLabel = "N", description = "The built-in endpoint's partitions, 2 to 128, "
             + "fixed when the hub is created (default: 4, or what the data directory's hub was created with).")
@@ -141,6 +147,11 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         }
         if (partitions != null) {
             builder.partitionCount(partitions);
+        }
+        try {
+            builder.consumerGroups(consumerGroups.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--consumer-group: " + e.getMessage());
         }
         HubEmulator hub;
         try {

@@ -87,6 +87,13 @@ class HubEmulatorCommandTest {
                 "--partitions", "129", "--in-memory");
     }
 
+    @Test
+    void aConsumerGroupNameAzureDoesNotAllowIsBadUsage() {
+        assertBadUsage("hub-emulator: --consumer-group: a consumer group's name has 1 to 50 letters, digits, '.', '-'"
+                + " or '_', not 'my group' (see 'hub-emulator --help')", "--consumer-group", "ok", "--consumer-group",
+                "my group", "--in-memory");
+    }
+
     /** --address takes an IP address; a host name is bad usage, with the option that takes one named. */
     @Test
     void aHostNameForTheAddressIsBadUsage() {
@@ -180,7 +187,7 @@ class HubEmulatorCommandTest {
 
         assertEquals(0, command.execute("--help"));
         for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "--max-connections",
-                "--partitions", "Exit codes"}) {
+                "--partitions", "--consumer-group", "Exit codes"}) {
             assertTrue(out.toString().contains(expected), expected);
         }
     }

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * in parallel, each with its own emulator, do not undo each other's trust.
  */
 public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCallback {
-    private final String address;
-    private final Path dataDirectory;
+    private final HubEmulator.Builder builder;
     private HubEmulator hub;
     private X509Certificate trusted;
 
@@ -30,16 +29,17 @@ public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCa
 
     /** An emulator that keeps its data in {@code dataDirectory}. */
     public HubEmulatorExtension(String address, Path dataDirectory) {
-        this.address = address;
-        this.dataDirectory = dataDirectory;
+        this(dataDirectory == null ? HubEmulator.builder().address(address)
+                : HubEmulator.builder().address(address).dataDirectory(dataDirectory));
+    }
+
+    /** An emulator as {@code builder} says, such as one with consumer groups: started before the class. */
+    public HubEmulatorExtension(HubEmulator.Builder builder) {
+        this.builder = builder;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        HubEmulator.Builder builder = HubEmulator.builder().address(address);
-        if (dataDirectory != null) {
-            builder.dataDirectory(dataDirectory);
-        }
         try {
             hub = builder.start();
         } catch (AddressInUse e) {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EventHubConsumerTest {
     @RegisterExtension
-    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.70");
+    static final HubEmulatorExtension emulator = new HubEmulatorExtension(HubEmulator.builder()
+            .address("127.0.0.70").consumerGroups("backend"));
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static SSLContext previousDefault;
 
@@ -149,6 +150,17 @@ class EventHubConsumerTest {
                 .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildConsumerClient()) {
             assertEquals(List.of("over a WebSocket"), bodies(read(consumer, sent, EventPosition.fromSequenceNumber(
                     sent.sequenceNumber(), true), 1)));
+        }
+    }
+
+    /** A consumer group made besides $Default, named without regard to case, has its own readers. */
+    @Test
+    void readsThroughAConsumerGroupOfItsOwn() throws Exception {
+        TelemetryMessage sent = send("grouped", IotHubClientProtocol.AMQPS, false, "to every group").get(0);
+        try (EventHubConsumerClient consumer = new EventHubClientBuilder()
+                .connectionString(hub().eventHubConnectionString()).consumerGroup("Backend").buildConsumerClient()) {
+            assertEquals(List.of("to every group"), bodies(read(consumer, sent,
+                    EventPosition.fromSequenceNumber(sent.sequenceNumber(), true), 1)));
         }
     }
 

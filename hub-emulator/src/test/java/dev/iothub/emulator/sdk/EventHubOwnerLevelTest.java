@@ -4,7 +4,6 @@ import static dev.iothub.emulator.testing.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.iothub.emulator.HubEmulator;
-import dev.iothub.emulator.junit.HubEmulatorExtension;
 import dev.iothub.emulator.testing.EventHubTokens;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
@@ -16,17 +15,28 @@ import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Owner levels (Event Hubs' epochs, link property {@code com.microsoft:epoch}) on a partition: a receiver with a
  * level takes the partition from those with a lower or equal one and from those with none, which are detached with
- * {@code amqp:link:stolen}; a lower level, or none, is refused while an owner has it; receivers without levels share.
+ * {@code amqp:link:stolen}; a lower level, or none, is refused while an owner has it; receivers without levels share;
+ * each consumer group's partitions have owners of their own.
  */
 class EventHubOwnerLevelTest {
-    @RegisterExtension
-    static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.77");
+    private static HubEmulator hub;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = HubEmulator.builder().address("127.0.0.77").consumerGroups("backend").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
 
     @Test
     void aHigherOrEqualOwnerLevelTakesThePartitionAndALowerOneIsRefused() throws Exception {
@@ -53,6 +63,18 @@ class EventHubOwnerLevelTest {
     }
 
     @Test
+    void eachConsumerGroupHasItsOwnOwners() throws Exception {
+        try (RawAmqpClient client = connected()) {
+            Session session = client.session();
+            Receiver owner = receiver(client, session, "$Default", "3", 7L);
+            assertAttached(owner);
+
+            assertAttached(receiver(client, session, "Backend", "3", null));
+            assertAttached(owner);
+        }
+    }
+
+    @Test
     void aPartitionWhoseOwnerLeftIsFreeAgain() throws Exception {
         try (RawAmqpClient client = connected()) {
             Session session = client.session();
@@ -66,7 +88,6 @@ class EventHubOwnerLevelTest {
     }
 
     private static RawAmqpClient connected() throws Exception {
-        HubEmulator hub = emulator.hub();
         RawAmqpClient client = new RawAmqpClient(hub.clientSslContext(), hub.hostName(), true);
         client.open(hub.hostName());
         String connectionString = hub.eventHubConnectionString();
@@ -78,9 +99,14 @@ class EventHubOwnerLevelTest {
     }
 
     private static Receiver receiver(RawAmqpClient client, Session session, String partition, Long ownerLevel) {
+        return receiver(client, session, "$Default", partition, ownerLevel);
+    }
+
+    private static Receiver receiver(RawAmqpClient client, Session session, String consumerGroup, String partition,
+                                     Long ownerLevel) {
         Receiver receiver = session.receiver("receiver-" + System.nanoTime());
         Source source = new Source();
-        source.setAddress("hub-emulator/ConsumerGroups/$Default/Partitions/" + partition);
+        source.setAddress("hub-emulator/ConsumerGroups/" + consumerGroup + "/Partitions/" + partition);
         receiver.setSource(source);
         receiver.setTarget(new Target());
         if (ownerLevel != null) {

@@ -73,8 +73,6 @@ final class AmqpConnection {
      * second. Every SDK asks for 30 s or more, or for none.
      */
     static final int MIN_IDLE_TIMEOUT_MILLIS = 5_000;
-    /** The consumer group every hub has, and the only one here: others are made on Azure's management plane. */
-    private static final String DEFAULT_CONSUMER_GROUP = "$Default";
     /** What a partition receiver asks for to get the partition's last event with each event. */
     private static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
     /** The port clients redirected to the built-in endpoint are told: the hub's AMQP port, which serves it. */
@@ -238,7 +236,7 @@ final class AmqpConnection {
 
     /**
      * A link of an Event Hubs client: to the management node (its requests, or its answers), or a partition receiver
-     * of {@code $Default}, which needs a token put for the endpoint first.
+     * of a consumer group, which needs a token put for the endpoint first.
      */
     private void attachToTheBuiltInEndpoint(Link link, EventHubAddress address, String text) {
         boolean receiving = link instanceof Receiver;
@@ -252,7 +250,7 @@ final class AmqpConnection {
         if (receiving || !cbs.eventHubAuthenticated()) {
             refuse(link, UNAUTHORIZED_ACCESS, text, "Unauthorized access: put a token for " + eventHubs.entity()
                     + " first.");
-        } else if (!DEFAULT_CONSUMER_GROUP.equalsIgnoreCase(address.consumerGroup())) {
+        } else if (!builtInEndpoint.isConsumerGroup(address.consumerGroup())) {
             refuse(link, NOT_FOUND, text, "The messaging entity '" + eventHubs.entity() + "/ConsumerGroups/"
                     + address.consumerGroup() + "' could not be found.");
         } else if (partition.isEmpty()) {
@@ -267,7 +265,7 @@ final class AmqpConnection {
             }
             Runnable leave;
             try {
-                leave = builtInEndpoint.joinReceivers(partition.getAsInt(), ownerLevel(link),
+                leave = builtInEndpoint.joinReceivers(address.consumerGroup(), partition.getAsInt(), ownerLevel(link),
                         why -> handler.execute(() -> stolen(link, why)));
             } catch (ReceiverRefusal refusal) {
                 refuse(link, LINK_STOLEN, text, refusal.getMessage());

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The hub's built-in endpoint, {@code messages/events}: every device-to-cloud message a device or module sends is
@@ -22,6 +25,10 @@ import java.util.function.Consumer;
  * clients read it. The partition count is fixed when the hub is first created, as on Azure.
  */
 public final class BuiltInEndpoint {
+    /** The consumer group every hub has. */
+    public static final String DEFAULT_CONSUMER_GROUP = "$Default";
+    /** What Azure allows in a consumer group's name (its portal and ARM: letters, digits, '.', '-', '_', up to 50). */
+    public static final Pattern CONSUMER_GROUP_NAME = Pattern.compile("[A-Za-z0-9._-]{1,50}");
     /** The count Azure's portal and templates create a hub with. */
     public static final int DEFAULT_PARTITIONS = 4;
     /** The hub's default retention for the built-in endpoint. */
@@ -40,14 +47,19 @@ public final class BuiltInEndpoint {
     private final Clock clock;
     private final Instant createdAt;
     private final PartitionOwners owners = new PartitionOwners();
+    /** {@code $default} and the groups the hub was started with, in lower case. */
+    private final Set<String> consumerGroups;
 
     /**
      * The endpoint of the hub in {@code store}: with {@code partitionCount} partitions if it is new, or the count it
      * was created with, which {@code partitionCount} (null if not asked for) may not contradict.
      */
-    public BuiltInEndpoint(HubStore store, Clock clock, Integer partitionCount, Duration retention,
-                           long maxPartitionBytes) {
+    public BuiltInEndpoint(HubStore store, Clock clock, Integer partitionCount, Set<String> consumerGroups,
+                           Duration retention, long maxPartitionBytes) {
         this.clock = clock;
+        Set<String> groups = new HashSet<>(Set.of(DEFAULT_CONSUMER_GROUP.toLowerCase(Locale.ROOT)));
+        consumerGroups.forEach(group -> groups.add(group.toLowerCase(Locale.ROOT)));
+        this.consumerGroups = Set.copyOf(groups);
         int count = store.setting(PARTITIONS_SETTING).map(Integer::parseInt).orElse(-1);
         if (count < 0) {
             count = partitionCount == null ? DEFAULT_PARTITIONS : partitionCount;
@@ -150,14 +162,20 @@ public final class BuiltInEndpoint {
         return logs[partition].read(from, max, clock.instant());
     }
 
+    /** Whether the endpoint has a consumer group of that name, which it matches without regard to case. */
+    public boolean isConsumerGroup(String name) {
+        return name != null && consumerGroups.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     /**
-     * A receiver of {@code partition} in the consumer group {@code $Default}, with an owner level or none (null):
-     * let in, and others whose partition it takes told why through their {@code stolen}, which runs while the
-     * endpoint holds its lock (it must only schedule their end); answers what ends its turn. Refused if a receiver of
-     * a higher level has the partition.
+     * A receiver of {@code partition} in {@code consumerGroup}, with an owner level or none (null): let in, and
+     * others whose partition it takes told why through their {@code stolen}, which runs while the endpoint holds
+     * its lock (it must only schedule their end); answers what ends its turn. Refused if a receiver of a higher
+     * level has the partition.
      */
-    public Runnable joinReceivers(int partition, Long ownerLevel, Consumer<String> stolen) throws ReceiverRefusal {
-        return owners.join(partition, ownerLevel, stolen);
+    public Runnable joinReceivers(String consumerGroup, int partition, Long ownerLevel, Consumer<String> stolen)
+            throws ReceiverRefusal {
+        return owners.join(consumerGroup, partition, ownerLevel, stolen);
     }
 
     /** {@code receiver} runs, on any thread, whenever events of {@code partition} arrive; until the answer runs. */
