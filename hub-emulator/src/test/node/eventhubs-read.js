@@ -9,7 +9,7 @@ const { consumerClient, subscribe } = require('./eventhubs');
 
 async function main([deviceId, since, count, ms]) {
   const consumer = consumerClient(process.env.EVENTHUB_CONNECTION_STRING);
-  const subscription = subscribe(consumer, new Date(Number(since)));
+  const subscription = subscribe(consumer, { enqueuedOn: new Date(Number(since)) });
   try {
     const read = await subscription.sentBy(deviceId, undefined, Number(count), Number(ms));
     process.stdout.write(JSON.stringify(read.map(({ event, partitionId }) => ({

@@ -14,12 +14,13 @@ function consumerClient(connectionString, options = {}) {
   return new EventHubConsumerClient(CONSUMER_GROUP, connectionString, options);
 }
 
-// Subscribes to the events enqueued since `since` (a Date), on every partition or on the one given.
+// Subscribes from startPosition (an EventPosition: { enqueuedOn }, { sequenceNumber }, { offset }, earliest or
+// latest), on every partition or on the one given.
 // sentBy(deviceId, moduleId, count, ms) resolves with the first count that device (or module, if moduleId is
 // not undefined) sent, each with the partition it came from, in the order received; if they do not come
 // within ms, the error names what the subscription reported meanwhile. Every error is also emitted on
 // arrivals as 'error'. close() ends the subscription.
-function subscribe(consumer, since, partitionId = null) {
+function subscribe(consumer, startPosition, partitionId = null) {
   const received = [];
   const errors = [];
   const arrivals = new EventEmitter();
@@ -33,7 +34,7 @@ function subscribe(consumer, since, partitionId = null) {
       if (arrivals.listenerCount('error') > 0) arrivals.emit('error', err);
     },
   };
-  const options = { startPosition: { enqueuedOn: since }, maxBatchSize: 10, maxWaitTimeInSeconds: 1 };
+  const options = { startPosition, maxBatchSize: 10, maxWaitTimeInSeconds: 1 };
   const subscription = partitionId === null ? consumer.subscribe(handlers, options) : consumer.subscribe(partitionId, handlers, options);
 
   async function sentBy(deviceId, moduleId, count, ms) {

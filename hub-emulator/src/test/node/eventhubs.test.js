@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { Mqtt } = require('azure-iot-device-mqtt');
 const hub = require('./hub');
+const { earliestEventPosition, latestEventPosition } = require('@azure/event-hubs');
 const eventHubs = require('./eventhubs');
 const { needsJar, emulatorOfTest } = require('./emulator-process');
 
@@ -31,8 +32,8 @@ function consumerClient(t, connectionString = hub.eventHubConnectionString(), op
 }
 
 // A subscription (eventhubs.js) that ends with the test t.
-function subscribe(t, consumer, since, partitionId) {
-  const subscription = eventHubs.subscribe(consumer, since, partitionId);
+function subscribe(t, consumer, startPosition, partitionId) {
+  const subscription = eventHubs.subscribe(consumer, startPosition, partitionId);
   hub.onEnd(t, subscription.close);
   return subscription;
 }
@@ -63,7 +64,7 @@ describe('the built-in Event Hub-compatible endpoint', { skip: hub.needsEventHub
         const { deviceId, moduleId } = identity;
         const since = new Date(Date.now() - CLOCK_SKEW_MS);
         const consumer = consumerClient(t);
-        const { sentBy } = subscribe(t, consumer, since);
+        const { sentBy } = subscribe(t, consumer, { enqueuedOn: since });
 
         const client = await hub.deviceSideClient(t, identity.connectionString, Transport);
         await hub.withTimeout(client.open(), WAIT_MS, `${kind} open over ${name}`);
@@ -102,6 +103,54 @@ describe('the built-in Event Hub-compatible endpoint', { skip: hub.needsEventHub
     }
   }
 
+  test('a subscription to the device\'s partition starts where each starting position says', { timeout: 120000 }, async (t) => {
+    const { deviceId, connectionString } = await hub.createDevice(t, hub.registry(), 'eh-positions');
+    const since = new Date(Date.now() - CLOCK_SKEW_MS);
+    const consumer = consumerClient(t);
+    const client = await hub.deviceSideClient(t, connectionString, Mqtt);
+    await hub.withTimeout(client.open(), WAIT_MS, 'open');
+    const sent = [];
+    async function send() {
+      const message = new hub.Message(JSON.stringify({ n: sent.length + 1 }));
+      message.messageId = crypto.randomUUID();
+      await hub.withTimeout(client.sendEvent(message), WAIT_MS, 'sendEvent');
+      sent.push(message.messageId);
+    }
+    for (let i = 0; i < 3; i++) await send();
+    // The device's first count events from a position, by a subscription closed after (a client allows one
+    // subscription to a partition at a time).
+    async function readFrom(startPosition, partitionId, count) {
+      const subscription = eventHubs.subscribe(consumer, startPosition, partitionId);
+      try {
+        return await subscription.sentBy(deviceId, undefined, count, WAIT_MS);
+      } finally {
+        await subscription.close();
+      }
+    }
+    const read = await readFrom({ enqueuedOn: since }, null, 3);
+    const { partitionId } = read[0];
+    const second = read[1].event;
+    // Which of the device's messages comes first from a position, on its partition alone (where other devices'
+    // events may come before it): 1 for the first sent.
+    const firstFrom = async (startPosition) => sent.indexOf((await readFrom(startPosition, partitionId, 1))[0].event.messageId) + 1;
+    assert.equal(await firstFrom(earliestEventPosition), 1, 'earliest');
+    assert.equal(await firstFrom({ sequenceNumber: second.sequenceNumber }), 3, 'after a sequence number');
+    assert.equal(await firstFrom({ sequenceNumber: second.sequenceNumber, isInclusive: true }), 2, 'from a sequence number, inclusive');
+    assert.equal(await firstFrom({ offset: second.offset }), 3, 'after an offset');
+    assert.equal(await firstFrom({ offset: second.offset, isInclusive: true }), 2, 'from an offset, inclusive');
+
+    // Latest: only what is enqueued once the receiver is open, which the client does not report; so the
+    // device sends again until the subscription reads something, and that must be none of the first three.
+    const latest = subscribe(t, consumer, latestEventPosition, partitionId);
+    let first;
+    await hub.eventually(async () => {
+      await send();
+      first = await latest.sentBy(deviceId, undefined, 1, 1000).catch(() => null);
+      return first;
+    }, WAIT_MS, 'an event sent after a subscription from latest');
+    assert.ok(sent.indexOf(first[0].event.messageId) >= 3, `latest: read message ${sent.indexOf(first[0].event.messageId) + 1}, sent before it`);
+  });
+
   test('getEventHubProperties, getPartitionIds and getPartitionProperties describe the entity and each partition', { timeout: 60000 }, async (t) => {
     const consumer = consumerClient(t);
     const entity = valueOf(hub.eventHubConnectionString(), 'EntityPath');
@@ -133,7 +182,7 @@ describe('the built-in Event Hub-compatible endpoint', { skip: hub.needsEventHub
   async function refused(t, connectionString) {
     const consumer = consumerClient(t, connectionString, { retryOptions: { maxRetries: 0 } });
     await assert.rejects(hub.withTimeout(consumer.getEventHubProperties(), WAIT_MS, 'getEventHubProperties'), unauthorized);
-    const { arrivals } = subscribe(t, consumer, new Date(), '0');
+    const { arrivals } = subscribe(t, consumer, latestEventPosition, '0');
     unauthorized(await hub.nextEvent(arrivals, 'error', () => true, WAIT_MS, 'the subscription reporting an error'));
   }
   function unauthorized(err) {
