@@ -5,10 +5,12 @@
 
 const { describe, test } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFile } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
+const { EventEmitter } = require('node:events');
 const fs = require('node:fs');
 const path = require('node:path');
+const readline = require('node:readline');
 const { Mqtt } = require('azure-iot-device-mqtt');
 const hub = require('./hub');
 const { earliestEventPosition, latestEventPosition } = require('@azure/event-hubs');
@@ -207,18 +209,32 @@ describe('the built-in Event Hub-compatible endpoint', { skip: hub.needsEventHub
   });
 });
 
-// eventhubs-read.js, in a process of its own that trusts the CA of an emulator this test started.
-function readInProcessTrusting({ caFile, eventHubConnectionString }, deviceId, since, count) {
+// eventhubs-read.js, in a process of its own that trusts the CA of an emulator this test started, killed when t
+// ends if it still runs. until(n) resolves with the events it has printed once there are n, and fails with its
+// output if it ends before.
+function readerTrusting(t, { caFile, eventHubConnectionString }, deviceId, since, count) {
   const args = [path.join(__dirname, 'eventhubs-read.js'), deviceId, String(since.getTime()), String(count), String(WAIT_MS)];
   const env = { ...process.env, EVENTHUB_CONNECTION_STRING: eventHubConnectionString, NODE_EXTRA_CA_CERTS: caFile };
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, timeout: 2 * WAIT_MS }, (err, stdout, stderr) => (err
-      ? reject(new Error(`eventhubs-read.js failed (${err.code || err.signal}):\n${stderr}`))
-      : resolve(JSON.parse(stdout))));
-  });
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  hub.onEnd(t, () => child.kill());
+  const read = [];
+  let ended = null;
+  let stderr = '';
+  const changes = new EventEmitter();
+  child.stderr.setEncoding('utf8').on('data', (text) => { stderr += text; });
+  readline.createInterface({ input: child.stdout }).on('line', (line) => { read.push(JSON.parse(line)); changes.emit('change'); });
+  child.once('close', (code, signal) => { ended = code ?? signal; changes.emit('change'); });
+  async function until(n) {
+    if (read.length < n && ended === null) {
+      await hub.nextEvent(changes, 'change', () => read.length >= n || ended !== null, 2 * WAIT_MS, `eventhubs-read.js reading ${n} events`);
+    }
+    if (read.length < n) throw new Error(`eventhubs-read.js ended (${ended}) after ${read.length} events:\n${stderr}`);
+    return read.slice(0, n);
+  }
+  return { until };
 }
 
-test('emulator only: events kept in the data directory are read after a restart, and their numbering goes on', {
+test('emulator only: a consumer reads on across a restart, and events kept in the data directory are read after it', {
   skip: needsJar(),
   timeout: 6 * WAIT_MS,
 }, async (t) => {
@@ -243,16 +259,21 @@ test('emulator only: events kept in the data directory are read after a restart,
     await client.close();
   }
 
+  // The first consumer has read two events as they came, so it is connected when the emulator stops.
+  const before = readerTrusting(t, own.emulator, deviceId, since, 3);
   await send({ n: 1 }, { n: 2 });
+  await before.until(2);
   assert.equal(await own.restart(), 143, 'a clean SIGTERM shutdown');
   assert.equal(own.emulator.eventHubConnectionString, eventHubConnectionString, 'the same endpoint and key: kept in the data directory');
   await send({ n: 3 });
 
-  const read = await readInProcessTrusting(own.emulator, deviceId, since, sent.length);
-  assert.deepEqual(read.map((e) => e.messageId), sent, 'the two sent before the restart, then the one after');
-  assert.deepEqual(read.map((e) => e.body), [{ n: 1 }, { n: 2 }, { n: 3 }]);
-  assert.deepEqual(read.map((e) => e.partitionId), sent.map(() => read[0].partitionId), 'one partition');
-  const first = read[0].sequenceNumber;
-  assert.deepEqual(read.map((e) => e.sequenceNumber), [first, first + 1, first + 2], 'numbered on from where the partition was');
-  for (const event of read) assert.equal(event.systemProperties['iothub-message-source'], 'Telemetry');
+  const after = await readerTrusting(t, own.emulator, deviceId, since, 3).until(3);
+  for (const [read, who] of [[await before.until(3), 'the consumer connected across the restart'], [after, 'a consumer started after it']]) {
+    assert.deepEqual(read.map((e) => e.messageId), sent, `${who}: the two sent before the restart, then the one after, once each`);
+    assert.deepEqual(read.map((e) => e.body), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    assert.deepEqual(read.map((e) => e.partitionId), sent.map(() => read[0].partitionId), 'one partition');
+    const first = read[0].sequenceNumber;
+    assert.deepEqual(read.map((e) => e.sequenceNumber), [first, first + 1, first + 2], 'numbered on from where the partition was');
+    for (const event of read) assert.equal(event.systemProperties['iothub-message-source'], 'Telemetry');
+  }
 });
