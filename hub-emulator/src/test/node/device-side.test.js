@@ -55,7 +55,7 @@ for (const { name, Transport } of hub.TRANSPORTS) {
         assert.deepEqual(reported.firmware, { version: '1.2' });
         assert.equal(reported.$version, reportedVersion + 1);
 
-        // Telemetry is accepted (and dropped by the emulator: no routing).
+        // Telemetry is accepted (eventhubs.test.js reads it back).
         const sent = await hub.withTimeout(client.sendEvent(new hub.Message(JSON.stringify({ temperature: 21.5 }))), WAIT_MS, 'sendEvent');
         assert.equal(sent.constructor.name, 'MessageEnqueued');
       });

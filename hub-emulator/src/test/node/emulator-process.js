@@ -1,11 +1,14 @@
 'use strict';
 // Starts and stops a hub-emulator process of the test's own (java -jar $HUB_EMULATOR_JAR), for tests
-// that must restart the hub. It reads the start banner for the connection string and the CA, and keeps
+// that must restart the hub. It reads the start banner for the connection strings and the CA, and keeps
 // draining the output afterwards (the emulator logs every request; a full pipe would stall it).
 
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { onEnd } = require('./hub');
 
 const START_MS = 30000;
 const STOP_MS = 15000;
@@ -23,10 +26,14 @@ function startEmulator({ jar, address, dataDir }) {
     const found = {};
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       remember(line);
-      const [, key, value] = /^(Service connection string|CA certificate): (.*)$/.exec(line) || [];
+      const [, key, value] = /^(Service connection string|CA certificate|Event Hub-compatible endpoint \(telemetry\)): (.*)$/.exec(line) || [];
       if (key) found[key] = value;
       if (line.startsWith('hub-emulator ready')) {
-        resolve({ serviceConnectionString: found['Service connection string'], caFile: found['CA certificate'] });
+        resolve({
+          serviceConnectionString: found['Service connection string'],
+          caFile: found['CA certificate'],
+          eventHubConnectionString: found['Event Hub-compatible endpoint (telemetry)'],
+        });
       }
     });
     exited.then((how) => reject(new Error(`hub-emulator exited (${how}) before it was ready:\n${recent.join('\n')}`)));
@@ -58,4 +65,24 @@ function startEmulator({ jar, address, dataDir }) {
     .finally(() => clearTimeout(timer));
 }
 
-module.exports = { startEmulator };
+// The skip option of a test that starts an emulator of its own: false, or why it cannot.
+const needsJar = () => (process.env.HUB_EMULATOR_JAR ? false : 'HUB_EMULATOR_JAR is not set: this test starts and restarts an emulator of its own');
+
+// For the test t, an emulator of its own on address with a new data directory, both gone when t ends: its
+// banner in .emulator; restart() stops it and answers how it ended (143 for a clean SIGTERM shutdown), then
+// starts it again on the same data directory and address.
+async function emulatorOfTest(t, address) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-suite-hub-'));
+  onEnd(t, () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const start = () => startEmulator({ jar: process.env.HUB_EMULATOR_JAR, address, dataDir });
+  const own = { emulator: await start() };
+  onEnd(t, () => own.emulator.stop());
+  own.restart = async () => {
+    const how = await own.emulator.stop();
+    own.emulator = await start();
+    return how;
+  };
+  return own;
+}
+
+module.exports = { startEmulator, needsJar, emulatorOfTest };

@@ -8,14 +8,13 @@
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { ModuleClient } = require('azure-iot-device');
 const { Mqtt } = require('azure-iot-device-mqtt');
 const { Amqp } = require('azure-iot-device-amqp');
 const { NoRetry } = require('azure-iot-common');
 const hub = require('./hub');
-const { startEmulator } = require('./emulator-process');
+const { needsJar, emulatorOfTest } = require('./emulator-process');
 
 const ADDRESS = '127.0.0.18';
 const WAIT_MS = 60000;
@@ -43,16 +42,12 @@ function wireRecordingMqtt(wire) {
 }
 
 test('a ModuleClient over MQTT keeps its desired subscription across a dropped connection and an emulator restart', {
-  skip: process.env.HUB_EMULATOR_JAR ? false : 'HUB_EMULATOR_JAR is not set: this test starts and restarts an emulator of its own',
+  skip: needsJar(),
   timeout: 4 * WAIT_MS,
 }, async (t) => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'node-suite-hub-'));
-  hub.onEnd(t, () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const start = () => startEmulator({ jar: process.env.HUB_EMULATOR_JAR, address: ADDRESS, dataDir });
-  let emulator = await start();
-  hub.onEnd(t, () => emulator.stop());
-  const ca = fs.readFileSync(emulator.caFile, 'utf8');
-  const connectionString = emulator.serviceConnectionString;
+  const own = await emulatorOfTest(t, ADDRESS);
+  const ca = fs.readFileSync(own.emulator.caFile, 'utf8');
+  const connectionString = own.emulator.serviceConnectionString;
   let reg = hub.registry(connectionString, ca);
 
   const deviceId = hub.uniqueId('restart');
@@ -101,9 +96,8 @@ test('a ModuleClient over MQTT keeps its desired subscription across a dropped c
   // Restart the emulator on the same data directory and address; the client reconnects on its own.
   mark = wire.length;
   const restarted = hub.nextEvent(client, 'connect', () => true, WAIT_MS, 'the client reconnecting after the restart');
-  assert.equal(await emulator.stop(), 143, 'a clean SIGTERM shutdown');
-  emulator = await start();
-  assert.equal(emulator.serviceConnectionString, connectionString, 'the same hub: keys kept in the data directory');
+  assert.equal(await own.restart(), 143, 'a clean SIGTERM shutdown');
+  assert.equal(own.emulator.serviceConnectionString, connectionString, 'the same hub: keys kept in the data directory');
   reg = hub.registry(connectionString, ca);
   await restarted;
   resumedWithoutSubscribing(mark, 'after the restart');

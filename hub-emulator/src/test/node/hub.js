@@ -26,6 +26,17 @@ function serviceConnectionString() {
   return value;
 }
 
+// The built-in Event Hub-compatible endpoint's connection string, as the SDKs' own e2e tests take it; null when
+// it is not given (a real hub's comes from `az iot hub connection-string show --default-eventhub`).
+function eventHubConnectionString() {
+  return process.env.EVENTHUB_CONNECTION_STRING || null;
+}
+
+// The skip option of a test that reads telemetry back: false, or why it cannot run.
+function needsEventHub() {
+  return eventHubConnectionString() ? false : 'EVENTHUB_CONNECTION_STRING is not set: the built-in Event Hub-compatible endpoint\'s connection string';
+}
+
 function hostName(connectionString = serviceConnectionString()) {
   return ConnectionString.parse(connectionString).HostName;
 }
@@ -151,6 +162,8 @@ module.exports = {
   TRANSPORTS,
   Message,
   serviceConnectionString,
+  eventHubConnectionString,
+  needsEventHub,
   hostName,
   registry,
   onEnd,

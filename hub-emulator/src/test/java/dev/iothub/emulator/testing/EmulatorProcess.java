@@ -57,6 +57,11 @@ public final class EmulatorProcess implements AutoCloseable {
         return Files.readString(Path.of(directory.substring(0, directory.indexOf(" ("))).resolve(policy)).strip();
     }
 
+    /** The built-in Event Hub-compatible endpoint's connection string (iothubowner's key). */
+    public String eventHubConnectionString() {
+        return valueAfter("Event Hub-compatible endpoint (telemetry): ");
+    }
+
     public Path caCertificatePem() {
         return Path.of(valueAfter("CA certificate: "));
     }

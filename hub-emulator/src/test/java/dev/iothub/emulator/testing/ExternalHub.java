@@ -16,12 +16,15 @@ import java.util.Optional;
  * <li>{@code IOTHUB_CA_CERT}: a PEM file of the CA to trust, for a hub whose certificate no public CA signs.
  * <li>{@code IOTHUB_<POLICY>_POLICY_CONNECTION_STRING} ({@code SERVICE}, {@code DEVICE}, {@code REGISTRY_READ},
  *     {@code REGISTRY_READ_WRITE}): the other built-in policies, for the tests of their rights.
+ * <li>{@code EVENTHUB_CONNECTION_STRING}: the built-in Event Hub-compatible endpoint's, for the tests that read
+ *     telemetry back (the name the SDKs' own end-to-end tests read).
  * </ul>
  */
 public record ExternalHub(String serviceConnectionString, Optional<Path> caCertificatePem,
-        Map<String, String> policyConnectionStrings) {
+        Map<String, String> policyConnectionStrings, Optional<String> eventHubConnectionString) {
     public static final String CONNECTION_STRING = "IOTHUB_CONNECTION_STRING";
     public static final String CA_CERT = "IOTHUB_CA_CERT";
+    public static final String EVENTHUB_CONNECTION_STRING = "EVENTHUB_CONNECTION_STRING";
     /** The built-in policies other than iothubowner, whose connection string is the switch itself. */
     private static final List<String> POLICIES = SharedAccessPolicies.NAMES.stream()
             .filter(name -> !name.equals(SharedAccessPolicies.IOTHUBOWNER)).toList();
@@ -39,16 +42,18 @@ public record ExternalHub(String serviceConnectionString, Optional<Path> caCerti
                 policies.put(policy, value);
             }
         }
-        return Optional.of(new ExternalHub(owner, Optional.ofNullable(environment.get(CA_CERT)).map(Path::of), policies));
+        return Optional.of(new ExternalHub(owner, Optional.ofNullable(environment.get(CA_CERT)).map(Path::of), policies,
+                Optional.ofNullable(environment.get(EVENTHUB_CONNECTION_STRING)).filter(value -> !value.isBlank())));
     }
 
-    /** An emulator in another process, as its files describe it: every policy, and its CA. */
+    /** An emulator in another process, as its files and banner describe it: every policy, its CA and its Event Hub endpoint. */
     public static ExternalHub of(EmulatorProcess emulator) throws IOException {
         Map<String, String> policies = new LinkedHashMap<>();
         for (String policy : POLICIES) {
             policies.put(policy, emulator.connectionString(policy));
         }
-        return new ExternalHub(emulator.serviceConnectionString(), Optional.of(emulator.caCertificatePem()), policies);
+        return new ExternalHub(emulator.serviceConnectionString(), Optional.of(emulator.caCertificatePem()), policies,
+                Optional.of(emulator.eventHubConnectionString()));
     }
 
     /** The variable that carries {@code policy}'s connection string, e.g. IOTHUB_REGISTRY_READ_POLICY_CONNECTION_STRING. */
@@ -62,6 +67,7 @@ public record ExternalHub(String serviceConnectionString, Optional<Path> caCerti
         environment.put(CONNECTION_STRING, serviceConnectionString);
         caCertificatePem.ifPresent(ca -> environment.put(CA_CERT, ca.toString()));
         policyConnectionStrings.forEach((policy, value) -> environment.put(variableOf(policy), value));
+        eventHubConnectionString.ifPresent(value -> environment.put(EVENTHUB_CONNECTION_STRING, value));
         return environment;
     }
 
