@@ -6,6 +6,7 @@ import com.microsoft.azure.sdk.iot.device.InternalClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.ModuleClient;
 import com.microsoft.azure.sdk.iot.service.auth.AuthenticationType;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.Module;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -23,6 +24,25 @@ record RegisteredIdentity(HubUnderTest hub, String deviceId, boolean module, Str
         String key = registry.addDevice(new Device(deviceId, AuthenticationType.SAS)).getPrimaryKey();
         if (module) {
             key = registry.addModule(new Module(deviceId, MODULE_ID, AuthenticationType.SAS)).getPrimaryKey();
+        }
+        return new RegisteredIdentity(hub, deviceId, module, key);
+    }
+
+    /** The device {@code deviceId}, or its module "m", made first if the registry does not have it. */
+    static RegisteredIdentity find(HubUnderTest hub, String deviceId, boolean module) throws Exception {
+        RegistryClient registry = new RegistryClient(hub.serviceConnectionString());
+        String key;
+        try {
+            key = registry.getDevice(deviceId).getPrimaryKey();
+        } catch (IotHubNotFoundException e) {
+            key = registry.addDevice(new Device(deviceId, AuthenticationType.SAS)).getPrimaryKey();
+        }
+        if (module) {
+            try {
+                key = registry.getModule(deviceId, MODULE_ID).getPrimaryKey();
+            } catch (IotHubNotFoundException e) {
+                key = registry.addModule(new Module(deviceId, MODULE_ID, AuthenticationType.SAS)).getPrimaryKey();
+            }
         }
         return new RegisteredIdentity(hub, deviceId, module, key);
     }

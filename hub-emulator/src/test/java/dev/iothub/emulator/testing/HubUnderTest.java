@@ -102,6 +102,19 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
         return value;
     }
 
+    /**
+     * The built-in Event Hub-compatible endpoint's connection string; against an external hub, the test is skipped
+     * when {@code EVENTHUB_CONNECTION_STRING} is not set.
+     */
+    public String eventHubConnectionString() {
+        if (external.isEmpty()) {
+            return emulator.hub().eventHubConnectionString();
+        }
+        Optional<String> value = external.get().eventHubConnectionString();
+        Assumptions.assumeTrue(value.isPresent(), () -> ExternalHub.EVENTHUB_CONNECTION_STRING + " is not set");
+        return value.get();
+    }
+
     /** An SSLContext that trusts the hub: its CA, or the JVM's usual trust for a hub without one. */
     public SSLContext clientSslContext() {
         return clientSslContext;

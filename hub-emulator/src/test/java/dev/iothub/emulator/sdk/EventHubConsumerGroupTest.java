@@ -3,12 +3,25 @@ package dev.iothub.emulator.sdk;
 import static dev.iothub.emulator.testing.PutToken.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventHubConsumerClient;
+import com.azure.messaging.eventhubs.models.EventPosition;
+import com.azure.messaging.eventhubs.models.PartitionEvent;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.device.Message;
 import dev.iothub.emulator.HubEmulator;
+import dev.iothub.emulator.TelemetryMessage;
 import dev.iothub.emulator.testing.EventHubTokens;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -20,12 +33,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Owner levels (Event Hubs' epochs, link property {@code com.microsoft:epoch}) on a partition: a receiver with a
+ * Consumer groups made besides {@code $Default} (given at start, as Azure's management plane makes them), read
+ * through by the official Event Hubs client; and owner levels (Event Hubs' epochs, link property
+ * {@code com.microsoft:epoch}) on a partition: a receiver with a
  * level takes the partition from those with a lower or equal one and from those with none, which are detached with
  * {@code amqp:link:stolen}; a lower level, or none, is refused while an owner has it; receivers without levels share;
  * each consumer group's partitions have owners of their own.
  */
-class EventHubOwnerLevelTest {
+class EventHubConsumerGroupTest {
     private static HubEmulator hub;
 
     @BeforeAll
@@ -59,6 +74,30 @@ class EventHubOwnerLevelTest {
             Receiver alsoLevelOne = receiver(client, session, "0", 1L);
             assertAttached(alsoLevelOne);
             assertDetached(client, levelOne, "amqp:link:stolen");
+        }
+    }
+
+    /** A consumer group named without regard to case has readers of its own. */
+    @Test
+    void theClientReadsThroughAConsumerGroupOfItsOwn() throws Exception {
+        SSLContext previousDefault = SSLContext.getDefault();
+        SSLContext.setDefault(hub.clientSslContext()); // the Event Hubs client trusts the JVM's default
+        DeviceClient device = new DeviceClient(hub.deviceConnectionString("grouped"), IotHubClientProtocol.AMQPS,
+                ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        try (EventHubConsumerClient consumer = new EventHubClientBuilder()
+                .connectionString(hub.eventHubConnectionString()).consumerGroup("Backend").buildConsumerClient()) {
+            device.open(true);
+            device.sendEvent(new Message("to every group"), 10_000);
+            TelemetryMessage sent = hub.receivedTelemetry().get(hub.receivedTelemetry().size() - 1);
+            List<String> read = new ArrayList<>();
+            for (PartitionEvent event : consumer.receiveFromPartition(Integer.toString(sent.partition()), 1,
+                    EventPosition.fromSequenceNumber(sent.sequenceNumber(), true), Duration.ofSeconds(30))) {
+                read.add(event.getData().getBodyAsString());
+            }
+            assertEquals(List.of("to every group"), read);
+        } finally {
+            device.close();
+            SSLContext.setDefault(previousDefault);
         }
     }
 

@@ -1,0 +1,47 @@
+package dev.iothub.emulator.sdk;
+
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
+import com.azure.messaging.eventhubs.models.EventPosition;
+import com.azure.messaging.eventhubs.models.PartitionEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where the hub put what a device sent, found as a backend finds it: with the Event Hubs client, on every partition
+ * of the built-in endpoint, by the device's id and the messages' ids. Against a real hub this is the only way; the
+ * emulator's {@code receivedTelemetry()} is not there.
+ */
+final class SentEvents {
+    /** How far before the send the search starts: a real hub's clock may be this far from the test machine's. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private SentEvents() {
+    }
+
+    /** The events of {@code deviceId} with {@code messageIds}, sent after {@code since}, in the order enqueued. */
+    static List<PartitionEvent> await(String connectionString, String deviceId, Instant since,
+                                      List<String> messageIds) {
+        EventHubConsumerAsyncClient consumer = new EventHubClientBuilder().connectionString(connectionString)
+                .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildAsyncConsumerClient();
+        try {
+            EventPosition start = EventPosition.fromEnqueuedTime(since.minus(CLOCK_SKEW));
+            List<PartitionEvent> found = consumer.getPartitionIds()
+                    .flatMap(partition -> consumer.receiveFromPartition(partition, start))
+                    .filter(event -> deviceId.equals(event.getData().getSystemProperties()
+                            .get("iothub-connection-device-id"))
+                            && messageIds.contains(event.getData().getMessageId()))
+                    .take(messageIds.size())
+                    .collectList()
+                    .block(Duration.ofSeconds(60));
+            if (found == null || found.size() < messageIds.size()) {
+                throw new AssertionError("the built-in endpoint has " + (found == null ? 0 : found.size()) + " of the "
+                        + messageIds.size() + " messages " + deviceId + " sent");
+            }
+            return found;
+        } finally {
+            consumer.close();
+        }
+    }
+}
