@@ -151,7 +151,8 @@ class StoreFailureTest {
     /**
      * Telemetry the store cannot take is not acknowledged: over AMQP it is rejected with amqp:internal-error and the
      * link goes on, taking the next once the store does; over MQTT, which has no negative acknowledgement, the hub
-     * closes the connection without a PUBACK, and the SDK sends the message again on its next one.
+     * closes the connection without a PUBACK, and the SDK sends the message again on its next one; over HTTPS it is
+     * answered 503, which the SDKs retry.
      */
     @Test
     void telemetryTheStoreCannotTakeIsNotAcknowledged() throws Exception {
@@ -183,6 +184,13 @@ class StoreFailureTest {
                 assertNull(device.receive(), "the connection closed, with no PUBACK");
                 assertEquals(1, hub.receivedTelemetry().size());
             }
+            RawRest rest = new RawRest(hub);
+            String events = "/devices/d/messages/events" + RawRest.API;
+            RawRest.assertError(rest.send("POST", events, "{}", token), 503, "ServiceUnavailable");
+            assertEquals(1, hub.receivedTelemetry().size());
+            store.failMessages(false);
+            assertEquals(204, rest.send("POST", events, "{}", token).statusCode());
+            assertEquals(2, hub.receivedTelemetry().size());
         }
     }
 

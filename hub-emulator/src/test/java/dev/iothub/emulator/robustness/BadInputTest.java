@@ -136,29 +136,23 @@ class BadInputTest {
     }
 
     /**
-     * A device-side route takes the device's or module's own token (or a DeviceConnect policy's), as MQTT and AMQP
-     * do; a device the registry does not know is the hub's 404 over HTTP.
+     * A device-side route takes the device's own token (or a DeviceConnect policy's), as MQTT and AMQP do; a device
+     * the registry does not know is the hub's 404 over HTTP.
      */
     @Test
     void aDeviceSideRouteNotEmulatedAsksForTheDevicesOwnCredentials() throws Exception {
         String deviceKey = ExternalHub.valueOf(emulator.hub().deviceConnectionString("d8"), "SharedAccessKey");
         String moduleKey = ExternalHub.valueOf(emulator.hub().moduleConnectionString("d8", "m8"), "SharedAccessKey");
-        String events = "/devices/d8/messages/events" + API;
-        String moduleEvents = "/devices/d8/modules/m8/messages/events" + API;
-        assertError(send("POST", events, "{}", null), 401, "IotHubUnauthorizedAccess");
-        assertError(send("POST", events, "{}", identityToken("/devices/d8", moduleKey)), 401,
+        String files = "/devices/d8/files" + API;
+        assertError(send("POST", files, "{}", null), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", files, "{}", identityToken("/devices/d8", moduleKey)), 401,
                 "IotHubUnauthorizedAccess");
-        assertError(send("POST", events, "{}", policyToken("service")), 401, "IotHubUnauthorizedAccess");
-        assertError(send("POST", moduleEvents, "{}", identityToken("/devices/d8", deviceKey)), 401,
-                "IotHubUnauthorizedAccess");
-        assertError(send("POST", "/devices/nobody/messages/events" + API, "{}", identityToken("/devices/nobody",
-                deviceKey)), 404, "DeviceNotFound");
+        assertError(send("POST", files, "{}", policyToken("service")), 401, "IotHubUnauthorizedAccess");
+        assertError(send("POST", "/devices/nobody/files" + API, "{}", identityToken("/devices/nobody", deviceKey)),
+                404, "DeviceNotFound");
 
-        assertNotEmulated(send("POST", events, "{}", identityToken("/devices/d8", deviceKey)),
-                "device-to-cloud messages over HTTPS");
-        assertNotEmulated(send("POST", moduleEvents, "{}", identityToken("/devices/d8/modules/m8", moduleKey)),
-                "device-to-cloud messages over HTTPS");
-        assertNotEmulated(send("POST", "/devices/d8/files" + API, "{}", policyToken("device")), "file upload");
+        assertNotEmulated(send("POST", files, "{}", identityToken("/devices/d8", deviceKey)), "file upload");
+        assertNotEmulated(send("POST", files, "{}", policyToken("device")), "file upload");
     }
 
     @Test

@@ -38,7 +38,10 @@ public final class RawRest {
         this(hub.hostName(), hub.serviceConnectionString(), hub.clientSslContext());
     }
 
-    /** Sends {@code body} (or none) with the given Authorization (or none) and further {@code headers}, name then value. */
+    /**
+     * Sends {@code body} (or none) with the given Authorization (or none) and further {@code headers}, name then value,
+     * each in place of one of the same name (Content-Type is JSON's unless given).
+     */
     public HttpResponse<String> send(String method, String path, String body, String authorization, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://" + hostName + path))
@@ -48,8 +51,8 @@ public final class RawRest {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        if (headers.length > 0) {
-            request.headers(headers);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -7,6 +7,7 @@ import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.events.BuiltInEndpoint;
+import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
@@ -25,10 +26,14 @@ import java.util.function.Consumer;
 /**
  * The device side of the hub, whatever the protocol: it lets an identity's connection in (or says why not),
  * keeps the sessions that are open and their connection state, and tells each session that subscribed of
- * every desired change. The protocol adapters (MQTT, AMQP) translate frames into these calls and hold no
- * rules of their own. The hub keeps nothing for a device that is not connected.
+ * every desired change. The protocol adapters (MQTT, AMQP, and the device-side REST routes for HTTPS) translate
+ * frames and requests into these calls and hold no rules of their own. The hub keeps nothing for a device that is
+ * not connected.
  */
 public final class DeviceHub {
+    /** What the hub takes in one device-to-cloud request over HTTPS: its docs' limit of a message, and of a batch. */
+    private static final int MAX_REQUEST_TELEMETRY_BYTES = 256 * 1024;
+
     private final IdentityRegistry registry;
     private final TwinService twins;
     private final DeviceAuthenticator authenticator;
@@ -138,6 +143,31 @@ public final class DeviceHub {
         expiries.watch(session);
     }
 
+    /**
+     * Device-to-cloud messages {@code id} sent to {@code destination} with {@code sasToken} and no connection (HTTPS,
+     * whose every request carries its token): let in as {@link #authenticate} lets it, and enqueued on the built-in
+     * endpoint when this returns, as a session's are, or not at all if it throws. The hub takes at most 256 KB in
+     * one request, a batch as a whole.
+     */
+    public void sendTelemetry(IdentityId id, String sasToken, String destination, List<Telemetry> messages)
+            throws DeviceRefusal {
+        Identity identity = authenticate(id, sasToken);
+        int size = messages.stream().mapToInt(Telemetry::size).sum();
+        if (size > MAX_REQUEST_TELEMETRY_BYTES) {
+            throw new HubException(ErrorCode.MessageTooLarge, "The request's telemetry, " + size + " bytes with its "
+                    + "properties, is over the 256 KB IoT Hub takes in one request.");
+        }
+        sendTelemetry(id, authScope(id, sasToken), identity.generationId(), destination, messages);
+    }
+
+    /** What {@code id} sent to {@code destination}, let in by a token {@code authScope} names: enqueued, durable. */
+    void sendTelemetry(IdentityId id, String authScope, String generationId, String destination,
+                       List<Telemetry> messages) {
+        received(id, "message to " + destination);
+        states().active(id);
+        builtInEndpoint.append(id, authScope, generationId, messages);
+    }
+
     /** Ends the connections of {@code id} (a device's modules' too), as a test asks: the SDKs reconnect. */
     public void drop(IdentityId id) {
         end(id, Ending.DROPPED);
@@ -196,10 +226,6 @@ public final class DeviceHub {
         expiries.forget(session);
         states().disconnected(session.identity());
         sessionEndListeners.forEach(listener -> listener.accept(session));
-    }
-
-    BuiltInEndpoint builtInEndpoint() {
-        return builtInEndpoint;
     }
 
     CloudToDeviceHub cloudToDevice() {

@@ -147,9 +147,7 @@ public final class DeviceSession {
      * on the built-in endpoint when this returns, or not at all if it throws the hub's error.
      */
     public void sendTelemetry(String destination, List<Telemetry> messages) {
-        hub.received(identity, "message to " + destination);
-        hub.states().active(identity);
-        hub.builtInEndpoint().append(identity, authScope, generationId, messages);
+        hub.sendTelemetry(identity, authScope, generationId, destination, messages);
     }
 
     /** The delivery level of the subscription to cloud-to-device messages, if there is one (a resumed session may have). */

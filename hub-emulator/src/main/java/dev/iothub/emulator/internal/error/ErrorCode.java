@@ -19,6 +19,7 @@ public enum ErrorCode {
     DeviceAlreadyExists(409, 409001),
     ModuleAlreadyExistsOnDevice(409, 409301),
     PreconditionFailed(412, 412001),
+    MessageTooLarge(413, 413001),
     TooManyDevices(413, 413002),
     ThrottlingException(429, 429001),
     ServerError(500, 500001),

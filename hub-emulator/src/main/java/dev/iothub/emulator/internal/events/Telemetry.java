@@ -26,7 +26,7 @@ public record Telemetry(
     }
 
     /** The size the hub counts against its limits: the body and the properties' names and values. */
-    int size() {
+    public int size() {
         int size = body.length;
         for (Map<String, String> map : List.of(properties, annotations)) {
             for (Map.Entry<String, String> entry : map.entrySet()) {

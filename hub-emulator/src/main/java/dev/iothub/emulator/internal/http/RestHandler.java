@@ -102,7 +102,7 @@ public final class RestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return RestRequest.of(http.method().name(), target.rawPath(), name -> {
                 List<String> values = parameters.get(name);
                 return values == null ? null : values.get(0);
-            }, http.headers()::get, ByteBufUtil.getBytes(http.content()));
+            }, http.headers()::get, http.headers().names(), ByteBufUtil.getBytes(http.content()));
         } catch (IllegalArgumentException e) {
             return null;
         }

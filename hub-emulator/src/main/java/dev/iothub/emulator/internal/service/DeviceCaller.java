@@ -27,15 +27,25 @@ final class DeviceCaller implements Routes.Caller {
         if (SharedAccessSignature.parse(token).isEmpty()) {
             throw HubException.unauthorized("The Authorization header is missing or is not a SharedAccessSignature.");
         }
-        String moduleId = request.parameters().get("moduleId");
-        IdentityId id = moduleId == null ? IdentityId.device(request.parameter("deviceId"))
-                : IdentityId.module(request.parameter("deviceId"), moduleId);
+        IdentityId id = identity(request);
         try {
             devices.authenticate(id, token);
         } catch (DeviceRefusal refusal) {
-            throw refusal.reason() == DeviceRefusal.Reason.NOT_FOUND
-                    ? IdentityRegistry.notFound(id)
-                    : HubException.unauthorized(refusal.getMessage() + ".");
+            throw refused(id, refusal);
         }
+    }
+
+    /** The device or module the request's path names. */
+    static IdentityId identity(RestRequest request) {
+        String moduleId = request.parameters().get("moduleId");
+        return moduleId == null ? IdentityId.device(request.parameter("deviceId"))
+                : IdentityId.module(request.parameter("deviceId"), moduleId);
+    }
+
+    /** The hub's answer to {@code id} refused over HTTP: 404 if the registry does not know it, 401 otherwise. */
+    static HubException refused(IdentityId id, DeviceRefusal refusal) {
+        return refusal.reason() == DeviceRefusal.Reason.NOT_FOUND
+                ? IdentityRegistry.notFound(id)
+                : HubException.unauthorized(refusal.getMessage() + ".");
     }
 }

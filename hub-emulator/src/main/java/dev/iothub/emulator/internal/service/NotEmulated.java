@@ -16,7 +16,6 @@ import dev.iothub.emulator.internal.auth.ServiceAuthenticator;
  */
 final class NotEmulated {
     private static final String DEVICE = "/devices/{deviceId}";
-    private static final String MODULE = DEVICE + "/modules/{moduleId}";
 
     private NotEmulated() {
     }
@@ -42,8 +41,6 @@ final class NotEmulated {
                 .notEmulated("PUT", "/jobs/v2/{id}", "jobs", service)
                 .notEmulated("POST", "/jobs/v2/{id}/cancel", "jobs", service)
                 .notEmulated("GET", "/jobs/v2/query", "jobs", service)
-                .notEmulated("POST", DEVICE + "/messages/events", "device-to-cloud messages over HTTPS", device)
-                .notEmulated("POST", MODULE + "/messages/events", "device-to-cloud messages over HTTPS", device)
                 .notEmulated("POST", DEVICE + "/files", "file upload", device)
                 .notEmulated("POST", DEVICE + "/files/notifications", "file upload", device)
                 .notEmulated("POST", DEVICE + "/files/notifications/{correlationId}", "file upload", device)

@@ -10,8 +10,8 @@ import dev.iothub.emulator.internal.twin.TwinService;
 import java.time.Clock;
 
 /**
- * The hub over REST: the service side's registry, twin and direct method APIs, and the hub's routes it does not
- * emulate, the device side's among them.
+ * The hub over REST: the service side's registry, twin, direct method and cloud-to-device APIs, the device side's
+ * telemetry and cloud-to-device messages, and the hub's routes it does not emulate.
  */
 public final class ServiceApi {
     private ServiceApi() {
@@ -25,6 +25,7 @@ public final class ServiceApi {
         new CloudToDeviceApi(registry, cloudToDevice, authenticator).addTo(routes);
         DeviceCaller device = new DeviceCaller(devices);
         new DeviceBoundApi(cloudToDevice, registry, device).addTo(routes);
+        new DeviceEventsApi(devices, device).addTo(routes);
         new TwinApi(twins, registry.connections(), authenticator, cloudToDevice).addTo(routes);
         new BulkRegistryApi(registry, twins, authenticator, cloudToDevice).addTo(routes);
         new MethodApi(methods, authenticator, clock).addTo(routes);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RestRequestTest {
@@ -14,7 +15,7 @@ class RestRequestTest {
     @Test
     void aPlusInThePathIsAPlusEncodedOrNot() {
         RestRequest request = RestRequest.of("GET", "/devices/a+b/modules/c%2Bd%20e", API_VERSION::get, name -> null,
-                new byte[0]);
+                Set.of(), new byte[0]);
 
         assertEquals(List.of("devices", "a+b", "modules", "c+d e"), request.segments());
         assertEquals("/devices/a+b/modules/c+d e", request.path());
@@ -23,16 +24,17 @@ class RestRequestTest {
     /** An empty segment is kept, so that /twins//d1 is not d1's twin; only a trailing slash goes. */
     @Test
     void anEmptySegmentIsKeptButATrailingSlashIsNot() {
-        assertEquals(List.of("twins", "", "d1"), RestRequest.of("GET", "/twins//d1", API_VERSION::get, name -> null,
-                new byte[0]).segments());
-        assertEquals(List.of("devices"), RestRequest.of("GET", "/devices/", API_VERSION::get, name -> null,
-                new byte[0]).segments());
+        assertEquals(List.of("twins", "", "d1"), RestRequest.of("GET", "/twins//d1", API_VERSION::get,
+                name -> null, Set.of(), new byte[0]).segments());
+        assertEquals(List.of("devices"), RestRequest.of("GET", "/devices/", API_VERSION::get,
+                name -> null, Set.of(), new byte[0]).segments());
     }
 
     @Test
     void postWithAMethodOverrideIsThatMethod() {
         Map<String, String> headers = Map.of("X-HTTP-Method-Override", "patch");
-        RestRequest request = RestRequest.of("POST", "/twins/d%2Bx/modules/m", API_VERSION::get, headers::get, new byte[0]);
+        RestRequest request = RestRequest.of("POST", "/twins/d%2Bx/modules/m", API_VERSION::get, headers::get,
+                headers.keySet(), new byte[0]);
 
         assertEquals("PATCH", request.method());
         assertEquals(List.of("twins", "d+x", "modules", "m"), request.segments());

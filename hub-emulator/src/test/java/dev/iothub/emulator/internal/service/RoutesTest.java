@@ -8,6 +8,7 @@ import dev.iothub.emulator.internal.error.ErrorCode;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RoutesTest {
@@ -51,14 +52,16 @@ class RoutesTest {
 
     @Test
     void aKnownPathWithoutApiVersionIs400() {
-        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", name -> null, name -> null, new byte[0])).join();
+        RestResponse response = routes.answer(RestRequest.of("GET", "/devices/d", name -> null, name -> null, Set.of(),
+                new byte[0])).join();
 
         assertEquals(ErrorCode.InvalidProtocolVersion, response.errorCode());
         assertEquals(400, response.status());
     }
 
     private RestResponse get(String method, String path) {
-        return routes.answer(RestRequest.of(method, path, API_VERSION::get, name -> null, new byte[0])).join();
+        return routes.answer(RestRequest.of(method, path, API_VERSION::get, name -> null, Set.of(), new byte[0]))
+                .join();
     }
 
     private static RestResponse answer(String text) {
