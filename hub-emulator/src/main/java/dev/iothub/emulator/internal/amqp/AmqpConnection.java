@@ -12,6 +12,7 @@ import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.methods.DirectMethods;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +76,8 @@ final class AmqpConnection {
     static final int MIN_IDLE_TIMEOUT_MILLIS = 5_000;
     /** What a partition receiver asks for to get the partition's last event with each event. */
     private static final Symbol RUNTIME_METRIC = Symbol.valueOf("com.microsoft:enable-receiver-runtime-metric");
+    /** How long after a redirected link's attach its detach goes out: long enough to arrive in a read of its own. */
+    private static final Duration REDIRECT_DETACH_DELAY = Duration.ofMillis(50);
     /** The port clients redirected to the built-in endpoint are told: the hub's AMQP port, which serves it. */
     private static final int AMQPS_PORT = 5671;
     /** A partition receiver's owner level, Event Hubs' epoch. */
@@ -313,7 +316,13 @@ final class AmqpConnection {
                 Symbol.valueOf("port"), AMQPS_PORT, Symbol.valueOf("address"), entity));
         link.setCondition(condition);
         link.open(); // with no source: the link is not the hub's
-        link.close();
+        // the detach follows a moment later, as the hub's does: the Event Hubs sample for IoT Hub listens for the
+        // link's error only once its attach has resolved, and an error in the same read as the attach is lost
+        handler.schedule(() -> {
+            if (link.getLocalState() == EndpointState.ACTIVE) {
+                link.close();
+            }
+        }, REDIRECT_DETACH_DELAY);
         log.info("AMQP service client from {} redirected from {} to {}", remote, address, entity);
     }
 
