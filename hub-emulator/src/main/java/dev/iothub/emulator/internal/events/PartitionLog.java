@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One partition of the built-in endpoint: its events in order, numbered from 0, kept in the store while they are
  * younger than the retention and the partition within its bound (the oldest go first), and the receivers to wake
- * when more arrive. Readers see an event once it is durable. The store keeps the last event ever appended even
- * once it expired, so that numbering goes on after a restart.
+ * when more arrive. Readers see an event once it is durable. Numbering goes on after a restart even once every
+ * event is gone: the store keeps the next sequence number beside the events whenever it drops some.
  */
 final class PartitionLog {
     /** What the log remembers of each event kept, to expire it and to find a time in it without reading it. */
@@ -47,7 +47,7 @@ final class PartitionLog {
         this.maxBytes = maxBytes;
         this.lastEnqueued = createdAt;
         long last = store.lastEvent(partition).orElse(-1);
-        next = last + 1;
+        next = Math.max(last + 1, store.setting(nextSetting(partition)).map(Long::parseLong).orElse(0L));
         durable = last;
         for (long from = 0; from <= last; ) {
             Map<Long, byte[]> read = store.events(partition, from, 1024);
@@ -170,12 +170,17 @@ final class PartitionLog {
         trim(false);
     }
 
-    /** Removes the dropped events from the store, if enough are waiting or {@code now}; never the last one. */
+    /** Removes the dropped events from the store, if enough are waiting or {@code now}, keeping where numbering is. */
     private void trim(boolean now) {
-        long before = Math.min(begin(), next - 1);
+        long before = begin();
         if (before > storedFrom && (now || before - storedFrom >= TRIM_BATCH)) {
+            store.putSetting(nextSetting(partition), Long.toString(next));
             store.trimEvents(partition, before);
             storedFrom = before;
         }
+    }
+
+    private static String nextSetting(int partition) {
+        return "events." + partition + ".next";
     }
 }

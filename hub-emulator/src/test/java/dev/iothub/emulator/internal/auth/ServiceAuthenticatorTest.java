@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
-import java.time.Clock;
+import dev.iothub.emulator.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -75,33 +73,5 @@ class ServiceAuthenticatorTest {
     private void assertUnauthorized(String message, String token, Permission needed) {
         HubException refused = assertThrows(HubException.class, () -> authenticator.authorize(token, "/devices/d", needed));
         assertEquals(message, refused.getMessage());
-    }
-
-    /** A clock that stands still until a test moves it. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the authenticator only asks for the instant");
-        }
     }
 }
