@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.TelemetryMessage;
+import dev.iothub.emulator.testing.EmulatorLog;
 import dev.iothub.emulator.testing.EventHubTokens;
 import dev.iothub.emulator.testing.PutToken;
 import dev.iothub.emulator.testing.RawAmqpClient;
@@ -110,6 +111,21 @@ class EventHubConsumerGroupTest {
 
             assertAttached(receiver(client, session, "Backend", "3", null));
             assertAttached(owner);
+        }
+    }
+
+    /** An owner whose connection ends without a detach (a process killed, a network gone) holds nothing after. */
+    @Test
+    void aPartitionWhoseOwnersConnectionEndedIsFreeAgain() throws Exception {
+        RawAmqpClient gone = connected();
+        assertAttached(receiver(gone, gone.session(), "1", 3L));
+        try (EmulatorLog log = EmulatorLog.capture()) {
+            gone.close(); // the socket closes, with no detach or close frame
+            log.await("closed");
+        }
+
+        try (RawAmqpClient client = connected()) {
+            assertAttached(receiver(client, client.session(), "1", null));
         }
     }
 

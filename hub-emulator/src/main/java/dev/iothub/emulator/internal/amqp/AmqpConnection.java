@@ -15,11 +15,13 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
@@ -92,6 +94,11 @@ final class AmqpConnection {
     private final BuiltInEndpoint builtInEndpoint;
     private final EventHubAccess eventHubs;
     private final EventManagementNode management;
+    /**
+     * What ends each partition receiver on this connection: run as its link detaches, or as the connection ends, so
+     * that the partition neither wakes nor keeps an owner for a connection that is gone.
+     */
+    private final Set<Runnable> eventReceivers = new LinkedHashSet<>();
 
     AmqpConnection(DeviceHub devices, DirectMethods methods, ServiceTokens serviceTokens,
                    CloudToDeviceHub cloudToDevice, BuiltInEndpoint builtInEndpoint, EventHubAccess eventHubs,
@@ -277,10 +284,16 @@ final class AmqpConnection {
             EventReceiverLink events = new EventReceiverLink(builtInEndpoint, partition.getAsInt(),
                     builtInEndpoint.first(partition.getAsInt(), start), runtimeInformation,
                     () -> handler.execute(() -> flush(link)));
-            accept(link, Attached.sending(events, () -> {
-                events.detach();
-                leave.run();
-            }));
+            Runnable end = new Runnable() {
+                @Override
+                public void run() {
+                    events.detach();
+                    leave.run();
+                    eventReceivers.remove(this);
+                }
+            };
+            eventReceivers.add(end);
+            accept(link, Attached.sending(events, end));
             log.info("AMQP Event Hubs client from {} attached a receiver to {}", remote, text);
         }
     }
@@ -515,6 +528,7 @@ final class AmqpConnection {
 
     /** The network connection is gone: every identity on it is disconnected; {@code why}, if known, is logged. */
     void closed(String why) {
+        List.copyOf(eventReceivers).forEach(Runnable::run);
         cbs.closed();
         if (why == null) {
             log.info("AMQP connection from {} closed", remote);
