@@ -91,6 +91,9 @@ final class TelemetryThroughput {
             for (int i = 0; i < MESSAGES; i++) {
                 unacknowledged.acquire();
                 client.sendEventAsync(message(i), (sent, exception, context) -> {
+                    if (exception != null) {
+                        Report.note("d2c-throughput: a message was not sent: %s", exception);
+                    }
                     acknowledged[0] = System.nanoTime();
                     unacknowledged.release();
                 }, null);
@@ -129,7 +132,6 @@ final class TelemetryThroughput {
         }
         return taken;
     }
-
 
     private TelemetryThroughput() {
     }

@@ -217,7 +217,7 @@ public final class HubEmulator implements AutoCloseable {
     }
 
     /**
-     * The device-to-cloud messages the hub keeps on its built-in endpoint, in the order it received them: what devices
+     * The device-to-cloud messages the hub keeps on its built-in endpoint, in the order enqueued: what devices
      * and modules sent, with what the hub added. {@link #reset()} clears them; with a data directory they survive a
      * restart. The hub keeps each partition's messages for a day, and at most 16 MiB of them.
      */

@@ -273,6 +273,7 @@ final class AmqpConnection {
             if (runtimeInformation) {
                 link.setOfferedCapabilities(new Symbol[] {RUNTIME_METRIC});
             }
+            long first = builtInEndpoint.first(partition.getAsInt(), start); // before joining: it cannot fail after
             Runnable leave;
             try {
                 leave = builtInEndpoint.joinReceivers(address.consumerGroup(), partition.getAsInt(), ownerLevel(link),
@@ -281,9 +282,8 @@ final class AmqpConnection {
                 refuse(link, LINK_STOLEN, text, refusal.getMessage());
                 return;
             }
-            EventReceiverLink events = new EventReceiverLink(builtInEndpoint, partition.getAsInt(),
-                    builtInEndpoint.first(partition.getAsInt(), start), runtimeInformation,
-                    () -> handler.execute(() -> flush(link)));
+            EventReceiverLink events = new EventReceiverLink(builtInEndpoint, partition.getAsInt(), first,
+                    runtimeInformation, () -> handler.execute(() -> flush(link)));
             Runnable end = new Runnable() {
                 @Override
                 public void run() {
@@ -332,7 +332,8 @@ final class AmqpConnection {
         // the detach follows a moment later, as the hub's does: the Event Hubs sample for IoT Hub listens for the
         // link's error only once its attach has resolved, and an error in the same read as the attach is lost
         handler.schedule(() -> {
-            if (link.getLocalState() == EndpointState.ACTIVE) {
+            if (link.getLocalState() == EndpointState.ACTIVE
+                    && link.getSession().getLocalState() == EndpointState.ACTIVE) { // not freed with its session
                 link.close();
             }
         }, REDIRECT_DETACH_DELAY);

@@ -261,12 +261,12 @@ public final class AmqpHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** Runs {@code work} on this connection's thread, then sends what it made the engine say. */
     /** Runs {@code work} on the connection's thread {@code delay} from now, unless the connection is ending. */
     void schedule(Runnable work, Duration delay) {
         ctx.executor().schedule(() -> execute(work), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code work} on this connection's thread, then sends what it made the engine say. */
     void execute(Runnable work) {
         ctx.executor().execute(() -> {
             if (!closing) {

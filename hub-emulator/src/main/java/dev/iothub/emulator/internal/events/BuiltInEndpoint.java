@@ -1,6 +1,7 @@
 package dev.iothub.emulator.internal.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.json.Json;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.store.HubStore;
@@ -91,8 +92,14 @@ public final class BuiltInEndpoint {
         PartitionLog log = logs[partitions.of(source.deviceId())];
         PartitionLog.Appended appended = log.append(systemProperties(source, authScope, generationId),
                 sent.stream().map(BuiltInEndpoint::asTaken).toList(), clock.instant());
-        appended.pending().awaitDurable();
+        try {
+            appended.pending().awaitDurable();
+        } catch (HubException e) {
+            log.failed(appended);
+            throw e;
+        }
         log.durable(appended.last());
+        log.trim(false);
     }
 
     /**
@@ -189,7 +196,8 @@ public final class BuiltInEndpoint {
         for (int partition = 0; partition < logs.length; partition++) {
             events.addAll(read(partition, 0, Integer.MAX_VALUE));
         }
-        events.sort(Comparator.comparing(Event::enqueued));
+        events.sort(Comparator.comparing(Event::enqueued).thenComparing(Event::partition)
+                .thenComparing(Event::sequence));
         return events;
     }
 

@@ -1,5 +1,7 @@
 package dev.iothub.emulator.internal.events;
 
+import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.store.HubStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,22 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
- * One partition of the built-in endpoint: its events in order, numbered from 0, kept in the store while they are
- * younger than the retention and the partition within its bound (the oldest go first), and the receivers to wake
- * when more arrive. Readers see an event once it is durable. Numbering goes on after a restart even once every
- * event is gone: the store keeps the next sequence number beside the events whenever it drops some.
+ * One partition of the built-in endpoint: its events in order, numbered from 0, kept while they are younger than
+ * the retention and the partition within its bound (the oldest go first), and the receivers to wake when more
+ * arrive. Readers see an event once it is durable. Reading never writes: events dropped leave the store with a
+ * later append, a batch at a time, and numbering goes on after a restart even once every event is gone, as the
+ * store keeps the next sequence number beside the events whenever it drops some.
  */
 final class PartitionLog {
+    private static final RateLimitedLog failedTrims = new RateLimitedLog(LoggerFactory.getLogger(PartitionLog.class));
+
     /** What the log remembers of each event kept, to expire it and to find a time in it without reading it. */
     private record Kept(long sequence, Instant enqueued, int size) {
     }
 
-    /** Expired events stay in the store until this many can go in one write. */
+    /** Dropped events leave the store once this many are waiting, or a sixteenth of the bound's bytes. */
     private static final int TRIM_BATCH = 256;
-    /** What an event costs beyond its body and properties: its system properties and bookkeeping. */
-    private static final int OVERHEAD = 256;
 
     private final int partition;
     private final HubStore store;
@@ -33,9 +37,13 @@ final class PartitionLog {
     private final ArrayDeque<Kept> kept = new ArrayDeque<>();
     private final Set<Runnable> receivers = ConcurrentHashMap.newKeySet();
     private long next;
+    /** The bytes of the events kept, as the store holds them. */
     private long bytes;
     /** The first sequence number the store may still hold: below it, trimmed. */
     private long storedFrom;
+    /** The bytes of the events dropped but still in the store. */
+    private long droppedBytes;
+    private boolean trimming;
     private Instant lastEnqueued;
     /** The highest sequence number that is durable, -1 for none. */
     private volatile long durable;
@@ -56,7 +64,7 @@ final class PartitionLog {
             }
             for (Map.Entry<Long, byte[]> stored : read.entrySet()) {
                 Event event = EventCodec.decode(partition, stored.getKey(), stored.getValue());
-                keep(new Kept(event.sequence(), event.enqueued(), event.telemetry().size() + OVERHEAD));
+                keep(new Kept(event.sequence(), event.enqueued(), stored.getValue().length));
                 lastEnqueued = event.enqueued();
                 from = event.sequence() + 1;
             }
@@ -75,12 +83,17 @@ final class PartitionLog {
             encoded.add(EventCodec.encode(new Event(partition, next + i, enqueued, systemProperties, sent.get(i))));
         }
         HubStore.Pending pending = store.appendEvents(partition, next, encoded);
-        for (Telemetry telemetry : sent) {
-            keep(new Kept(next++, enqueued, telemetry.size() + OVERHEAD));
+        Appended appended = new Appended(pending, next, next + sent.size() - 1, lastEnqueued);
+        for (byte[] event : encoded) {
+            keep(new Kept(next++, enqueued, event.length));
         }
         lastEnqueued = enqueued;
         expire(now);
-        return new Appended(pending, next - 1);
+        return appended;
+    }
+
+    /** What {@link #append} did: what to await, the sequence numbers it gave, and the last enqueued time before. */
+    record Appended(HubStore.Pending pending, long first, long last, Instant lastEnqueuedBefore) {
     }
 
     /** Events up to {@code last} are durable: receivers may read them. */
@@ -94,8 +107,55 @@ final class PartitionLog {
         receivers.forEach(Runnable::run);
     }
 
-    /** What {@link #append} did: what to await, and the last sequence number it gave. */
-    record Appended(HubStore.Pending pending, long last) {
+    /**
+     * The store did not take what {@code appended} wrote: it is forgotten, and its sequence numbers given again,
+     * unless later events took numbers after them meanwhile (then they stay a gap no reader sees).
+     */
+    synchronized void failed(Appended appended) {
+        if (next != appended.last() + 1) {
+            return;
+        }
+        while (!kept.isEmpty() && kept.getLast().sequence() >= appended.first()) {
+            bytes -= kept.removeLast().size();
+        }
+        next = appended.first();
+        lastEnqueued = appended.lastEnqueuedBefore();
+    }
+
+    /**
+     * Removes from the store the events dropped since the last time, once enough are waiting or if {@code now}
+     * (keeping where numbering is); a store that refuses now is asked again next time. Called after an append is
+     * durable, never while reading.
+     */
+    void trim(boolean now) {
+        long before;
+        long nextSequence;
+        synchronized (this) {
+            before = begin();
+            if (trimming || before <= storedFrom
+                    || !(now || before - storedFrom >= TRIM_BATCH || droppedBytes >= maxBytes / 16)) {
+                return;
+            }
+            trimming = true;
+            nextSequence = next;
+        }
+        boolean trimmed = false;
+        try {
+            store.putSetting(nextSetting(partition), Long.toString(nextSequence));
+            store.trimEvents(partition, before);
+            trimmed = true;
+        } catch (HubException e) {
+            failedTrims.warn("Partition {} of the built-in endpoint keeps its expired events for now: {}", partition,
+                    e.getMessage());
+        } finally {
+            synchronized (this) {
+                trimming = false;
+                if (trimmed) {
+                    storedFrom = before;
+                    droppedBytes = 0;
+                }
+            }
+        }
     }
 
     /** At most {@code max} durable events from {@code from} on; none before the first kept. */
@@ -146,9 +206,12 @@ final class PartitionLog {
     }
 
     /** Every event kept is dropped, as if expired; numbering goes on. */
-    synchronized void clear() {
-        kept.clear();
-        bytes = 0;
+    void clear() {
+        synchronized (this) {
+            while (!kept.isEmpty()) {
+                drop();
+            }
+        }
         trim(true);
     }
 
@@ -161,22 +224,17 @@ final class PartitionLog {
         bytes += event.size();
     }
 
-    /** Drops the events past the retention or beyond the bound, oldest first. */
+    private void drop() {
+        Kept dropped = kept.removeFirst();
+        bytes -= dropped.size();
+        droppedBytes += dropped.size();
+    }
+
+    /** Drops the events past the retention or beyond the bound, oldest first; the store is trimmed later. */
     private void expire(Instant now) {
         Instant oldest = now.minus(retention);
         while (!kept.isEmpty() && (bytes > maxBytes || kept.getFirst().enqueued().isBefore(oldest))) {
-            bytes -= kept.removeFirst().size();
-        }
-        trim(false);
-    }
-
-    /** Removes the dropped events from the store, if enough are waiting or {@code now}, keeping where numbering is. */
-    private void trim(boolean now) {
-        long before = begin();
-        if (before > storedFrom && (now || before - storedFrom >= TRIM_BATCH)) {
-            store.putSetting(nextSetting(partition), Long.toString(next));
-            store.trimEvents(partition, before);
-            storedFrom = before;
+            drop();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.internal.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +26,18 @@ public record Telemetry(
         annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 
-    /** The size the hub counts against its limits: the body and the properties' names and values. */
+    /** The size the hub counts against its limits: the body and the properties' names and values, in UTF-8. */
     public int size() {
         int size = body.length;
         for (Map<String, String> map : List.of(properties, annotations)) {
             for (Map.Entry<String, String> entry : map.entrySet()) {
-                size += entry.getKey().length() + entry.getValue().length();
+                size += utf8(entry.getKey()) + utf8(entry.getValue());
             }
         }
         return size;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.iothub.emulator.internal.error.ErrorCode;
+import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.store.HubStore;
 import dev.iothub.emulator.internal.store.InMemoryHubStore;
 import dev.iothub.emulator.internal.store.MvStoreHubStore;
+import dev.iothub.emulator.testing.ForwardingStore;
 import dev.iothub.emulator.testing.MovableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,7 +52,10 @@ class BuiltInEndpointTest {
 
     @Test
     void aPartitionBeyondItsBoundDropsItsOldestEvents() {
-        BuiltInEndpoint endpoint = endpoint(new InMemoryHubStore(), Duration.ofDays(1), 3 * (256 + 100));
+        InMemoryHubStore probe = new InMemoryHubStore();
+        Event measured = send(endpoint(probe, Duration.ofDays(1), 1 << 20), "x".repeat(99) + 0);
+        int size = probe.events(measured.partition(), 0, 1).values().iterator().next().length; // as stored
+        BuiltInEndpoint endpoint = endpoint(new InMemoryHubStore(), Duration.ofDays(1), 3L * size);
         List<Event> sent = IntStream.range(0, 5).mapToObj(i -> send(endpoint, "x".repeat(99) + i)).toList();
 
         List<Event> kept = endpoint.read(sent.get(0).partition(), 0, 10);
@@ -126,6 +132,87 @@ class BuiltInEndpointTest {
         }
         assertEquals(BuiltInEndpoint.DEFAULT_PARTITIONS, new BuiltInEndpoint(new InMemoryHubStore(), clock, null,
                 Set.of(), Duration.ofDays(1), 1 << 20).partitionCount());
+    }
+
+    /** The bound counts what the store holds (the encoded events), and dropped events leave the store soon after. */
+    @Test
+    void theStoreHoldsAPartitionWithinItsBound() {
+        InMemoryHubStore store = new InMemoryHubStore();
+        BuiltInEndpoint endpoint = endpoint(store, Duration.ofDays(1), 16 * 1024);
+        int partition = -1;
+        for (int i = 0; i < 200; i++) {
+            partition = send(endpoint, "x".repeat(1024)).partition();
+        }
+
+        long stored = store.events(partition, 0, Integer.MAX_VALUE).values().stream().mapToLong(e -> e.length).sum();
+        assertTrue(stored <= 16 * 1024 + 16 * 1024 / 16 + 2048, stored + " bytes in the store");
+    }
+
+    /** Reading never writes: with a store that refuses writes (a full disk), readers are answered all the same. */
+    @Test
+    void readingAnswersWhileTheStoreRefusesWrites() {
+        RefusingStore store = new RefusingStore();
+        BuiltInEndpoint endpoint = endpoint(store, Duration.ofHours(1), 1 << 20);
+        int partition = -1;
+        for (int i = 0; i < 300; i++) {
+            partition = send(endpoint, "e" + i).partition();
+        }
+        clock.advance(Duration.ofHours(2));
+        store.refuse = true;
+
+        assertEquals(List.of(), endpoint.read(partition, 0, 10));
+        assertTrue(endpoint.properties(partition).empty());
+        assertEquals(300, endpoint.first(partition, StartPosition.EARLIEST));
+    }
+
+    /** A write the store did not take is forgotten: its number is given to the next message, and no reader saw it. */
+    @Test
+    void aMessageTheStoreDidNotTakeLeavesNoTrace() {
+        RefusingStore store = new RefusingStore();
+        BuiltInEndpoint endpoint = endpoint(store, Duration.ofDays(1), 1 << 20);
+        Event first = send(endpoint, "kept");
+        store.failCommits = true;
+
+        assertThrows(HubException.class, () -> send(endpoint, "lost"));
+
+        store.failCommits = false;
+        PartitionProperties properties = endpoint.properties(first.partition());
+        assertEquals(first.sequence(), properties.lastSequence());
+        assertEquals(first.enqueued(), properties.lastEnqueued());
+        assertEquals(first.sequence() + 1, send(endpoint, "next").sequence());
+    }
+
+    /** The emulator's store in memory, whose writes fail as MvStoreHubStore's do on a full disk, once told to. */
+    private static final class RefusingStore extends ForwardingStore {
+        private volatile boolean refuse;
+        private volatile boolean failCommits;
+
+        @Override
+        public Pending appendEvents(int partition, long firstSequence, List<byte[]> events) {
+            refuseIfTold();
+            Pending pending = super.appendEvents(partition, firstSequence, events);
+            return failCommits ? () -> {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
+            } : pending;
+        }
+
+        @Override
+        public void trimEvents(int partition, long before) {
+            refuseIfTold();
+            super.trimEvents(partition, before);
+        }
+
+        @Override
+        public void putSetting(String name, String value) {
+            refuseIfTold();
+            super.putSetting(name, value);
+        }
+
+        private void refuseIfTold() {
+            if (refuse) {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub cannot store changes right now.");
+            }
+        }
     }
 
     private BuiltInEndpoint endpoint(HubStore store, Duration retention, long maxPartitionBytes) {
