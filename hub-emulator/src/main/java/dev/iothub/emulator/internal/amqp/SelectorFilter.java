@@ -31,7 +31,7 @@ final class SelectorFilter {
 
     /** The position {@code source}'s filter asks for; null if it is a filter the hub does not read. */
     static StartPosition startPosition(Source source) {
-        Map<Symbol, Object> filter = source == null ? null : source.getFilter();
+        Map<?, ?> filter = source == null ? null : source.getFilter(); // Proton-J declares it raw
         if (filter == null || filter.isEmpty()) {
             return StartPosition.EARLIEST;
         }
