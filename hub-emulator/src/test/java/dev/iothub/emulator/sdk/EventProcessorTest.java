@@ -3,7 +3,6 @@ package dev.iothub.emulator.sdk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.messaging.eventhubs.EventProcessorClient;
 import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
 import com.azure.messaging.eventhubs.models.EventPosition;
@@ -132,8 +131,6 @@ class EventProcessorTest {
                 .initialPartitionEventPosition(partition -> EventPosition.earliest())
                 .loadBalancingUpdateInterval(Duration.ofSeconds(1))
                 .partitionOwnershipExpirationInterval(Duration.ofSeconds(5))
-                .retryOptions(new AmqpRetryOptions().setMaxRetries(20).setDelay(Duration.ofMillis(100))
-                        .setMaxDelay(Duration.ofSeconds(1)).setTryTimeout(Duration.ofSeconds(10)))
                 .processEvent(context -> {
                     String device = (String) context.getEventData().getSystemProperties()
                             .get("iothub-connection-device-id");
