@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.codec.AMQPDefinedTypes;
@@ -23,9 +22,6 @@ import org.apache.qpid.proton.message.Message;
 final class AmqpTelemetry {
     /** Azure's batch format: the outer message's sections frame the messages, and its own properties are dropped. */
     static final int BATCH_FORMAT = 0x80013700;
-    /** The message annotations a device may set that the hub passes on to the built-in endpoint. */
-    private static final Set<String> ANNOTATIONS = Set.of("iothub-creation-time-utc", "iothub-interface-id",
-            "dt-subject", "dt-dataschema");
 
     private AmqpTelemetry() {
     }
@@ -61,7 +57,7 @@ final class AmqpTelemetry {
         Map<String, String> annotations = new LinkedHashMap<>();
         if (message.getMessageAnnotations() != null && message.getMessageAnnotations().getValue() != null) {
             message.getMessageAnnotations().getValue().forEach((name, value) -> {
-                if (ANNOTATIONS.contains(name.toString()) && value != null) {
+                if (Telemetry.ANNOTATIONS.contains(name.toString()) && value != null) {
                     annotations.put(name.toString(), String.valueOf(value));
                 }
             });

@@ -115,14 +115,11 @@ public final class SharedAccessSignature {
         if (base64Key == null) {
             return false;
         }
-        byte[] given;
         try {
-            given = Base64.getDecoder().decode(signature);
+            return isSignedWithKey(Base64.getDecoder().decode(base64Key));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return matches(given, base64Key, rawResource)
-                || matches(given, base64Key, URLEncoder.encode(resource, StandardCharsets.UTF_8));
     }
 
     /**
@@ -130,28 +127,24 @@ public final class SharedAccessSignature {
      * bytes) as the HMAC key, not the bytes it is the base64 of.
      */
     public boolean isSignedWithTextOfAnyOf(String... keys) {
-        byte[] given;
-        try {
-            given = Base64.getDecoder().decode(signature);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
         for (String key : keys) {
-            if (key != null && (matches(given, key.getBytes(StandardCharsets.UTF_8), rawResource)
-                    || matches(given, key.getBytes(StandardCharsets.UTF_8),
-                    URLEncoder.encode(resource, StandardCharsets.UTF_8)))) {
+            if (key != null && isSignedWithKey(key.getBytes(StandardCharsets.UTF_8))) {
                 return true;
             }
         }
         return false;
     }
 
-    private boolean matches(byte[] given, String base64Key, String signedResource) {
+    /** Whether an HMAC keyed with {@code key} made the signature, of {@code sr} as sent or as the SDKs encode it. */
+    private boolean isSignedWithKey(byte[] key) {
+        byte[] given;
         try {
-            return matches(given, Base64.getDecoder().decode(base64Key), signedResource);
+            given = Base64.getDecoder().decode(signature);
         } catch (IllegalArgumentException e) {
             return false;
         }
+        return matches(given, key, rawResource)
+                || matches(given, key, URLEncoder.encode(resource, StandardCharsets.UTF_8));
     }
 
     private boolean matches(byte[] given, byte[] key, String signedResource) {

@@ -144,20 +144,19 @@ public final class DeviceHub {
     }
 
     /**
-     * Device-to-cloud messages {@code id} sent to {@code destination} with {@code sasToken} and no connection (HTTPS,
-     * whose every request carries its token): let in as {@link #authenticate} lets it, and enqueued on the built-in
-     * endpoint when this returns, as a session's are, or not at all if it throws. The hub takes at most 256 KB in
-     * one request, a batch as a whole.
+     * Device-to-cloud messages {@code sender}, let in by {@link #authenticate} with {@code sasToken}, sent to
+     * {@code destination} with no connection (HTTPS, whose every request carries its token): enqueued on the
+     * built-in endpoint when this returns, as a session's are, or not at all if it throws. The hub takes at most
+     * 256 KB in one request, a batch as a whole.
      */
-    public void sendTelemetry(IdentityId id, String sasToken, String destination, List<Telemetry> messages)
-            throws DeviceRefusal {
-        Identity identity = authenticate(id, sasToken);
+    public void sendTelemetry(Identity sender, String sasToken, String destination, List<Telemetry> messages) {
+        IdentityId id = sender.id();
         int size = messages.stream().mapToInt(Telemetry::size).sum();
         if (size > MAX_REQUEST_TELEMETRY_BYTES) {
             throw new HubException(ErrorCode.MessageTooLarge, "The request's telemetry, " + size + " bytes with its "
                     + "properties, is over the 256 KB IoT Hub takes in one request.");
         }
-        sendTelemetry(id, authScope(id, sasToken), identity.generationId(), destination, messages);
+        sendTelemetry(id, authScope(id, sasToken), sender.generationId(), destination, messages);
     }
 
     /** What {@code id} sent to {@code destination}, let in by a token {@code authScope} names: enqueued, durable. */

@@ -111,9 +111,9 @@ public final class BuiltInEndpoint {
         Map<String, String> properties = new LinkedHashMap<>(sent.properties());
         properties.keySet().removeAll(STAMPED);
         Map<String, String> annotations = new LinkedHashMap<>(sent.annotations());
-        String creationTime = properties.remove(Event.CREATION_TIME);
+        String creationTime = properties.remove(Telemetry.CREATION_TIME);
         if (creationTime != null) {
-            annotations.putIfAbsent(Event.CREATION_TIME, creationTime);
+            annotations.putIfAbsent(Telemetry.CREATION_TIME, creationTime);
         }
         return new Telemetry(sent.body(), properties, sent.messageId(), sent.correlationId(), sent.userId(),
                 sent.contentType(), sent.contentEncoding(), annotations);

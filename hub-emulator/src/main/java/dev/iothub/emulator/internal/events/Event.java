@@ -17,8 +17,6 @@ public record Event(int partition, long sequence, Instant enqueued, Map<String, 
     public static final String AUTH_METHOD = "iothub-connection-auth-method";
     public static final String AUTH_GENERATION_ID = "iothub-connection-auth-generation-id";
     public static final String MESSAGE_SOURCE = "iothub-message-source";
-    /** When the device says it created the message: set by the device, passed on with the system properties. */
-    public static final String CREATION_TIME = "iothub-creation-time-utc";
     /** A timestamp, the instant the event was enqueued: not among {@link #systemProperties}, which are strings. */
     public static final String IOTHUB_ENQUEUED_TIME = "iothub-enqueuedtime";
 

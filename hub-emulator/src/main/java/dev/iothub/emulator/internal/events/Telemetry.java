@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A device-to-cloud message as a device or module sent it, whatever the protocol: its body, its application
@@ -20,6 +21,14 @@ public record Telemetry(
         String contentType,
         String contentEncoding,
         Map<String, String> annotations) {
+
+    /** When the device says it created the message. */
+    public static final String CREATION_TIME = "iothub-creation-time-utc";
+    public static final String INTERFACE_ID = "iothub-interface-id";
+    public static final String SUBJECT = "dt-subject";
+    public static final String DATA_SCHEMA = "dt-dataschema";
+    /** The annotations a device may add, which the hub passes on with its system properties. */
+    public static final Set<String> ANNOTATIONS = Set.of(CREATION_TIME, INTERFACE_ID, SUBJECT, DATA_SCHEMA);
 
     public Telemetry {
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));

@@ -17,10 +17,10 @@ import java.util.Map;
 final class TelemetryTopics {
     /** The bag's names for what the hub passes on as message annotations, and those annotations' names. */
     private static final Map<String, String> ANNOTATIONS = Map.of(
-            "$.ctime", "iothub-creation-time-utc",
-            "$.ifid", "iothub-interface-id",
-            "$.sub", "dt-subject",
-            "$.schema", "dt-dataschema");
+            "$.ctime", Telemetry.CREATION_TIME,
+            "$.ifid", Telemetry.INTERFACE_ID,
+            "$.sub", Telemetry.SUBJECT,
+            "$.schema", Telemetry.DATA_SCHEMA);
 
     private TelemetryTopics() {
     }

@@ -4,6 +4,7 @@ import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.device.DeviceHub;
 import dev.iothub.emulator.internal.device.DeviceRefusal;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 
@@ -23,13 +24,18 @@ final class DeviceCaller implements Routes.Caller {
 
     @Override
     public void check(RestRequest request) {
+        authenticate(request);
+    }
+
+    /** The identity the request's path names, if its token lets it in; the hub's 401 or 404 if not. */
+    Identity authenticate(RestRequest request) {
         String token = request.header("Authorization");
         if (SharedAccessSignature.parse(token).isEmpty()) {
             throw HubException.unauthorized("The Authorization header is missing or is not a SharedAccessSignature.");
         }
         IdentityId id = identity(request);
         try {
-            devices.authenticate(id, token);
+            return devices.authenticate(id, token);
         } catch (DeviceRefusal refusal) {
             throw refused(id, refusal);
         }

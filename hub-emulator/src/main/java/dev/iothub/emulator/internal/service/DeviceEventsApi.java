@@ -1,10 +1,7 @@
 package dev.iothub.emulator.internal.service;
 
 import dev.iothub.emulator.internal.device.DeviceHub;
-import dev.iothub.emulator.internal.device.DeviceRefusal;
-import dev.iothub.emulator.internal.events.Telemetry;
-import dev.iothub.emulator.internal.model.IdentityId;
-import java.util.List;
+import dev.iothub.emulator.internal.model.Identity;
 
 /**
  * Device-to-cloud messages over HTTPS, the hub's "Send Device Event" ({@code POST /devices/{id}/messages/events})
@@ -17,9 +14,9 @@ final class DeviceEventsApi {
     private static final String MODULE_EVENTS = "/devices/{deviceId}/modules/{moduleId}/messages/events";
 
     private final DeviceHub devices;
-    private final Routes.Caller device;
+    private final DeviceCaller device;
 
-    DeviceEventsApi(DeviceHub devices, Routes.Caller device) {
+    DeviceEventsApi(DeviceHub devices, DeviceCaller device) {
         this.devices = devices;
         this.device = device;
     }
@@ -29,14 +26,8 @@ final class DeviceEventsApi {
     }
 
     private RestResponse send(RestRequest request) {
-        device.check(request);
-        List<Telemetry> messages = HttpTelemetry.messages(request);
-        IdentityId id = DeviceCaller.identity(request);
-        try {
-            devices.sendTelemetry(id, request.header("Authorization"), request.path(), messages);
-        } catch (DeviceRefusal refusal) { // its credentials passed a moment ago: the identity changed meanwhile
-            throw DeviceCaller.refused(id, refusal);
-        }
+        Identity sender = device.authenticate(request); // before the body is read: the hub checks credentials first
+        devices.sendTelemetry(sender, request.header("Authorization"), request.path(), HttpTelemetry.messages(request));
         return RestResponse.noContent();
     }
 }

@@ -31,9 +31,9 @@ final class HttpTelemetry {
     private static final String APPLICATION_PREFIX = "iothub-app-";
     /** The names a device gives the annotations it may add, and the annotations' own. */
     private static final Map<String, String> ANNOTATIONS = Map.of(
-            "iothub-creation-time-utc", "iothub-creation-time-utc",
-            "iothub-creationtimeutc", "iothub-creation-time-utc",
-            "iothub-interface-id", "iothub-interface-id");
+            Telemetry.CREATION_TIME, Telemetry.CREATION_TIME,
+            "iothub-creationtimeutc", Telemetry.CREATION_TIME,
+            Telemetry.INTERFACE_ID, Telemetry.INTERFACE_ID);
     private static final String BATCH_FORMAT = "A batch (" + BATCH + ") is a JSON array of messages, each an object "
             + "with a body (a string: base64 unless base64Encoded is false) and properties whose values are strings.";
 
