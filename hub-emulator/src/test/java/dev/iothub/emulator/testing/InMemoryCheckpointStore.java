@@ -15,7 +15,9 @@ import reactor.core.publisher.Mono;
 /**
  * Where EventProcessorClients keep their partitions' owners and checkpoints, in memory, as the Blob Storage store
  * does: a claim succeeds only with the etag the ownership has now (none for a partition never owned), and gets a
- * new one. The Event Hubs library ships no such store.
+ * new one. The Event Hubs library ships no such store. Each answer reads or writes the store when it is subscribed
+ * to, as the Blob Storage store's requests do: the processor's load balancer subscribes to one listing again on each
+ * of its iterations.
  */
 public final class InMemoryCheckpointStore implements CheckpointStore {
     private final Map<String, PartitionOwnership> ownerships = new ConcurrentHashMap<>();
@@ -23,11 +25,15 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
     @Override
     public Flux<PartitionOwnership> listOwnership(String namespace, String eventHub, String consumerGroup) {
-        return Flux.fromIterable(List.copyOf(ownerships.values()));
+        return Flux.defer(() -> Flux.fromIterable(List.copyOf(ownerships.values())));
     }
 
     @Override
-    public synchronized Flux<PartitionOwnership> claimOwnership(List<PartitionOwnership> requested) {
+    public Flux<PartitionOwnership> claimOwnership(List<PartitionOwnership> requested) {
+        return Flux.defer(() -> Flux.fromIterable(claim(requested)));
+    }
+
+    private synchronized List<PartitionOwnership> claim(List<PartitionOwnership> requested) {
         List<PartitionOwnership> claimed = new ArrayList<>();
         for (PartitionOwnership claim : requested) {
             PartitionOwnership present = ownerships.get(claim.getPartitionId());
@@ -41,12 +47,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
                 claimed.add(owned);
             }
         }
-        return Flux.fromIterable(claimed);
+        return claimed;
     }
 
     @Override
     public Flux<Checkpoint> listCheckpoints(String namespace, String eventHub, String consumerGroup) {
-        return Flux.fromIterable(List.copyOf(checkpoints.values()));
+        return Flux.defer(() -> Flux.fromIterable(List.copyOf(checkpoints.values())));
     }
 
     @Override
