@@ -32,7 +32,7 @@ function startEmulator({ jar, address, dataDir }) {
         resolve({
           serviceConnectionString: found['Service connection string'],
           caFile: found['CA certificate'],
-          eventHubConnectionString: found['Event Hub-compatible endpoint (telemetry)'],
+          eventHubConnectionString: found['Event Hub-compatible endpoint'],
         });
       }
     });

@@ -72,7 +72,7 @@ final class Emulator implements AutoCloseable {
 
     /** The built-in Event Hub-compatible endpoint's connection string, as the banner prints it. */
     String eventHubConnectionString() {
-        return valueAfter("Event Hub-compatible endpoint (telemetry): ");
+        return valueAfter("Event Hub-compatible endpoint: ");
     }
 
     String address() {

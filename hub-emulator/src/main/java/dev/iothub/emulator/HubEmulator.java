@@ -23,6 +23,9 @@ import dev.iothub.emulator.internal.mqtt.MqttHandler;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import dev.iothub.emulator.internal.routing.MessageRouting;
+import dev.iothub.emulator.internal.routing.RouteSource;
+import dev.iothub.emulator.internal.routing.Routes;
 import dev.iothub.emulator.internal.service.ServiceApi;
 import dev.iothub.emulator.internal.service.ServiceTokens;
 import dev.iothub.emulator.internal.service.ServiceFaults;
@@ -89,6 +92,7 @@ public final class HubEmulator implements AutoCloseable {
     private IdentityRegistry registry;
     private CloudToDeviceHub cloudToDevice;
     private BuiltInEndpoint builtInEndpoint;
+    private MessageRouting routing;
     private EventHubAccess eventHubs;
     private final ServiceFaults faults = new ServiceFaults();
     private final ReceivedOperations received = new ReceivedOperations();
@@ -121,8 +125,11 @@ public final class HubEmulator implements AutoCloseable {
                     .filter(policy -> policy.grants(Permission.ServiceConnect)).toList(), eventHubs::connectionString);
             builtInEndpoint = new BuiltInEndpoint(store, clock, builder.partitionCount, builder.consumerGroups,
                     BuiltInEndpoint.DEFAULT_RETENTION, BuiltInEndpoint.DEFAULT_PARTITION_BYTES);
+            routing = new MessageRouting(new Routes(builder.routes, builder.fallbackRoute), builtInEndpoint, ENTITY,
+                    clock);
+            routing.listenTo(twins, registry);
             devices = new DeviceHub(registry, twins, new DeviceAuthenticator(policies, names, clock), names, clock,
-                    received, cloudToDevice, builtInEndpoint);
+                    received, cloudToDevice, routing);
             methods = new DirectMethods(registry, devices, received, builder.maxMethodCalls);
             RestHandler rest = new RestHandler(ServiceApi.routes(registry, twins, serviceAuthenticator, devices,
                     methods, cloudToDevice, clock, faults, received), clock);
@@ -218,11 +225,11 @@ public final class HubEmulator implements AutoCloseable {
 
     /**
      * The device-to-cloud messages the hub keeps on its built-in endpoint, in the order enqueued: what devices
-     * and modules sent, with what the hub added. {@link #reset()} clears them; with a data directory they survive a
+     * and modules sent, with what the hub added (not the events of its own that routes send there). {@link #reset()} clears them; with a data directory they survive a
      * restart. The hub keeps each partition's messages for a day, and at most 16 MiB of them.
      */
     public List<TelemetryMessage> receivedTelemetry() {
-        return builtInEndpoint.events().stream().map(HubEmulator::telemetryMessage).toList();
+        return builtInEndpoint.events().stream().filter(Event::isTelemetry).map(HubEmulator::telemetryMessage).toList();
     }
 
     private static TelemetryMessage telemetryMessage(Event event) {
@@ -300,6 +307,9 @@ public final class HubEmulator implements AutoCloseable {
         if (cloudToDevice != null) {
             cloudToDevice.close();
         }
+        if (routing != null) {
+            routing.close();
+        }
         store.close();
         if (temporaryDirectory != null) {
             deleteRecursively(temporaryDirectory);
@@ -339,6 +349,8 @@ public final class HubEmulator implements AutoCloseable {
         private Duration cloudToDeviceLock = CloudToDeviceHub.LOCK_DURATION;
         private Integer partitionCount;
         private final Set<String> consumerGroups = new LinkedHashSet<>();
+        private final Set<RouteSource> routes = new LinkedHashSet<>();
+        private boolean fallbackRoute = true;
 
         private Builder() {
         }
@@ -391,6 +403,29 @@ public final class HubEmulator implements AutoCloseable {
                 }
                 consumerGroups.add(name);
             }
+            return this;
+        }
+
+        /**
+         * Routes to the built-in endpoint, by the sources Azure names them with: {@code DeviceMessages},
+         * {@code TwinChangeEvents}, {@code DeviceLifecycleEvents}, {@code DeviceConnectionStateEvents} (any case). As
+         * on a new hub, there are none unless given: the built-in endpoint gets device messages through the fallback
+         * route, and no events of the hub's own.
+         */
+        public Builder routes(String... sources) {
+            for (String source : sources) {
+                routes.add(RouteSource.named(source).orElseThrow(() -> new IllegalArgumentException("a route's source "
+                        + "is one of " + RouteSource.names() + ", not '" + source + "'")));
+            }
+            return this;
+        }
+
+        /**
+         * Whether the fallback route is on (as on a new hub: yes), sending device messages no route takes to the
+         * built-in endpoint; off, device messages reach it only by a {@code DeviceMessages} route.
+         */
+        public Builder fallbackRoute(boolean enabled) {
+            this.fallbackRoute = enabled;
             return this;
         }
 

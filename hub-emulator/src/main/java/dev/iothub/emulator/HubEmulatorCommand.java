@@ -89,6 +89,15 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         partitions = count;
     }
 
+    @Option(names = "--route", paramLabel = "SOURCE", description = "Route a source to the built-in endpoint, as a "
+            + "route to 'events' on Azure: DeviceMessages, TwinChangeEvents, DeviceLifecycleEvents or "
+            + "DeviceConnectionStateEvents (repeatable; default: none, as on a new hub).")
+    private List<String> routes = new ArrayList<>();
+
+    @Option(names = "--fallback-route", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Send device messages no route takes to the built-in endpoint (default: on, as on a new hub).")
+    private boolean fallbackRoute;
+
     @Option(names = "--verbose", description = "Log the emulator's internals too, and show stack traces.")
     private boolean verbose;
 
@@ -153,6 +162,11 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--consumer-group: " + e.getMessage());
         }
+        try {
+            builder.routes(routes.toArray(String[]::new)).fallbackRoute(fallbackRoute);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--route: " + e.getMessage());
+        }
         HubEmulator hub;
         try {
             hub = builder.start();
@@ -173,12 +187,22 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         out.println("Data: " + (inMemory ? "in memory (nothing is kept)" : dataDirectory.toAbsolutePath()));
         out.println("Service connection string: " + hub.serviceConnectionString());
         out.println("CA certificate: " + hub.caCertificatePem());
-        out.println("Event Hub-compatible endpoint (telemetry): " + hub.eventHubConnectionString());
+        out.println("Event Hub-compatible endpoint: " + hub.eventHubConnectionString());
+        out.println("Routed to it: " + routed());
         out.println("Connection strings: " + hub.connectionStringsDirectory() + " (a file per shared access policy;"
                 + " eventhub/ for the Event Hub-compatible endpoint)");
         out.println("hub-emulator ready (Ctrl-C to stop)");
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** What reaches the built-in endpoint, as given. */
+    private String routed() {
+        List<String> routed = new ArrayList<>(routes);
+        if (fallbackRoute) {
+            routed.add("the fallback route (device messages no route takes)");
+        }
+        return routed.isEmpty() ? "nothing (no route, and the fallback route off)" : String.join(", ", routed);
     }
 }

@@ -34,7 +34,7 @@ class ArchitectureTest {
                 .layer("Transport").definedBy(INTERNAL + "transport..")
                 .layer("Protocol adapters").definedBy(INTERNAL + "http..", INTERNAL + "mqtt..", INTERNAL + "amqp..")
                 .layer("Surfaces").definedBy(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..",
-                        INTERNAL + "cloudtodevice..", INTERNAL + "events..")
+                        INTERNAL + "cloudtodevice..", INTERNAL + "events..", INTERNAL + "routing..")
                 .layer("Registry and twins").definedBy(INTERNAL + "registry..", INTERNAL + "twin..", INTERNAL + "auth..")
                 .layer("Store").definedBy(INTERNAL + "store..")
                 .layer("Model").definedBy(INTERNAL + "model..")
@@ -50,7 +50,8 @@ class ArchitectureTest {
     /** Of the surfaces, only the cloud-to-device queues and the built-in endpoint keep something of their own. */
     @Test
     void theOtherSurfacesReachTheStoreThroughTheRegistryAndTwins() {
-        noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..")
+        noClasses().that().resideInAnyPackage(INTERNAL + "device..", INTERNAL + "service..", INTERNAL + "methods..",
+                        INTERNAL + "routing..")
                 .should().dependOnClassesThat().resideInAPackage(INTERNAL + "store..")
                 .check(EMULATOR);
     }
@@ -77,8 +78,8 @@ class ArchitectureTest {
     void onlyTheTransportAndTheAdaptersKnowTheNetwork() {
         noClasses().that().resideInAnyPackage(INTERNAL + "model..", INTERNAL + "store..", INTERNAL + "registry..",
                         INTERNAL + "twin..", INTERNAL + "auth..", INTERNAL + "device..", INTERNAL + "service..",
-                        INTERNAL + "methods..",
-                        INTERNAL + "cloudtodevice..", INTERNAL + "events..")
+                        INTERNAL + "methods..", INTERNAL + "cloudtodevice..", INTERNAL + "events..",
+                        INTERNAL + "routing..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.apache.qpid..")
                 .check(EMULATOR);
     }

@@ -94,6 +94,13 @@ class HubEmulatorCommandTest {
                 "my group", "--in-memory");
     }
 
+    @Test
+    void aRouteFromASourceTheHubDoesNotHaveIsBadUsage() {
+        assertBadUsage("hub-emulator: --route: a route's source is one of DeviceMessages, TwinChangeEvents, "
+                + "DeviceLifecycleEvents, DeviceConnectionStateEvents, not 'TwinChanges' (see 'hub-emulator --help')",
+                "--route", "twinchangeevents", "--route", "TwinChanges", "--in-memory");
+    }
+
     /** --address takes an IP address; a host name is bad usage, with the option that takes one named. */
     @Test
     void aHostNameForTheAddressIsBadUsage() {
@@ -187,7 +194,7 @@ class HubEmulatorCommandTest {
 
         assertEquals(0, command.execute("--help"));
         for (String expected : new String[] {"--address", "--data-dir", "--in-memory", "--hostname", "--max-connections",
-                "--partitions", "--consumer-group", "Exit codes"}) {
+                "--partitions", "--consumer-group", "--route", "--[no-]fallback-route", "Exit codes"}) {
             assertTrue(out.toString().contains(expected), expected);
         }
     }

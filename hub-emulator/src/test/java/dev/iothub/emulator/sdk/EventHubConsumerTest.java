@@ -32,9 +32,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,19 +47,6 @@ class EventHubConsumerTest {
     @RegisterExtension
     static final HubUnderTest hub = new HubUnderTest("127.0.0.70");
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static SSLContext previousDefault;
-
-    /** The Event Hubs client takes the JVM's default SSLContext: it must trust the hub. */
-    @BeforeAll
-    static void trustTheHub() throws Exception {
-        previousDefault = SSLContext.getDefault();
-        SSLContext.setDefault(hub.clientSslContext());
-    }
-
-    @AfterAll
-    static void restoreTrust() {
-        SSLContext.setDefault(previousDefault);
-    }
 
     @Test
     void readsTheEntityAndItsPartitions() throws Exception {

@@ -1,5 +1,6 @@
 package dev.iothub.emulator.sdk;
 
+import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
 import com.azure.messaging.eventhubs.models.EventPosition;
@@ -7,6 +8,7 @@ import com.azure.messaging.eventhubs.models.PartitionEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Where the hub put what a device sent, found as a backend finds it: with the Event Hubs client, on every partition
@@ -23,21 +25,27 @@ final class SentEvents {
     /** The events of {@code deviceId} with {@code messageIds}, sent after {@code since}, in the order enqueued. */
     static List<PartitionEvent> await(String connectionString, String deviceId, Instant since,
                                       List<String> messageIds) {
+        return await(connectionString, since, messageIds.size(), "messages " + deviceId + " sent",
+                data -> deviceId.equals(data.getSystemProperties().get("iothub-connection-device-id"))
+                        && messageIds.contains(data.getMessageId()));
+    }
+
+    /** The first {@code count} events that are {@code wanted}, enqueued after {@code since}, in the order enqueued. */
+    static List<PartitionEvent> await(String connectionString, Instant since, int count, String what,
+                                      Predicate<EventData> wanted) {
         EventHubConsumerAsyncClient consumer = new EventHubClientBuilder().connectionString(connectionString)
                 .consumerGroup(EventHubClientBuilder.DEFAULT_CONSUMER_GROUP_NAME).buildAsyncConsumerClient();
         try {
             EventPosition start = EventPosition.fromEnqueuedTime(since.minus(CLOCK_SKEW));
             List<PartitionEvent> found = consumer.getPartitionIds()
                     .flatMap(partition -> consumer.receiveFromPartition(partition, start))
-                    .filter(event -> deviceId.equals(event.getData().getSystemProperties()
-                            .get("iothub-connection-device-id"))
-                            && messageIds.contains(event.getData().getMessageId()))
-                    .take(messageIds.size())
+                    .filter(event -> wanted.test(event.getData()))
+                    .take(count)
                     .collectList()
                     .block(Duration.ofSeconds(60));
-            if (found == null || found.size() < messageIds.size()) {
+            if (found == null || found.size() < count) {
                 throw new AssertionError("the built-in endpoint has " + (found == null ? 0 : found.size()) + " of the "
-                        + messageIds.size() + " messages " + deviceId + " sent");
+                        + count + " " + what);
             }
             return found;
         } finally {

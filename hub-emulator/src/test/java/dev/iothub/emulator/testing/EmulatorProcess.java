@@ -59,7 +59,7 @@ public final class EmulatorProcess implements AutoCloseable {
 
     /** The built-in Event Hub-compatible endpoint's connection string (iothubowner's key). */
     public String eventHubConnectionString() {
-        return valueAfter("Event Hub-compatible endpoint (telemetry): ");
+        return valueAfter("Event Hub-compatible endpoint: ");
     }
 
     public Path caCertificatePem() {

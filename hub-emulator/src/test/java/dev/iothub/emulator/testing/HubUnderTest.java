@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * own on its loopback address, or, when {@code IOTHUB_CONNECTION_STRING} is set, the hub it names (see
  * {@link ExternalHub}), real or emulated, which may be shared and outlives the suite. So ids are unique to the
  * run ({@link #deviceId}) and those devices are deleted after the suite; what only an emulator of our own can
- * be made to do is skipped there ({@link #assumeEmulator}).
+ * be made to do is skipped there ({@link #assumeEmulator}). While the suite runs, the JVM's default trust is the
+ * hub's: the default SSLContext (which the Event Hubs clients take) and HTTPS's (the service SDK's).
  */
 public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
     private final HubEmulatorExtension emulator;
@@ -31,23 +32,32 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
     private final List<String> devices = new CopyOnWriteArrayList<>();
     private SSLContext clientSslContext;
     private SSLSocketFactory previousDefault;
+    private SSLContext previousSslContext;
 
     /** {@code address}: where the suite's own emulator listens when no external hub is set. */
     public HubUnderTest(String address) {
         this.emulator = new HubEmulatorExtension(address);
     }
 
+    /** {@code builder}: the suite's own emulator when no external hub is set, such as one with routes. */
+    public HubUnderTest(HubEmulator.Builder builder) {
+        this.emulator = new HubEmulatorExtension(builder);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        previousSslContext = SSLContext.getDefault();
         if (external.isEmpty()) {
             emulator.beforeAll(context);
             clientSslContext = emulator.hub().clientSslContext();
+            SSLContext.setDefault(clientSslContext); // the Event Hubs clients take the JVM's default
             return;
         }
         context.publishReportEntry("hub", hostName() + ", from " + ExternalHub.CONNECTION_STRING);
         clientSslContext = external.get().caCertificatePem().isPresent()
                 ? CertificateAuthority.clientContextTrusting(external.get().caCertificatePem().get())
                 : SSLContext.getDefault();
+        SSLContext.setDefault(clientSslContext);
         // The service SDK takes no SSLContext: it uses HttpsURLConnection's default, as HubEmulatorExtension says.
         previousDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
         HttpsURLConnection.setDefaultSSLSocketFactory(clientSslContext.getSocketFactory());
@@ -55,6 +65,7 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        SSLContext.setDefault(previousSslContext);
         if (external.isEmpty()) {
             emulator.afterAll(context);
             return;

@@ -6,14 +6,14 @@ import dev.iothub.emulator.internal.auth.HubNames;
 import dev.iothub.emulator.internal.auth.SharedAccessSignature;
 import dev.iothub.emulator.internal.cloudtodevice.CloudToDeviceHub;
 import dev.iothub.emulator.internal.error.ErrorCode;
-import dev.iothub.emulator.internal.events.BuiltInEndpoint;
-import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.error.HubException;
+import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.operations.ReceivedOperations;
 import dev.iothub.emulator.internal.registry.ConnectionStates;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
+import dev.iothub.emulator.internal.routing.MessageRouting;
 import dev.iothub.emulator.internal.twin.TwinService;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,14 +45,14 @@ public final class DeviceHub {
 
     private final ReceivedOperations received;
     private final CloudToDeviceHub cloudToDevice;
-    private final BuiltInEndpoint builtInEndpoint;
+    private final MessageRouting routing;
 
     public DeviceHub(IdentityRegistry registry, TwinService twins, DeviceAuthenticator authenticator, HubNames names,
                      Clock clock, ReceivedOperations received, CloudToDeviceHub cloudToDevice,
-                     BuiltInEndpoint builtInEndpoint) {
+                     MessageRouting routing) {
         this.received = received;
         this.cloudToDevice = cloudToDevice;
-        this.builtInEndpoint = builtInEndpoint;
+        this.routing = routing;
         this.registry = registry;
         this.twins = twins;
         this.authenticator = authenticator;
@@ -145,8 +145,9 @@ public final class DeviceHub {
 
     /**
      * Device-to-cloud messages {@code sender}, let in by {@link #authenticate} with {@code sasToken}, sent to
-     * {@code destination} with no connection (HTTPS, whose every request carries its token): enqueued on the
-     * built-in endpoint when this returns, as a session's are, or not at all if it throws. The hub takes at most
+     * {@code destination} with no connection (HTTPS, whose every request carries its token): routed when this
+     * returns (enqueued on the built-in endpoint unless no route takes them), as a session's are, or not at all if
+     * it throws. The hub takes at most
      * 256 KB in one request, a batch as a whole.
      */
     public void sendTelemetry(Identity sender, String sasToken, String destination, List<Telemetry> messages) {
@@ -159,12 +160,12 @@ public final class DeviceHub {
         sendTelemetry(id, authScope(id, sasToken), sender.generationId(), destination, messages);
     }
 
-    /** What {@code id} sent to {@code destination}, let in by a token {@code authScope} names: enqueued, durable. */
+    /** What {@code id} sent to {@code destination}, let in by a token {@code authScope} names: routed, durable. */
     void sendTelemetry(IdentityId id, String authScope, String generationId, String destination,
                        List<Telemetry> messages) {
         received(id, "message to " + destination);
         states().active(id);
-        builtInEndpoint.append(id, authScope, generationId, messages);
+        routing.sendTelemetry(id, authScope, generationId, messages);
     }
 
     /** Ends the connections of {@code id} (a device's modules' too), as a test asks: the SDKs reconnect. */

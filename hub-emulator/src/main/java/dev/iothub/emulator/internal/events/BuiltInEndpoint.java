@@ -38,7 +38,6 @@ public final class BuiltInEndpoint {
     public static final long DEFAULT_PARTITION_BYTES = 16L * 1024 * 1024;
     private static final String PARTITIONS_SETTING = "events.partitions";
     private static final String CREATED_SETTING = "events.created";
-    private static final String TELEMETRY = "Telemetry";
     /** What the hub stamps on every message, and a device cannot set. */
     private static final Set<String> STAMPED = Set.of(Event.DEVICE_ID, Event.MODULE_ID, Event.AUTH_METHOD,
             Event.AUTH_GENERATION_ID, Event.MESSAGE_SOURCE, Event.IOTHUB_ENQUEUED_TIME);
@@ -89,9 +88,28 @@ public final class BuiltInEndpoint {
         if (sent.isEmpty()) {
             return;
         }
-        PartitionLog log = logs[partitions.of(source.deviceId())];
-        PartitionLog.Appended appended = log.append(systemProperties(source, authScope, generationId),
-                sent.stream().map(BuiltInEndpoint::asTaken).toList(), clock.instant());
+        enqueue(source.deviceId(), systemProperties(source, authScope, generationId),
+                sent.stream().map(BuiltInEndpoint::asTaken).toList());
+    }
+
+    /**
+     * Enqueues an event the hub itself raised about {@code about}'s device (a twin changed, a module was created),
+     * from {@code messageSource} ({@code twinChangeEvents}, say), and returns once it is durable. Such events carry
+     * the module id as a system property only where {@code moduleAnnotated}, and no authentication.
+     */
+    public void appendHubEvent(IdentityId about, boolean moduleAnnotated, String messageSource, Telemetry event) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(Event.DEVICE_ID, about.deviceId());
+        if (about.isModule() && moduleAnnotated) {
+            properties.put(Event.MODULE_ID, about.moduleId());
+        }
+        properties.put(Event.MESSAGE_SOURCE, messageSource);
+        enqueue(about.deviceId(), properties, List.of(event));
+    }
+
+    private void enqueue(String deviceId, Map<String, String> systemProperties, List<Telemetry> events) {
+        PartitionLog log = logs[partitions.of(deviceId)];
+        PartitionLog.Appended appended = log.append(systemProperties, events, clock.instant());
         try {
             appended.pending().awaitDurable();
         } catch (HubException e) {
@@ -132,7 +150,7 @@ public final class BuiltInEndpoint {
         authMethod.putNull("acceptingIpFilterRule");
         properties.put(Event.AUTH_METHOD, authMethod.toString());
         properties.put(Event.AUTH_GENERATION_ID, generationId);
-        properties.put(Event.MESSAGE_SOURCE, TELEMETRY);
+        properties.put(Event.MESSAGE_SOURCE, Event.TELEMETRY);
         return properties;
     }
 

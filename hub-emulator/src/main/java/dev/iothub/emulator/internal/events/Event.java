@@ -17,11 +17,18 @@ public record Event(int partition, long sequence, Instant enqueued, Map<String, 
     public static final String AUTH_METHOD = "iothub-connection-auth-method";
     public static final String AUTH_GENERATION_ID = "iothub-connection-auth-generation-id";
     public static final String MESSAGE_SOURCE = "iothub-message-source";
+    /** The {@link #MESSAGE_SOURCE} of what devices and modules sent; the hub's own events have others. */
+    public static final String TELEMETRY = "Telemetry";
     /** A timestamp, the instant the event was enqueued: not among {@link #systemProperties}, which are strings. */
     public static final String IOTHUB_ENQUEUED_TIME = "iothub-enqueuedtime";
 
     public Event {
         systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
+    }
+
+    /** Whether a device or module sent it, where the hub raised the others (twin changes, say). */
+    public boolean isTelemetry() {
+        return TELEMETRY.equals(systemProperties.get(MESSAGE_SOURCE));
     }
 
     /** The offset Event Hubs clients see and start from: the sequence number, written as a decimal. */

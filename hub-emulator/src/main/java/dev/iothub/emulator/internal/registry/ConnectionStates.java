@@ -3,8 +3,10 @@ package dev.iothub.emulator.internal.registry;
 import dev.iothub.emulator.internal.model.IdentityId;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Which identities are connected right now. Live state, never stored: after a restart every identity
@@ -22,27 +24,47 @@ public final class ConnectionStates {
         }
     }
 
+    /** Hears an identity become connected (its first connection) and disconnected (its last one ended), in order. */
+    @FunctionalInterface
+    public interface ConnectionListener {
+        /** Runs while the states are locked: it must be quick. */
+        void connectionChanged(IdentityId id, boolean connected);
+    }
+
     private record Entry(int connections, Instant updated, Instant lastActivity) {
     }
 
     private final Map<IdentityId, Entry> entries = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
 
     public ConnectionStates(Clock clock) {
         this.clock = clock;
     }
 
-    public void connected(IdentityId id) {
-        Instant now = clock.instant();
-        entries.merge(id, new Entry(1, now, now),
-                (old, added) -> new Entry(old.connections() + 1, old.connections() == 0 ? now : old.updated(), now));
+    public void addListener(ConnectionListener listener) {
+        listeners.add(listener);
     }
 
-    public void disconnected(IdentityId id) {
+    /** Locked (as {@link #disconnected} is) so that listeners hear an identity's changes in the order they happen. */
+    public synchronized void connected(IdentityId id) {
         Instant now = clock.instant();
+        Entry entry = entries.merge(id, new Entry(1, now, now),
+                (old, added) -> new Entry(old.connections() + 1, old.connections() == 0 ? now : old.updated(), now));
+        if (entry.connections() == 1) {
+            listeners.forEach(listener -> listener.connectionChanged(id, true));
+        }
+    }
+
+    public synchronized void disconnected(IdentityId id) {
+        Instant now = clock.instant();
+        Entry before = entries.get(id);
         entries.computeIfPresent(id, (key, old) -> old.connections() <= 1
                 ? new Entry(0, now, old.lastActivity())
                 : new Entry(old.connections() - 1, old.updated(), old.lastActivity()));
+        if (before != null && before.connections() == 1) {
+            listeners.forEach(listener -> listener.connectionChanged(id, false));
+        }
     }
 
     public void active(IdentityId id) {

@@ -35,7 +35,16 @@ public final class IdentityRegistry {
     private final Object writeLock = new Object();
     private final List<Consumer<IdentityId>> deletionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<IdentityId>> disablingListeners = new CopyOnWriteArrayList<>();
+    private final List<LifecycleListener> lifecycleListeners = new CopyOnWriteArrayList<>();
     private final DurableOrder afterDurable = new DurableOrder();
+
+    /** Hears of each identity created, once durable, and of each deleted (a device, not the modules that go with it). */
+    public interface LifecycleListener {
+        void created(Identity identity);
+
+        /** {@code identity} as it was last stored. */
+        void deleted(Identity identity);
+    }
 
     public IdentityRegistry(HubStore store, ConnectionStates connections, Clock clock) {
         this.store = store;
@@ -101,6 +110,10 @@ public final class IdentityRegistry {
         disablingListeners.add(listener);
     }
 
+    public void addLifecycleListener(LifecycleListener listener) {
+        lifecycleListeners.add(listener);
+    }
+
     public ConnectionStates connections() {
         return connections;
     }
@@ -129,6 +142,7 @@ public final class IdentityRegistry {
             written = store.putPending(created);
         }
         written.awaitDurable();
+        lifecycleListeners.forEach(listener -> listener.created(created));
         return created;
     }
 
@@ -157,13 +171,15 @@ public final class IdentityRegistry {
 
     public void delete(IdentityId id, String ifMatch) {
         IdentityIds.check(id);
+        Identity current;
         synchronized (writeLock) {
-            Identity current = store.find(id).orElseThrow(() -> notFound(id));
+            current = store.find(id).orElseThrow(() -> notFound(id));
             ETags.checkIfMatch(ifMatch, current.etag(), true);
             store.delete(id);
             connections.forget(id);
         }
         deletionListeners.forEach(listener -> listener.accept(id));
+        lifecycleListeners.forEach(listener -> listener.deleted(current));
     }
 
     /**

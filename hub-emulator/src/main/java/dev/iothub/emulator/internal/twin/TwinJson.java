@@ -68,7 +68,7 @@ public final class TwinJson {
         return json;
     }
 
-    private static ObjectNode withMetadata(TwinProperties side) {
+    static ObjectNode withMetadata(TwinProperties side) {
         ObjectNode json = side.values().deepCopy();
         json.set(METADATA, side.metadata().deepCopy());
         json.put(VERSION, side.version());

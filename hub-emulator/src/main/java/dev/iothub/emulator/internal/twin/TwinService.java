@@ -11,8 +11,12 @@ import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
-/** Reads and changes twins, and tells listeners (the device connections) of every desired change. */
+/**
+ * Reads and changes twins, and tells listeners of every desired change (the device connections) and of every change
+ * (the hub's twin change notifications).
+ */
 public final class TwinService {
 
     /** Hears each desired-properties change once it is durable, in version order per identity. */
@@ -22,9 +26,17 @@ public final class TwinService {
         void desiredChanged(IdentityId id, ObjectNode patch);
     }
 
+    /** Hears each change of tags, desired or reported properties once it is durable, in version order per identity. */
+    @FunctionalInterface
+    public interface TwinChangeListener {
+        /** {@code body}: what the hub's notification shows ({@link TwinChanges}); whether the twin was replaced. */
+        void twinChanged(IdentityId id, boolean replaced, ObjectNode body);
+    }
+
     private final IdentityRegistry registry;
     private final Clock clock;
     private final List<DesiredPropertiesListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TwinChangeListener> changeListeners = new CopyOnWriteArrayList<>();
 
     public TwinService(IdentityRegistry registry, Clock clock) {
         this.registry = registry;
@@ -33,6 +45,10 @@ public final class TwinService {
 
     public void addListener(DesiredPropertiesListener listener) {
         listeners.add(listener);
+    }
+
+    public void addChangeListener(TwinChangeListener listener) {
+        changeListeners.add(listener);
     }
 
     public Identity get(IdentityId id) {
@@ -57,6 +73,9 @@ public final class TwinService {
             if (applied != null) {
                 notifyDesired(id, TwinJson.withVersion(applied, after.twin().desired().version()));
             }
+            if (applied != null || tags != null) {
+                notifyChange(id, false, () -> TwinChanges.updated(after, tags, applied));
+            }
         });
     }
 
@@ -68,8 +87,10 @@ public final class TwinService {
             ETags.checkIfMatch(ifMatch, twin.etag(), false);
             return checked(TwinUpdates.replace(twin, tags == null ? Json.object() : tags,
                     desired == null ? Json.object() : desired, clock.instant()), true, true, false);
-        }, (before, after) -> notifyDesired(id,
-                TwinJson.withVersion(after.twin().desired().values(), after.twin().desired().version())));
+        }, (before, after) -> {
+            notifyDesired(id, TwinJson.withVersion(after.twin().desired().values(), after.twin().desired().version()));
+            notifyChange(id, true, () -> TwinChanges.whole(after));
+        });
     }
 
     /** A device's reported-properties patch; answers the new reported {@code $version}. */
@@ -77,7 +98,7 @@ public final class TwinService {
         ObjectNode reported = TwinJson.propertiesPatch("properties.reported", patch);
         Identity updated = registry.updateTwin(id,
                 twin -> checked(TwinUpdates.patchReported(twin, reported, clock.instant()), false, false, true),
-                (before, after) -> { });
+                (before, after) -> notifyChange(id, false, () -> TwinChanges.reported(after, reported)));
         return updated.twin().reported().version();
     }
 
@@ -116,6 +137,17 @@ public final class TwinService {
             TwinLimits.checkSize("properties.reported", twin.reported().values(), TwinLimits.MAX_PROPERTIES_BYTES);
         }
         return twin;
+    }
+
+    /** {@code body} is made only if someone listens: most hubs route no twin change. */
+    private void notifyChange(IdentityId id, boolean replaced, Supplier<ObjectNode> body) {
+        if (changeListeners.isEmpty()) {
+            return;
+        }
+        ObjectNode made = body.get();
+        for (TwinChangeListener listener : changeListeners) {
+            listener.twinChanged(id, replaced, made);
+        }
     }
 
     private void notifyDesired(IdentityId id, ObjectNode patch) {
