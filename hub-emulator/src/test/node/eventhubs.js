@@ -39,7 +39,8 @@ function subscribe(consumer, startPosition, partitionId = null) {
 
   async function sentBy(deviceId, moduleId, count, ms) {
     const mine = () => received.filter(({ event }) => event.systemProperties['iothub-connection-device-id'] === deviceId
-      && event.systemProperties['iothub-connection-module-id'] === moduleId);
+      && event.systemProperties['iothub-connection-module-id'] === moduleId
+      && event.systemProperties['iothub-message-source'] === 'Telemetry'); // not the hub's own events of it
     if (mine().length < count) {
       const what = `${count} events from ${deviceId}${moduleId ? `/${moduleId}` : ''}`;
       await nextEvent(arrivals, 'events', () => mine().length >= count, ms, what)

@@ -47,7 +47,10 @@ class SdkSuitesIT {
             hub = given.get();
             return;
         }
-        emulator = EmulatorProcess.start(List.of(JAVA, "-jar", JAR.toString(), "--address", ADDRESS, "--in-memory"))
+        // routed as the suites need a real hub to be (README, "Parity"): the hub's own events too
+        emulator = EmulatorProcess.start(List.of(JAVA, "-jar", JAR.toString(), "--address", ADDRESS, "--in-memory",
+                        "--route", "TwinChangeEvents", "--route", "DeviceLifecycleEvents",
+                        "--route", "DeviceConnectionStateEvents"))
                 .keepReading();
         hub = ExternalHub.of(emulator);
     }

@@ -27,7 +27,7 @@ public final class ConnectionStates {
     /** Hears an identity become connected (its first connection) and disconnected (its last one ended), in order. */
     @FunctionalInterface
     public interface ConnectionListener {
-        /** Runs while the states are locked: it must be quick. */
+        /** Runs while the states are locked, so that the changes of an identity are heard in order. */
         void connectionChanged(IdentityId id, boolean connected);
     }
 

@@ -38,9 +38,8 @@ public final class MessageRouting implements AutoCloseable {
     private final String hubName;
     private final Clock clock;
     private final ConnectionSequence sequence;
-    /** Connection-state events are written in the order they happened, off the threads that connect devices. */
-    private final ExecutorService connectionEvents = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "hub-emulator-connection-events");
+    private final ExecutorService disconnections = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "hub-emulator-disconnection-events");
         thread.setDaemon(true);
         return thread;
     });
@@ -73,17 +72,28 @@ public final class MessageRouting implements AutoCloseable {
             });
         }
         if (routes.delivers(RouteSource.DEVICE_CONNECTION_STATE_EVENTS)) {
-            registry.connections().addListener((id, connected) -> {
-                ObjectNode body = Json.object().put("sequenceNumber", sequence.next());
-                Instant at = clock.instant();
-                try {
-                    connectionEvents.execute(() -> raise(id, false, RouteSource.DEVICE_CONNECTION_STATE_EVENTS,
-                            "deviceConnectionStateNotification", connected ? "deviceConnected" : "deviceDisconnected",
-                            at, body));
-                } catch (RejectedExecutionException e) {
-                    // a connection ending as the hub stops, its store closing: its event goes with it
-                }
-            });
+            registry.connections().addListener(this::connectionChanged);
+        }
+    }
+
+    /**
+     * A connection event, numbered in the order they happen. A connection's is enqueued before the hub answers
+     * the connect, so before anything the device sends; a disconnection's is written later, in order, off the
+     * thread that saw the connection end (a network thread, perhaps).
+     */
+    private void connectionChanged(IdentityId id, boolean connected) {
+        ObjectNode body = Json.object().put("sequenceNumber", sequence.next());
+        Instant at = clock.instant();
+        Runnable raise = () -> raise(id, false, RouteSource.DEVICE_CONNECTION_STATE_EVENTS,
+                "deviceConnectionStateNotification", connected ? "deviceConnected" : "deviceDisconnected", at, body);
+        if (connected) {
+            raise.run();
+            return;
+        }
+        try {
+            disconnections.execute(raise);
+        } catch (RejectedExecutionException e) {
+            // a connection ending as the hub stops, its store closing: its event goes with it
         }
     }
 
@@ -133,10 +143,10 @@ public final class MessageRouting implements AutoCloseable {
     /** Writes what is waiting to be written: the hub is stopping, and its store closes next. */
     @Override
     public void close() {
-        connectionEvents.shutdown();
+        disconnections.shutdown();
         try {
-            if (!connectionEvents.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("Connection-state events were still being written as the hub stopped");
+            if (!disconnections.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Disconnection events were still being written as the hub stopped");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
