@@ -18,6 +18,8 @@ import java.util.function.Predicate;
 final class SentEvents {
     /** How far before the send the search starts: a real hub's clock may be this far from the test machine's. */
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** A real hub publishes connection states every 60 s, so their events may come a minute late. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     private SentEvents() {
     }
@@ -42,7 +44,7 @@ final class SentEvents {
                     .filter(event -> wanted.test(event.getData()))
                     .take(count)
                     .collectList()
-                    .block(Duration.ofSeconds(60));
+                    .block(WAIT);
             if (found == null || found.size() < count) {
                 throw new AssertionError("the built-in endpoint has " + (found == null ? 0 : found.size()) + " of the "
                         + count + " " + what);
