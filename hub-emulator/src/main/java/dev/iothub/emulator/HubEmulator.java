@@ -206,6 +206,7 @@ public final class HubEmulator implements AutoCloseable {
         server.refuseConnections(false);
         registry.deleteAll();
         received.clear();
+        routing.awaitRaised(); // the events of the deletions (routed or not) go with the rest
         builtInEndpoint.clear();
     }
 
@@ -229,7 +230,8 @@ public final class HubEmulator implements AutoCloseable {
      * restart. The hub keeps each partition's messages for a day, and at most 16 MiB of them.
      */
     public List<TelemetryMessage> receivedTelemetry() {
-        return builtInEndpoint.events().stream().filter(Event::isTelemetry).map(HubEmulator::telemetryMessage).toList();
+        return builtInEndpoint.events().stream().filter(Event::isTelemetry).map(HubEmulator::telemetryMessage)
+                .toList();
     }
 
     private static TelemetryMessage telemetryMessage(Event event) {

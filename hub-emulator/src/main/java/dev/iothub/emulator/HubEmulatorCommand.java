@@ -2,6 +2,7 @@ package dev.iothub.emulator;
 
 import dev.iothub.cli.ManifestVersionProvider;
 import dev.iothub.cli.UsageErrors;
+import dev.iothub.emulator.internal.routing.RouteSource;
 import dev.iothub.emulator.internal.transport.AddressInUse;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -197,9 +198,10 @@ public final class HubEmulatorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What reaches the built-in endpoint, as given. */
+    /** What reaches the built-in endpoint, by the names Azure gives the sources. */
     private String routed() {
-        List<String> routed = new ArrayList<>(routes);
+        List<String> routed = new ArrayList<>(routes.stream().map(source -> RouteSource.named(source).orElseThrow()
+                .routeName()).distinct().toList());
         if (fallbackRoute) {
             routed.add("the fallback route (device messages no route takes)");
         }

@@ -22,6 +22,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -194,6 +195,35 @@ class StoreFailureTest {
         }
     }
 
+    /**
+     * A twin change the store did not take (answered 503) is told to no one: before, it waited in the order of
+     * changes to be told, and the next change that was stored told it first, pushing a desired property the twin
+     * never kept (and raising its twin change event).
+     */
+    @Test
+    void aTwinChangeTheStoreDidNotTakeIsToldToNoOne() throws Exception {
+        FailingStore store = new FailingStore();
+        try (HubEmulator hub = HubEmulator.builder().address("127.0.0.65").store(store).start()) {
+            String key = ExternalHub.valueOf(hub.deviceConnectionString("d"), "SharedAccessKey");
+            try (RawMqttClient device = RawMqttClient.connect(hub, "d", null, key, 60, true)) {
+                device.send(MqttMessageBuilders.subscribe().messageId(1)
+                        .addSubscription(MqttQoS.AT_MOST_ONCE, "$iothub/twin/PATCH/properties/desired/#").build());
+                device.receive(); // the SUBACK
+                RawRest rest = new RawRest(hub);
+                String twin = "/twins/d" + RawRest.API;
+                store.failCommits(true);
+                RawRest.assertError(rest.send("PATCH", twin, "{\"properties\":{\"desired\":{\"lost\":1}}}",
+                        rest.ownerToken()), 503, "ServiceUnavailable");
+                store.failCommits(false);
+                assertEquals(200, rest.send("PATCH", twin, "{\"properties\":{\"desired\":{\"kept\":2}}}",
+                        rest.ownerToken()).statusCode());
+
+                MqttPublishMessage pushed = (MqttPublishMessage) device.receive();
+                assertEquals("{\"kept\":2,\"$version\":3}", pushed.payload().toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     /** A service client with the service policy's token put on $cbs. */
     private static RawAmqpClient serviceClient(HubEmulator hub) throws Exception {
         String policyKey = ExternalHub.valueOf(hub.connectionString("service"), "SharedAccessKey");
@@ -222,6 +252,8 @@ class StoreFailureTest {
 
         private volatile boolean failingMessages;
 
+        private volatile boolean failingCommits;
+
         void fail() {
             failing = true;
         }
@@ -229,6 +261,22 @@ class StoreFailureTest {
         /** Queued messages are refused as MvStoreHubStore refuses writes on a full disk, while {@code fail}. */
         void failMessages(boolean fail) {
             failingMessages = fail;
+        }
+
+        /** Identities and twins are written, and their commits fail, as a disk failing under a commit would. */
+        void failCommits(boolean fail) {
+            failingCommits = fail;
+        }
+
+        @Override
+        public Pending putPending(Identity identity) {
+            Pending written = super.putPending(identity);
+            if (!failingCommits) {
+                return written;
+            }
+            return () -> {
+                throw new HubException(ErrorCode.ServiceUnavailable, "The hub could not store the change.");
+            };
         }
 
         @Override

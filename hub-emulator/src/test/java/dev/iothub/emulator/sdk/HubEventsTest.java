@@ -47,10 +47,14 @@ class HubEventsTest {
         Instant since = Instant.now();
         String deviceId = hub.deviceId("lifecycle");
         RegisteredIdentity.create(hub, deviceId, true);
+        int version = new TwinClient(hub.serviceConnectionString()).get(deviceId, RegisteredIdentity.MODULE_ID)
+                .getVersion();
         new RegistryClient(hub.serviceConnectionString()).removeDevice(deviceId);
 
+        // whether the hub also tells of the modules a device's deletion takes is not documented: not asked here
         List<EventData> events = events(since, 3, "lifecycle events of " + deviceId,
-                of(deviceId, "deviceLifecycleEvents"));
+                of(deviceId, "deviceLifecycleEvents").and(event -> event.getProperties().get("moduleId") == null
+                        || "createDeviceIdentity".equals(event.getProperties().get("opType"))));
 
         assertEquals(List.of("createDeviceIdentity", "createDeviceIdentity", "deleteDeviceIdentity"),
                 events.stream().map(event -> event.getProperties().get("opType")).toList());
@@ -64,7 +68,7 @@ class HubEventsTest {
         JsonNode created = body(module);
         assertEquals(deviceId, created.get("deviceId").asText());
         assertEquals(RegisteredIdentity.MODULE_ID, created.get("moduleId").asText());
-        assertEquals("AAAAAAAAAAE=", created.get("etag").asText());
+        assertEquals(version, created.get("version").asInt(), "the twin as created");
         for (String side : List.of("desired", "reported")) {
             assertEquals(1, created.get("properties").get(side).get("$version").asInt());
             assertTrue(created.get("properties").get(side).get("$metadata").has("$lastUpdated"));
@@ -81,6 +85,8 @@ class HubEventsTest {
         RegisteredIdentity.create(hub, deviceId, false);
         TwinClient twins = new TwinClient(hub.serviceConnectionString());
         Twin twin = twins.get(deviceId);
+        int version = twin.getVersion();
+        int desiredVersion = twin.getDesiredProperties().getVersion();
         twin.getTags().put("floor", 3);
         twin.getDesiredProperties().put("color", "red");
         twins.patch(twin);
@@ -98,24 +104,24 @@ class HubEventsTest {
         assertHubEvent(patched, deviceId, null, "twinChangeEvents", "twinChangeNotification");
         assertEquals("updateTwin", patched.getProperties().get("opType"));
         JsonNode update = body(patched);
-        assertEquals(2, update.get("version").asInt());
+        assertEquals(version + 1, update.get("version").asInt());
         assertEquals(3, update.get("tags").get("floor").asInt());
         JsonNode desired = update.get("properties").get("desired");
         assertEquals("red", desired.get("color").asText());
-        assertEquals(2, desired.get("$version").asInt());
-        assertEquals(2, desired.get("$metadata").get("$lastUpdatedVersion").asInt());
-        assertEquals(2, desired.get("$metadata").get("color").get("$lastUpdatedVersion").asInt());
+        assertEquals(desiredVersion + 1, desired.get("$version").asInt());
+        assertEquals(desiredVersion + 1, desired.get("$metadata").get("$lastUpdatedVersion").asInt());
+        assertEquals(desiredVersion + 1, desired.get("$metadata").get("color").get("$lastUpdatedVersion").asInt());
         assertFalse(update.get("properties").has("reported"), "only what the patch changed: " + update);
 
         EventData replaced = events.get(1);
         assertEquals("replaceTwin", replaced.getProperties().get("opType"));
         JsonNode whole = body(replaced);
         assertEquals(deviceId, whole.get("deviceId").asText());
-        assertEquals(3, whole.get("version").asInt());
+        assertEquals(version + 2, whole.get("version").asInt());
         assertEquals(Map.of("building", 43), JSON.convertValue(whole.get("tags"), Map.class));
         assertEquals("eco", whole.get("properties").get("desired").get("mode").asText());
         assertFalse(whole.get("properties").get("desired").has("color"));
-        assertEquals(1, whole.get("properties").get("reported").get("$version").asInt());
+        assertTrue(whole.get("properties").get("reported").has("$version"));
     }
 
     @ParameterizedTest(name = "module={1} over {0}")
@@ -123,6 +129,8 @@ class HubEventsTest {
     void aConnectionAndAReportedPatchAreAnnounced(IotHubClientProtocol protocol, boolean module) throws Exception {
         String deviceId = hub.deviceId("connection-" + protocol + (module ? "-module" : ""));
         RegisteredIdentity identity = RegisteredIdentity.create(hub, deviceId, module);
+        TwinClient twins = new TwinClient(hub.serviceConnectionString());
+        Twin initial = module ? twins.get(deviceId, RegisteredIdentity.MODULE_ID) : twins.get(deviceId);
         Instant since = Instant.now();
         InternalClient client = identity.client(protocol,
                 ClientOptions.builder().sslContext(hub.clientSslContext()).build());
@@ -164,10 +172,10 @@ class HubEventsTest {
         JsonNode reported = body(patch).get("properties").get("reported");
         assertEquals("1.2", reported.get("firmware").asText());
         assertTrue(reported.get("cleared").isNull(), "a property removed shows as null, as the Python e2e reads it");
-        assertEquals(2, reported.get("$version").asInt());
+        assertEquals(initial.getReportedProperties().getVersion() + 1, reported.get("$version").asInt());
         assertTrue(reported.get("$metadata").get("firmware").has("$lastUpdated"));
         assertFalse(reported.get("$metadata").has("$lastUpdatedVersion"), "reported metadata has no version");
-        assertEquals(2, body(patch).get("version").asInt());
+        assertEquals(initial.getVersion() + 1, body(patch).get("version").asInt());
     }
 
     /** What every event of the hub's own carries, and what it does not (no authentication, no message id). */
@@ -177,7 +185,7 @@ class HubEventsTest {
         assertEquals(schema, properties.get("iothub-message-schema"));
         assertEquals(deviceId, properties.get("deviceId"));
         assertEquals(moduleId, properties.get("moduleId"));
-        assertEquals(entity(), properties.get("hubName"));
+        assertEquals(hubName(), properties.get("hubName"));
         Instant.parse((String) properties.get("operationTimestamp"));
         Map<String, Object> system = event.getSystemProperties();
         assertEquals(deviceId, system.get("iothub-connection-device-id"));
@@ -203,8 +211,15 @@ class HubEventsTest {
         return JSON.readTree(event.getBody());
     }
 
-    /** The hub's name, which its built-in endpoint's entity is named after. */
-    private static String entity() {
+    /**
+     * The hub's name: on Azure the first label of its host name; the emulator's host is an address, and its name is
+     * its built-in endpoint's entity's.
+     */
+    private static String hubName() {
+        String host = hub.hostName();
+        if (!host.matches("[0-9.]+")) {
+            return host.substring(0, host.indexOf('.'));
+        }
         String connectionString = hub.eventHubConnectionString();
         return connectionString.substring(connectionString.indexOf("EntityPath=") + "EntityPath=".length());
     }

@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
@@ -88,6 +89,24 @@ class RoutesTest {
 
         assertEquals(List.of("sent"), hub.receivedTelemetry().stream().map(TelemetryMessage::bodyAsString)
                 .toList());
+    }
+
+    @Test
+    void aDeviceDeletedWhileConnectedIsDisconnectedThenDeleted() throws Exception {
+        start(HubEmulator.builder().routes("DeviceLifecycleEvents", "DeviceConnectionStateEvents"));
+        Instant since = Instant.now();
+        DeviceClient device = new DeviceClient(hub.deviceConnectionString(DEVICE), IotHubClientProtocol.MQTT,
+                ClientOptions.builder().sslContext(hub.clientSslContext()).build());
+        device.open(true);
+        try {
+            new RegistryClient(hub.serviceConnectionString()).removeDevice(DEVICE);
+
+            assertEquals(List.of("deviceLifecycleEvents: createDeviceIdentity",
+                    "deviceConnectionStateEvents: deviceConnected", "deviceConnectionStateEvents: deviceDisconnected",
+                    "deviceLifecycleEvents: deleteDeviceIdentity"), firstEvents(since, 4));
+        } finally {
+            device.close();
+        }
     }
 
     private void start(HubEmulator.Builder builder) throws Exception {

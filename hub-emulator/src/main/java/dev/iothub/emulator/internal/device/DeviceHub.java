@@ -127,6 +127,7 @@ public final class DeviceHub {
                 kept(id, keeping));
         session.tokenExpiry(expiryOf(sasToken));
         states().connected(id);
+        routing.awaitConnectionEvents();
         DeviceSession older = sessions.put(id, session);
         if (older != null) {
             older.close();

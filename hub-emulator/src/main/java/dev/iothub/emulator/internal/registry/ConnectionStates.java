@@ -27,7 +27,7 @@ public final class ConnectionStates {
     /** Hears an identity become connected (its first connection) and disconnected (its last one ended), in order. */
     @FunctionalInterface
     public interface ConnectionListener {
-        /** Runs while the states are locked, so that the changes of an identity are heard in order. */
+        /** Runs while the states are locked, so that the changes of an identity are heard in order: it must be quick. */
         void connectionChanged(IdentityId id, boolean connected);
     }
 
@@ -71,9 +71,20 @@ public final class ConnectionStates {
         entries.computeIfPresent(id, (key, old) -> new Entry(old.connections(), old.updated(), clock.instant()));
     }
 
-    /** Forgets an identity that was deleted (a device with its modules), so a new one of the same id starts afresh. */
-    public void forget(IdentityId deleted) {
-        entries.keySet().removeIf(id -> IdentityId.isWithin(id, deleted));
+    /**
+     * Forgets an identity that was deleted (a device with its modules), so a new one of the same id starts afresh:
+     * those connected are disconnected now, as their connections end with them.
+     */
+    public synchronized void forget(IdentityId deleted) {
+        entries.entrySet().removeIf(entry -> {
+            if (!IdentityId.isWithin(entry.getKey(), deleted)) {
+                return false;
+            }
+            if (entry.getValue().connections() > 0) {
+                listeners.forEach(listener -> listener.connectionChanged(entry.getKey(), false));
+            }
+            return true;
+        });
     }
 
     public ConnectionState of(IdentityId id) {

@@ -22,6 +22,11 @@ final class DurableOrder {
         return lastTicket;
     }
 
+    /** The write of {@code ticket} failed: its action never runs. */
+    synchronized void cancel(long ticket) {
+        queue.removeIf(entry -> entry.ticket() == ticket);
+    }
+
     /**
      * Once the write of {@code ticket} is durable: runs its action and every one queued before it that has
      * not run yet, in order. Running them under this lock keeps the order when writers finish together.

@@ -233,7 +233,12 @@ public final class IdentityRegistry {
             ticket = afterDurable.add(() -> whenDurable.accept(current, changed));
             updated = changed;
         }
-        written.awaitDurable();
+        try {
+            written.awaitDurable();
+        } catch (HubException e) {
+            afterDurable.cancel(ticket); // a change the store did not take is told to no one
+            throw e;
+        }
         afterDurable.runThrough(ticket);
         return updated;
     }

@@ -5,18 +5,18 @@ import dev.iothub.emulator.internal.error.HubException;
 import dev.iothub.emulator.internal.events.BuiltInEndpoint;
 import dev.iothub.emulator.internal.events.Telemetry;
 import dev.iothub.emulator.internal.json.Json;
+import dev.iothub.emulator.internal.logging.RateLimitedLog;
 import dev.iothub.emulator.internal.model.Identity;
 import dev.iothub.emulator.internal.model.IdentityId;
 import dev.iothub.emulator.internal.registry.IdentityRegistry;
 import dev.iothub.emulator.internal.twin.TwinChanges;
 import dev.iothub.emulator.internal.twin.TwinService;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageRouting implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MessageRouting.class);
+    private static final RateLimitedLog lost = new RateLimitedLog(log);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Routes routes;
@@ -38,8 +39,13 @@ public final class MessageRouting implements AutoCloseable {
     private final String hubName;
     private final Clock clock;
     private final ConnectionSequence sequence;
-    private final ExecutorService disconnections = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "hub-emulator-disconnection-events");
+    /**
+     * The hub's own events are written one at a time, in the order they happened, off the threads that made them:
+     * those hold locks that order the changes (a twin's versions, an identity's connections), and a write waits for
+     * the disk.
+     */
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "hub-emulator-hub-events");
         thread.setDaemon(true);
         return thread;
     });
@@ -55,45 +61,28 @@ public final class MessageRouting implements AutoCloseable {
     /** Hears, from now on, what the routes take: twin changes, identities created and deleted, connections. */
     public void listenTo(TwinService twins, IdentityRegistry registry) {
         if (routes.delivers(RouteSource.TWIN_CHANGE_EVENTS)) {
-            twins.addChangeListener((id, replaced, body) -> raise(id, true, RouteSource.TWIN_CHANGE_EVENTS,
-                    "twinChangeNotification", replaced ? "replaceTwin" : "updateTwin", clock.instant(), body));
+            twins.addChangeListener((id, replaced, body) -> raise(id, RouteSource.TWIN_CHANGE_EVENTS,
+                    replaced ? "replaceTwin" : "updateTwin", body));
         }
         if (routes.delivers(RouteSource.DEVICE_LIFECYCLE_EVENTS)) {
             registry.addLifecycleListener(new IdentityRegistry.LifecycleListener() {
                 @Override
                 public void created(Identity identity) {
-                    lifecycle(identity, "createDeviceIdentity");
+                    raise(identity.id(), RouteSource.DEVICE_LIFECYCLE_EVENTS, "createDeviceIdentity",
+                            TwinChanges.whole(identity));
                 }
 
                 @Override
                 public void deleted(Identity identity) {
-                    lifecycle(identity, "deleteDeviceIdentity");
+                    raise(identity.id(), RouteSource.DEVICE_LIFECYCLE_EVENTS, "deleteDeviceIdentity",
+                            TwinChanges.whole(identity));
                 }
             });
         }
         if (routes.delivers(RouteSource.DEVICE_CONNECTION_STATE_EVENTS)) {
-            registry.connections().addListener(this::connectionChanged);
-        }
-    }
-
-    /**
-     * A connection event, numbered in the order they happen. A connection's is enqueued before the hub answers
-     * the connect, so before anything the device sends; a disconnection's is written later, in order, off the
-     * thread that saw the connection end (a network thread, perhaps).
-     */
-    private void connectionChanged(IdentityId id, boolean connected) {
-        ObjectNode body = Json.object().put("sequenceNumber", sequence.next());
-        Instant at = clock.instant();
-        Runnable raise = () -> raise(id, false, RouteSource.DEVICE_CONNECTION_STATE_EVENTS,
-                "deviceConnectionStateNotification", connected ? "deviceConnected" : "deviceDisconnected", at, body);
-        if (connected) {
-            raise.run();
-            return;
-        }
-        try {
-            disconnections.execute(raise);
-        } catch (RejectedExecutionException e) {
-            // a connection ending as the hub stops, its store closing: its event goes with it
+            registry.connections().addListener((id, connected) -> raise(id,
+                    RouteSource.DEVICE_CONNECTION_STATE_EVENTS, connected ? "deviceConnected" : "deviceDisconnected",
+                    Json.object().put("sequenceNumber", sequence.next())));
         }
     }
 
@@ -104,33 +93,59 @@ public final class MessageRouting implements AutoCloseable {
         }
     }
 
-    private void lifecycle(Identity identity, String opType) {
-        raise(identity.id(), true, RouteSource.DEVICE_LIFECYCLE_EVENTS, "deviceLifecycleNotification", opType,
-                clock.instant(), TwinChanges.whole(identity));
+    /**
+     * Where connections are routed, returns once the connection just made is on the built-in endpoint: the hub
+     * answers the connect after it, so it comes before anything the device sends.
+     */
+    public void awaitConnectionEvents() {
+        if (routes.delivers(RouteSource.DEVICE_CONNECTION_STATE_EVENTS)) {
+            awaitRaised();
+        }
+    }
+
+    /** Returns once every event raised so far is on the built-in endpoint (or lost, and logged). */
+    public void awaitRaised() {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (RejectedExecutionException e) {
+            // the hub is stopping: nothing more is written
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
-     * Enqueues an event of the hub's about {@code about}, as the hub writes it: JSON in UTF-8, the hub's name as its
-     * user id, a correlation id of its own, and what happened in its application properties. An event the store
-     * cannot take is lost, as the operation it tells of is done: the log says so.
+     * Raises an event of the hub's about {@code about}, as the hub writes it: JSON in UTF-8, the hub's name as its
+     * user id, a correlation id of its own, what happened in its application properties. Quick: it is written
+     * later, in order.
      */
-    private void raise(IdentityId about, boolean moduleAnnotated, RouteSource source, String schema, String opType,
-                       Instant at, ObjectNode body) {
+    private void raise(IdentityId about, RouteSource source, String opType, ObjectNode body) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("hubName", hubName);
         properties.put("deviceId", about.deviceId());
         if (about.isModule()) {
             properties.put("moduleId", about.moduleId());
         }
-        properties.put("operationTimestamp", Json.timestamp(at));
-        properties.put("iothub-message-schema", schema);
+        properties.put("operationTimestamp", Json.timestamp(clock.instant()));
+        properties.put("iothub-message-schema", source.messageSchema());
         properties.put("opType", opType);
-        Telemetry event = new Telemetry(body.toString().getBytes(StandardCharsets.UTF_8), properties, null,
-                correlationId(), hubName, "application/json", "utf-8", Map.of());
+        Telemetry event = new Telemetry(Json.bytes(body), properties, null, correlationId(), hubName,
+                "application/json", "utf-8", Map.of());
         try {
-            endpoint.appendHubEvent(about, moduleAnnotated, source.messageSource(), event);
+            writer.execute(() -> write(about, source, opType, event));
+        } catch (RejectedExecutionException e) {
+            // the hub is stopping (a connection ending as it closes, say): its store closes next
+        }
+    }
+
+    /** An event the store cannot take is lost, as the operation it tells of is done: the log says so. */
+    private void write(IdentityId about, RouteSource source, String opType, Telemetry event) {
+        try {
+            endpoint.appendHubEvent(about, source.annotatesModules(), source.messageSource(), event);
         } catch (HubException e) {
-            log.warn("The {} event ({}) of {} was lost: the store did not take it ({})", source.hubName(), opType,
+            lost.warn("The {} event ({}) of {} was lost: the store did not take it ({})", source.routeName(), opType,
                     about, e.getMessage());
         }
     }
@@ -143,10 +158,10 @@ public final class MessageRouting implements AutoCloseable {
     /** Writes what is waiting to be written: the hub is stopping, and its store closes next. */
     @Override
     public void close() {
-        disconnections.shutdown();
+        writer.shutdown();
         try {
-            if (!disconnections.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("Disconnection events were still being written as the hub stopped");
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("The hub's own events were still being written as it stopped");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

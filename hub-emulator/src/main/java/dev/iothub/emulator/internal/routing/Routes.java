@@ -8,8 +8,6 @@ import java.util.Set;
  * A new hub has no routes and the fallback on: its built-in endpoint gets device messages and nothing else.
  */
 public record Routes(Set<RouteSource> routed, boolean fallback) {
-    public static final Routes NEW_HUB = new Routes(Set.of(), true);
-
     public Routes {
         routed = Set.copyOf(routed);
     }

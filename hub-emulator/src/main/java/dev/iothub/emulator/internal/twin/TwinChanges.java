@@ -13,8 +13,6 @@ import java.util.Map;
  * new {@code $version}; a replacement, a creation and a deletion show the whole twin.
  */
 public final class TwinChanges {
-    private static final String METADATA = "$metadata";
-
     private TwinChanges() {
     }
 
@@ -48,19 +46,14 @@ public final class TwinChanges {
         }
         body.put("etag", identity.twin().etag());
         body.put("version", identity.twin().version());
-        if (!identity.twin().tags().isEmpty()) {
-            body.set("tags", identity.twin().tags().deepCopy());
-        }
-        ObjectNode properties = body.putObject("properties");
-        properties.set("desired", TwinJson.withMetadata(identity.twin().desired()));
-        properties.set("reported", TwinJson.withMetadata(identity.twin().reported()));
+        TwinJson.putSections(body, identity.twin());
         return body;
     }
 
     private static ObjectNode patched(ObjectNode patch, TwinProperties side) {
         ObjectNode json = patch.deepCopy();
-        json.set(METADATA, metadataOf(patch, side.metadata()));
-        json.put("$version", side.version());
+        json.set(TwinJson.METADATA, metadataOf(patch, side.metadata()));
+        json.put(TwinJson.VERSION, side.version());
         return json;
     }
 

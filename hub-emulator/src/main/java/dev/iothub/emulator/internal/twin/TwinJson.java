@@ -11,8 +11,8 @@ import dev.iothub.emulator.internal.registry.ConnectionStates.ConnectionState;
 
 /** Twins as the service REST API and the device's MQTT twin topics show them. */
 public final class TwinJson {
-    private static final String VERSION = "$version";
-    private static final String METADATA = "$metadata";
+    static final String VERSION = "$version";
+    static final String METADATA = "$metadata";
 
     private TwinJson() {
     }
@@ -45,13 +45,18 @@ public final class TwinJson {
         if (!identity.id().isModule()) {
             json.putObject("capabilities").put("iotEdge", identity.iotEdge());
         }
+        putSections(json, twin);
+        return json;
+    }
+
+    /** A twin's tags (if it has any) and both property sides with their metadata and versions, into {@code json}. */
+    static void putSections(ObjectNode json, Twin twin) {
         if (!twin.tags().isEmpty()) {
             json.set("tags", twin.tags().deepCopy());
         }
         ObjectNode properties = json.putObject("properties");
         properties.set("desired", withMetadata(twin.desired()));
         properties.set("reported", withMetadata(twin.reported()));
-        return json;
     }
 
     /** What a device gets for {@code $iothub/twin/GET}: both sides with their versions, no metadata. */
@@ -68,7 +73,7 @@ public final class TwinJson {
         return json;
     }
 
-    static ObjectNode withMetadata(TwinProperties side) {
+    private static ObjectNode withMetadata(TwinProperties side) {
         ObjectNode json = side.values().deepCopy();
         json.set(METADATA, side.metadata().deepCopy());
         json.put(VERSION, side.version());
