@@ -16,10 +16,10 @@ function consumerClient(connectionString, options = {}) {
 
 // Subscribes from startPosition (an EventPosition: { enqueuedOn }, { sequenceNumber }, { offset }, earliest or
 // latest), on every partition or on the one given.
-// sentBy(deviceId, moduleId, count, ms) resolves with the first count that device (or module, if moduleId is
-// not undefined) sent, each with the partition it came from, in the order received; if they do not come
-// within ms, the error names what the subscription reported meanwhile. Every error is also emitted on
-// arrivals as 'error'. close() ends the subscription.
+// sentBy(deviceId, moduleId, count, ms) resolves with the first count messages that device (or module, if moduleId
+// is not undefined) sent, each with the partition it came from, in the order received; receivedUntil does the same
+// for any events (the hub's own too). Every error is also emitted on arrivals as 'error'. close() ends the
+// subscription.
 function subscribe(consumer, startPosition, partitionId = null) {
   const received = [];
   const errors = [];
@@ -37,18 +37,25 @@ function subscribe(consumer, startPosition, partitionId = null) {
   const options = { startPosition, maxBatchSize: 10, maxWaitTimeInSeconds: 1 };
   const subscription = partitionId === null ? consumer.subscribe(handlers, options) : consumer.subscribe(partitionId, handlers, options);
 
-  async function sentBy(deviceId, moduleId, count, ms) {
-    const mine = () => received.filter(({ event }) => event.systemProperties['iothub-connection-device-id'] === deviceId
-      && event.systemProperties['iothub-connection-module-id'] === moduleId
-      && event.systemProperties['iothub-message-source'] === 'Telemetry'); // not the hub's own events of it
-    if (mine().length < count) {
-      const what = `${count} events from ${deviceId}${moduleId ? `/${moduleId}` : ''}`;
-      await nextEvent(arrivals, 'events', () => mine().length >= count, ms, what)
-        .catch((err) => { throw new Error(`${err.message} (got ${mine().length}); the subscription reported: ${JSON.stringify(errors)}`); });
+  // The events received that accept takes, in the order received, once enough(them) holds; if it does not within
+  // ms, the error names what was awaited and what the subscription reported meanwhile.
+  async function receivedUntil(accept, enough, ms, what) {
+    const taken = () => received.filter(({ event }) => accept(event));
+    if (!enough(taken())) {
+      await nextEvent(arrivals, 'events', () => enough(taken()), ms, what)
+        .catch((err) => { throw new Error(`${err.message} (got ${taken().length}); the subscription reported: ${JSON.stringify(errors)}`); });
     }
-    return mine().slice(0, count);
+    return taken();
   }
-  return { sentBy, arrivals, close: () => subscription.close() };
+
+  async function sentBy(deviceId, moduleId, count, ms) {
+    const sent = (event) => event.systemProperties['iothub-connection-device-id'] === deviceId
+      && event.systemProperties['iothub-connection-module-id'] === moduleId
+      && event.systemProperties['iothub-message-source'] === 'Telemetry'; // not the hub's own events of it
+    const what = `${count} events from ${deviceId}${moduleId ? `/${moduleId}` : ''}`;
+    return (await receivedUntil(sent, (taken) => taken.length >= count, ms, what)).slice(0, count);
+  }
+  return { sentBy, receivedUntil, arrivals, close: () => subscription.close() };
 }
 
 module.exports = { consumerClient, subscribe };
