@@ -26,7 +26,7 @@ function startEmulator({ jar, address, dataDir }) {
     const found = {};
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       remember(line);
-      const [, key, value] = /^(Service connection string|CA certificate|Event Hub-compatible endpoint \(telemetry\)): (.*)$/.exec(line) || [];
+      const [, key, value] = /^(Service connection string|CA certificate|Event Hub-compatible endpoint): (.*)$/.exec(line) || [];
       if (key) found[key] = value;
       if (line.startsWith('hub-emulator ready')) {
         resolve({
