@@ -15,13 +15,19 @@ import java.util.List;
  * The hub's own events on the built-in endpoint (issue 22), with the SDKs in this process and the emulator in its
  * own. Twin changes: the service SDK's {@code TwinClient.patch} of one desired property of a device twin, one at a
  * time, to the {@code twinChangeEvents} event that carries its value, read by {@link HubEventReader}; with a data
- * directory, then in memory. Beside each, the same patches on the emulator's peer without the route, back to back,
+ * directory, then in memory. Beside each, the same patches on the emulator's peer without the route, in turns,
  * for what the route costs the PATCH itself. Connection states: a {@code DeviceClient} (MQTT) opened, to its
  * {@code deviceConnected} event.
  */
 final class TwinEvents {
     private static final int WARM_UP = 200;
     private static final int PATCHES = 1_000;
+    /**
+     * The routed emulator and its peer take turns, each round with fresh ones, routed first in every other round:
+     * on a machine whose load drifts, neither gains from going first.
+     */
+    private static final int ROUNDS = 4;
+    private static final int PER_ROUND = PATCHES / ROUNDS;
     private static final int OPEN_WARM_UP = 20;
     private static final int OPENS = 200;
     /** Between one patch's end (its event, where routed) and the next: each PATCH starts on a quiet emulator. */
@@ -34,25 +40,25 @@ final class TwinEvents {
      * after the PATCH returned each event came (negative: before).
      */
     private record Patches(long[] roundTrip, long[] event, long[] afterReturn) {
+        Patches() {
+            this(new long[PATCHES], new long[PATCHES], new long[PATCHES]);
+        }
     }
 
     static void run(String address) throws Exception {
-        // routed first on disk, last in memory: what the bench process still warms up favours neither
         compare(address, true, "");
         compare(address, false, "_memory");
         connections(address);
     }
 
-    /** The routed emulator and its peer without the route, back to back, on disk or in memory. */
+    /** The routed emulator and its peer without the route, in turns, on disk or in memory. */
     private static void compare(String address, boolean durable, String suffix) throws Exception {
-        Patches routed;
-        Patches unrouted;
-        if (durable) {
-            routed = patches(address, true, true);
-            unrouted = patches(address, true, false);
-        } else {
-            unrouted = patches(address, false, false);
-            routed = patches(address, false, true);
+        Patches routed = new Patches();
+        Patches unrouted = new Patches();
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean routedFirst = round % 2 == 0;
+            patch(address, durable, routedFirst, routedFirst ? routed : unrouted, round);
+            patch(address, durable, !routedFirst, routedFirst ? unrouted : routed, round);
         }
         String where = durable ? "data directory" : "in memory";
         Report.figure("twin_event_latency" + suffix + "_p50", Report.millis(Report.percentile(routed.event(), 50)), "ms");
@@ -61,27 +67,28 @@ final class TwinEvents {
                 Report.millis(Report.percentile(routed.afterReturn(), 50)), "ms");
         Report.figure("twin_event_after_return" + suffix + "_p99",
                 Report.millis(Report.percentile(routed.afterReturn(), 99)), "ms");
-        Report.note("twin change events, %s: %d device twin patches after %d warm-up, one at a time, TwinClient.patch"
-                + " sent -> its twinChangeEvents event at EventHubConsumerAsyncClient (after_return: PATCH returned ->"
-                + " the event, negative when it came first)", where, PATCHES, WARM_UP);
-        double[] ratio = new double[2];
-        int[] percentiles = {50, 99};
-        for (int k = 0; k < 2; k++) {
-            int p = percentiles[k];
+        Report.note("twin change events, %s: %d device twin patches, %d on each of %d emulators after %d warm-up,"
+                + " one at a time, TwinClient.patch sent -> its twinChangeEvents event at EventHubConsumerAsyncClient"
+                + " (after_return: PATCH returned -> the event, negative when it came first)", where, PATCHES,
+                PER_ROUND, ROUNDS, WARM_UP);
+        for (int p : new int[] {50, 99}) {
             long with = Report.percentile(routed.roundTrip(), p);
             long without = Report.percentile(unrouted.roundTrip(), p);
             Report.figure("twin_patch_routed" + suffix + "_p" + p, Report.millis(with), "ms");
             Report.figure("twin_patch_unrouted" + suffix + "_p" + p, Report.millis(without), "ms");
-            ratio[k] = (double) with / without;
-            Report.figure("twin_patch_route_ratio" + suffix + "_p" + p, Math.round(ratio[k] * 100) / 100.0, "x");
+            Report.figure("twin_patch_route_ratio" + suffix + "_p" + p, Math.round(100.0 * with / without) / 100.0, "x");
         }
         Report.note("twin PATCH round trip (sent -> returned), %s: with --route TwinChangeEvents and its peer without"
-                + " a route, back to back (%s first), the same patches and pauses; ratio = routed / unrouted", where,
-                durable ? "routed" : "unrouted");
+                + " a route, in %d rounds of fresh emulators (routed first in every other), the same patches and"
+                + " pauses; ratio = routed / unrouted", where, ROUNDS);
     }
 
-    /** Patches a device twin on an emulator of its own, awaiting each patch's event where {@code routed}. */
-    private static Patches patches(String address, boolean durable, boolean routed) throws Exception {
+    /**
+     * Patches a device twin on an emulator of its own, awaiting each patch's event where {@code routed}, and keeps
+     * the figures in {@code into}, at {@code round}'s place.
+     */
+    private static void patch(String address, boolean durable, boolean routed, Patches into, int round)
+            throws Exception {
         Path data = durable ? Files.createTempDirectory("bench-twin-events-") : null;
         List<String> routes = routed ? List.of("--route", "TwinChangeEvents") : List.of();
         try (Emulator hub = Emulator.start(address, data, routes)) {
@@ -90,10 +97,7 @@ final class TwinEvents {
             try (HubEventReader events = new HubEventReader(hub, device.tls())) {
                 TwinClient twins = new TwinClient(hub.serviceConnectionString());
                 Twin patch = new Twin(DEVICE);
-                long[] roundTrip = new long[PATCHES];
-                long[] event = new long[PATCHES];
-                long[] afterReturn = new long[PATCHES];
-                for (int i = -WARM_UP; i < PATCHES; i++) {
+                for (int i = -WARM_UP; i < PER_ROUND; i++) {
                     int n = i;
                     patch.getDesiredProperties().put("n", n);
                     long sent = System.nanoTime();
@@ -103,12 +107,12 @@ final class TwinEvents {
                             ? events.await(arrival -> desiredN(arrival) == n, "the event of patch " + n).at() : 0;
                     Thread.sleep(PAUSE_MS);
                     if (i >= 0) {
-                        roundTrip[i] = returned - sent;
-                        event[i] = arrived - sent;
-                        afterReturn[i] = arrived - returned;
+                        int at = round * PER_ROUND + i;
+                        into.roundTrip()[at] = returned - sent;
+                        into.event()[at] = arrived - sent;
+                        into.afterReturn()[at] = arrived - returned;
                     }
                 }
-                return new Patches(roundTrip, event, afterReturn);
             }
         } finally {
             if (data != null) {
