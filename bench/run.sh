@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The benchmarks of issues 4, 8, 16, 20 and 21: one line per figure, "name value unit"; lines starting with # are notes.
+# The benchmarks of issues 4, 8, 16, 20, 21 and 22: one line per figure, "name value unit"; lines starting with # are notes.
 # Each benchmark starts its own hub-emulator (from hub-emulator/target/hub-emulator.jar) on a loopback
-# address (127.0.0.100 to 127.0.0.103, 127.0.0.105 to 127.0.0.109; keep-alive reuses robustness-amqp's once that
+# address (127.0.0.100 to 127.0.0.109; keep-alive reuses robustness-amqp's once that
 # one has stopped; the MQTT and AMQP clients connect from 127.0.0.110 to 127.0.0.119) and stops it when done.
 # Benchmarks never fail a build: a benchmark that breaks says so in a note and the others still run.
 # keep-alive runs for 180 s; KEEP_ALIVE_SECONDS sets another time.
@@ -32,6 +32,7 @@ run patch-latency 127.0.0.100
 run method-latency 127.0.0.109
 run c2d-throughput 127.0.0.109
 run d2c-throughput 127.0.0.109
+run twin-events 127.0.0.104
 run connections 127.0.0.101
 run connections-amqps 127.0.0.105
 run registry-throughput 127.0.0.102

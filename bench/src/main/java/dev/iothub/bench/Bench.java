@@ -13,7 +13,7 @@ public final class Bench {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         if (args.length != 2) {
             System.err.println("usage: java -jar bench.jar tool-latency|patch-latency|method-latency|c2d-throughput"
-                    + "|d2c-throughput|connections|connections-amqps"
+                    + "|d2c-throughput|twin-events|connections|connections-amqps"
                     + "|registry-throughput|robustness|robustness-amqp|churn|keep-alive ADDRESS");
             System.exit(2);
         }
@@ -23,6 +23,7 @@ public final class Bench {
             case "method-latency" -> MethodLatency.run(args[1]);
             case "c2d-throughput" -> CloudToDeviceThroughput.run(args[1]);
             case "d2c-throughput" -> TelemetryThroughput.run(args[1]);
+            case "twin-events" -> TwinEvents.run(args[1]);
             case "connections" -> Connections.run(args[1], ModuleProtocol.MQTT);
             case "connections-amqps" -> Connections.run(args[1], ModuleProtocol.AMQPS);
             case "registry-throughput" -> RegistryThroughput.run(args[1]);

@@ -35,6 +35,12 @@ final class Emulator implements AutoCloseable {
 
     /** Starts the emulator on {@code address}, in memory if {@code dataDirectory} is null, and waits until it is ready. */
     static Emulator start(String address, Path dataDirectory) throws IOException, InterruptedException {
+        return start(address, dataDirectory, List.of());
+    }
+
+    /** The same, with more of the emulator's options ({@code --route TwinChangeEvents}, say). */
+    static Emulator start(String address, Path dataDirectory, List<String> options)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("bench.emulatorJar", "hub-emulator/target/hub-emulator.jar");
         List<String> command = new ArrayList<>(List.of(java));
@@ -44,6 +50,7 @@ final class Emulator implements AutoCloseable {
         }
         command.addAll(List.of("-jar", jar, "--address", address));
         command.addAll(dataDirectory == null ? List.of("--in-memory") : List.of("--data-dir", dataDirectory.toString()));
+        command.addAll(options);
         Path log = Files.createTempFile("bench-emulator-" + address + "-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // if the bench itself is stopped (Ctrl-C, SIGTERM), the emulator goes with it
