@@ -1,19 +1,12 @@
 package dev.iothub.bench;
 
-import com.azure.messaging.eventhubs.EventHubClientBuilder;
-import com.azure.messaging.eventhubs.EventHubConsumerAsyncClient;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import reactor.core.Disposable;
 
 /**
  * Device-to-cloud telemetry end to end: a {@code DeviceClient} sends over MQTT and then over AMQPS, and the Event
@@ -44,29 +37,14 @@ final class TelemetryThroughput {
     private static void run(String address, Path data, String suffix) throws Exception {
         try (Emulator hub = Emulator.start(address, data)) {
             SdkDevice device = SdkDevice.register(hub, "telemetry");
-            SSLContext.setDefault(device.tls()); // the Event Hubs client trusts the JVM's default
-            BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>(); // each message's time from send to receipt
-            EventHubConsumerAsyncClient consumer = new EventHubClientBuilder()
-                    .connectionString(hub.eventHubConnectionString()).consumerGroup("$Default")
-                    .buildAsyncConsumerClient();
-            // from the start of each partition, empty until the first send: nothing is sent before a receiver attaches
-            Disposable reading = consumer.receive(true).subscribe(event -> {
-                Object sentAt = event.getData().getProperties().get(SENT_AT);
-                if (sentAt != null) {
-                    arrivals.add(System.nanoTime() - Long.parseLong((String) sentAt));
-                }
-            }, error -> Report.note("d2c-throughput: the consumer failed: %s", error));
-            try {
-                measure(device, IotHubClientProtocol.MQTT, arrivals, suffix);
-                measure(device, IotHubClientProtocol.AMQPS, arrivals, suffix);
-            } finally {
-                reading.dispose();
-                consumer.close();
+            try (EndpointReader endpoint = new EndpointReader(hub, device.tls())) {
+                measure(device, IotHubClientProtocol.MQTT, endpoint, suffix);
+                measure(device, IotHubClientProtocol.AMQPS, endpoint, suffix);
             }
         }
     }
 
-    private static void measure(SdkDevice device, IotHubClientProtocol protocol, BlockingQueue<Long> arrivals,
+    private static void measure(SdkDevice device, IotHubClientProtocol protocol, EndpointReader endpoint,
                                 String suffix) throws Exception {
         DeviceClient client = device.client(protocol);
         client.open(false);
@@ -75,7 +53,7 @@ final class TelemetryThroughput {
             long[] latency = new long[LATENCY_SAMPLES];
             for (int i = -WARM_UP; i < LATENCY_SAMPLES; i++) {
                 client.sendEventAsync(message(i), null, null);
-                long taken = awaitArrival(arrivals);
+                long taken = awaitArrival(endpoint);
                 if (i >= 0) {
                     latency[i] = taken;
                 }
@@ -99,7 +77,7 @@ final class TelemetryThroughput {
                 }, null);
             }
             for (int i = 0; i < MESSAGES; i++) {
-                awaitArrival(arrivals);
+                awaitArrival(endpoint);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             unacknowledged.acquire(IN_FLIGHT);
@@ -125,12 +103,11 @@ final class TelemetryThroughput {
         return message;
     }
 
-    private static long awaitArrival(BlockingQueue<Long> arrivals) throws InterruptedException {
-        Long taken = arrivals.poll(60, TimeUnit.SECONDS);
-        if (taken == null) {
-            throw new IllegalStateException("a message did not reach the consumer within 60 s");
-        }
-        return taken;
+    /** The next message's time from its send to the consumer's receipt. */
+    private static long awaitArrival(EndpointReader endpoint) throws InterruptedException {
+        EndpointReader.Arrival arrival = endpoint.await(sent -> sent.event().getProperties().containsKey(SENT_AT),
+                "a message");
+        return arrival.at() - Long.parseLong((String) arrival.event().getProperties().get(SENT_AT));
     }
 
     private TelemetryThroughput() {

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The hub's own events on the built-in endpoint (issue 22), with the SDKs in this process and the emulator in its
  * own. Twin changes: the service SDK's {@code TwinClient.patch} of one desired property of a device twin, one at a
- * time, to the {@code twinChangeEvents} event that carries its value, read by {@link HubEventReader}; with a data
+ * time, to the {@code twinChangeEvents} event that carries its value, read by {@link EndpointReader}; with a data
  * directory, then in memory. Beside each, the same patches on the emulator's peer without the route, in turns,
  * for what the route costs the PATCH itself. Connection states: a {@code DeviceClient} (MQTT) opened, to its
  * {@code deviceConnected} event.
@@ -61,12 +61,12 @@ final class TwinEvents {
             patch(address, durable, !routedFirst, routedFirst ? unrouted : routed, round);
         }
         String where = durable ? "data directory" : "in memory";
-        Report.figure("twin_event_latency" + suffix + "_p50", Report.millis(Report.percentile(routed.event(), 50)), "ms");
-        Report.figure("twin_event_latency" + suffix + "_p99", Report.millis(Report.percentile(routed.event(), 99)), "ms");
-        Report.figure("twin_event_after_return" + suffix + "_p50",
-                Report.millis(Report.percentile(routed.afterReturn(), 50)), "ms");
-        Report.figure("twin_event_after_return" + suffix + "_p99",
-                Report.millis(Report.percentile(routed.afterReturn(), 99)), "ms");
+        for (int p : new int[] {50, 99}) {
+            Report.figure("twin_event_latency" + suffix + "_p" + p, Report.millis(Report.percentile(routed.event(), p)),
+                    "ms");
+            Report.figure("twin_event_after_return" + suffix + "_p" + p,
+                    Report.millis(Report.percentile(routed.afterReturn(), p)), "ms");
+        }
         Report.note("twin change events, %s: %d device twin patches, %d on each of %d emulators after %d warm-up,"
                 + " one at a time, TwinClient.patch sent -> its twinChangeEvents event at EventHubConsumerAsyncClient"
                 + " (after_return: PATCH returned -> the event, negative when it came first)", where, PATCHES,
@@ -76,7 +76,8 @@ final class TwinEvents {
             long without = Report.percentile(unrouted.roundTrip(), p);
             Report.figure("twin_patch_routed" + suffix + "_p" + p, Report.millis(with), "ms");
             Report.figure("twin_patch_unrouted" + suffix + "_p" + p, Report.millis(without), "ms");
-            Report.figure("twin_patch_route_ratio" + suffix + "_p" + p, Math.round(100.0 * with / without) / 100.0, "x");
+            Report.figure("twin_patch_route_ratio" + suffix + "_p" + p, Math.round(100.0 * with / without) / 100.0,
+                    "x");
         }
         Report.note("twin PATCH round trip (sent -> returned), %s: with --route TwinChangeEvents and its peer without"
                 + " a route, in %d rounds of fresh emulators (routed first in every other), the same patches and"
@@ -94,7 +95,7 @@ final class TwinEvents {
         try (Emulator hub = Emulator.start(address, data, routes)) {
             SdkDevice device = SdkDevice.register(hub, DEVICE);
             // the peer reads its endpoint too, so that the route is the only difference
-            try (HubEventReader events = new HubEventReader(hub, device.tls())) {
+            try (EndpointReader events = new EndpointReader(hub, device.tls())) {
                 TwinClient twins = new TwinClient(hub.serviceConnectionString());
                 Twin patch = new Twin(DEVICE);
                 for (int i = -WARM_UP; i < PER_ROUND; i++) {
@@ -122,7 +123,7 @@ final class TwinEvents {
     }
 
     /** The desired property {@code n} a twin change event carries, or {@code Long.MIN_VALUE}. */
-    private static long desiredN(HubEventReader.Arrival arrival) {
+    private static long desiredN(EndpointReader.Arrival arrival) {
         if (!"updateTwin".equals(arrival.opType())) {
             return Long.MIN_VALUE;
         }
@@ -141,7 +142,7 @@ final class TwinEvents {
     private static void connections(String address) throws Exception {
         try (Emulator hub = Emulator.start(address, null, List.of("--route", "DeviceConnectionStateEvents"))) {
             SdkDevice device = SdkDevice.register(hub, DEVICE);
-            try (HubEventReader events = new HubEventReader(hub, device.tls())) {
+            try (EndpointReader events = new EndpointReader(hub, device.tls())) {
                 long[] fromOpen = new long[OPENS];
                 long[] openTook = new long[OPENS];
                 long[] lead = new long[OPENS];
@@ -169,8 +170,8 @@ final class TwinEvents {
                 Report.figure("device_open_mqtt_p50", Report.millis(Report.percentile(openTook, 50)), "ms");
                 Report.note("connection-state events, in memory: %d DeviceClient (MQTT) opens after %d warm-up,"
                         + " open called -> its deviceConnected event at EventHubConsumerAsyncClient (before open"
-                        + " returned: %d of %d, by before_return); device_open_mqtt = open called -> returned", OPENS, OPEN_WARM_UP,
-                        beforeReturn, OPENS);
+                        + " returned: %d of %d, by before_return); device_open_mqtt = open called -> returned", OPENS,
+                        OPEN_WARM_UP, beforeReturn, OPENS);
             }
         }
     }

@@ -13,6 +13,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.TelemetryMessage;
+import dev.iothub.emulator.testing.DefaultTrust;
 import dev.iothub.emulator.testing.EmulatorLog;
 import dev.iothub.emulator.testing.EventHubTokens;
 import dev.iothub.emulator.testing.PutToken;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.net.ssl.SSLContext;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
@@ -81,8 +81,7 @@ class EventHubConsumerGroupTest {
     /** A consumer group named without regard to case has readers of its own. */
     @Test
     void theClientReadsThroughAConsumerGroupOfItsOwn() throws Exception {
-        SSLContext previousDefault = SSLContext.getDefault();
-        SSLContext.setDefault(hub.clientSslContext()); // the Event Hubs client trusts the JVM's default
+        DefaultTrust trust = DefaultTrust.of(hub);
         DeviceClient device = new DeviceClient(hub.deviceConnectionString("grouped"), IotHubClientProtocol.AMQPS,
                 ClientOptions.builder().sslContext(hub.clientSslContext()).build());
         try (EventHubConsumerClient consumer = new EventHubClientBuilder()
@@ -98,7 +97,7 @@ class EventHubConsumerGroupTest {
             assertEquals(List.of("to every group"), read);
         } finally {
             device.close();
-            SSLContext.setDefault(previousDefault);
+            trust.close();
         }
     }
 

@@ -12,6 +12,7 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.Message;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.testing.Conditions;
+import dev.iothub.emulator.testing.DefaultTrust;
 import dev.iothub.emulator.testing.InMemoryCheckpointStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class EventProcessorTest {
     private final List<EventProcessorClient> processors = new ArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private HubEmulator hub;
-    private SSLContext previousDefault;
+    private DefaultTrust trust;
 
     @AfterEach
     void stop() throws Exception {
@@ -46,8 +46,8 @@ class EventProcessorTest {
         if (hub != null) {
             hub.close();
         }
-        if (previousDefault != null) {
-            SSLContext.setDefault(previousDefault);
+        if (trust != null) {
+            trust.close();
         }
     }
 
@@ -118,8 +118,7 @@ class EventProcessorTest {
 
     private void start() throws Exception {
         hub = HubEmulator.builder().address(ADDRESS).dataDirectory(dataDirectory).start();
-        previousDefault = SSLContext.getDefault();
-        SSLContext.setDefault(hub.clientSslContext()); // the Event Hubs client takes the JVM's default
+        trust = DefaultTrust.of(hub); // the hub keeps its CA across the restart, in the data directory
     }
 
     /** A processor from the start of every partition, adding what it reads, by device, to {@code read}. */

@@ -12,13 +12,10 @@ import com.microsoft.azure.sdk.iot.service.twin.Twin;
 import com.microsoft.azure.sdk.iot.service.twin.TwinClient;
 import dev.iothub.emulator.HubEmulator;
 import dev.iothub.emulator.TelemetryMessage;
+import dev.iothub.emulator.testing.DefaultTrust;
 import java.time.Instant;
 import java.util.List;
-import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,22 +28,16 @@ class RoutesTest {
     private static final String ADDRESS = "127.0.0.83";
     private static final String DEVICE = "routed";
     private HubEmulator hub;
-    private SSLContext previousDefault;
-    private SSLSocketFactory previousHttpsDefault;
-
-    @BeforeEach
-    void keepTrust() throws Exception {
-        previousDefault = SSLContext.getDefault();
-        previousHttpsDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
-    }
+    private DefaultTrust trust;
 
     @AfterEach
     void stop() {
+        if (trust != null) {
+            trust.close();
+        }
         if (hub != null) {
             hub.close();
         }
-        SSLContext.setDefault(previousDefault);
-        HttpsURLConnection.setDefaultSSLSocketFactory(previousHttpsDefault);
     }
 
     @Test
@@ -111,10 +102,7 @@ class RoutesTest {
 
     private void start(HubEmulator.Builder builder) throws Exception {
         hub = builder.address(ADDRESS).start();
-        // each test's hub has a CA of its own: the Event Hubs client takes the JVM's default SSLContext, the service
-        // SDK HttpsURLConnection's default socket factory
-        SSLContext.setDefault(hub.clientSslContext());
-        HttpsURLConnection.setDefaultSSLSocketFactory(hub.clientSslContext().getSocketFactory());
+        trust = DefaultTrust.of(hub); // each test's hub has a CA of its own
         hub.deviceConnectionString(DEVICE);
     }
 

@@ -11,10 +11,11 @@ import javax.net.ssl.SSLContext;
 import reactor.core.Disposable;
 
 /**
- * The hub's own events as a backend reads them: azure-messaging-eventhubs' {@code EventHubConsumerAsyncClient} on
- * every partition of an emulator's built-in endpoint, each event stamped with the time it reached this process.
+ * An emulator's built-in endpoint as a backend reads it: azure-messaging-eventhubs' {@code EventHubConsumerAsyncClient}
+ * on every partition, from its start, each event (a device's message, or one of the hub's own) stamped with the time
+ * it reached this process.
  */
-final class HubEventReader implements AutoCloseable {
+final class EndpointReader implements AutoCloseable {
     /** An event, and when the consumer handed it over ({@link System#nanoTime()}). */
     record Arrival(long at, EventData event) {
         String opType() {
@@ -27,11 +28,12 @@ final class HubEventReader implements AutoCloseable {
     private final Disposable reading;
 
     /** Reads {@code hub}'s endpoint from the start of each partition, trusting {@code tls} (the hub's CA). */
-    HubEventReader(Emulator hub, SSLContext tls) {
+    EndpointReader(Emulator hub, SSLContext tls) {
         SSLContext.setDefault(tls); // the Event Hubs client trusts the JVM's default
         consumer = new EventHubClientBuilder().connectionString(hub.eventHubConnectionString())
                 .consumerGroup("$Default").buildAsyncConsumerClient();
-        reading = consumer.receive(true).subscribe(event -> arrivals.add(new Arrival(System.nanoTime(), event.getData())),
+        reading = consumer.receive(true).subscribe(
+                event -> arrivals.add(new Arrival(System.nanoTime(), event.getData())),
                 error -> Report.note("the Event Hubs consumer failed: %s", error));
     }
 
