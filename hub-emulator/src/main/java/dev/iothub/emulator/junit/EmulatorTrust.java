@@ -19,17 +19,16 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The trust of {@code HttpsURLConnection}'s default socket factory, which the service SDK uses, and of the default
- * SSLContext, which the Event Hubs clients use; each is one for the whole JVM: installed once, it trusts the CA of
- * every emulator an extension has running, added and removed as they start and stop, and whatever the JVM trusts by
- * default. So test classes that run at the same time, each with its emulator, never undo each other's trust.
+ * The trust of {@code HttpsURLConnection}'s default socket factory, which the service SDK uses and which is one
+ * for the whole JVM: installed once, it trusts the CA of every emulator an extension has running, added and
+ * removed as they start and stop, and whatever the JVM trusts by default. So test classes that run at the same
+ * time, each with its emulator, never undo each other's trust.
  */
 final class EmulatorTrust implements X509TrustManager {
     private static final EmulatorTrust INSTANCE = new EmulatorTrust();
 
     private final Set<X509Certificate> emulatorCas = ConcurrentHashMap.newKeySet();
     private final X509TrustManager jvmDefault;
-    private SSLContext context;
     private SSLSocketFactory factory;
 
     private EmulatorTrust() {
@@ -58,9 +57,9 @@ final class EmulatorTrust implements X509TrustManager {
     }
 
     private synchronized void install() {
-        if (context == null) {
+        if (factory == null) {
             try {
-                context = SSLContext.getInstance("TLS");
+                SSLContext context = SSLContext.getInstance("TLS");
                 context.init(null, new TrustManager[] {this}, null);
                 factory = context.getSocketFactory();
             } catch (GeneralSecurityException e) {
@@ -69,13 +68,6 @@ final class EmulatorTrust implements X509TrustManager {
         }
         if (HttpsURLConnection.getDefaultSSLSocketFactory() != factory) {
             HttpsURLConnection.setDefaultSSLSocketFactory(factory);
-        }
-        try {
-            if (SSLContext.getDefault() != context) {
-                SSLContext.setDefault(context);
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JVM has no default SSLContext", e);
         }
     }
 

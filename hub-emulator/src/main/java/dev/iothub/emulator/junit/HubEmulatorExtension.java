@@ -12,11 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Starts a {@link HubEmulator} before a test class and closes it after:
  * <pre>{@code @RegisterExtension static final HubEmulatorExtension hub = new HubEmulatorExtension("127.0.0.2");}</pre>
- * While it runs, {@code HttpsURLConnection}'s default socket factory and the default SSLContext trust the emulator,
- * because the service SDK uses the first and the Event Hubs clients the second, and neither takes an SSLContext of
- * its own. Each default is one for the whole JVM, so it is set once, to trust every running emulator's CA and what
- * the JVM trusts anyway: test classes that run in parallel, each with its own emulator, do not undo each other's
- * trust.
+ * While it runs, {@code HttpsURLConnection}'s default socket factory trusts the emulator, because the
+ * service SDK uses that default and takes no SSLContext of its own. That default is one for the whole JVM, so
+ * it is set once, to trust every running emulator's CA and what the JVM trusts anyway: test classes that run
+ * in parallel, each with its own emulator, do not undo each other's trust.
  */
 public final class HubEmulatorExtension implements BeforeAllCallback, AfterAllCallback {
     private final HubEmulator.Builder builder;

@@ -25,12 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sasl;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +50,18 @@ class EventHubRedirectTest {
     static final HubEmulatorExtension emulator = new HubEmulatorExtension("127.0.0.79");
     /** How the Event Hubs sample for IoT Hub reads the entity out of the redirect's address. */
     private static final Pattern ENTITY = Pattern.compile(":\\d+/(.*)/\\$management", Pattern.CASE_INSENSITIVE);
+    private static SSLContext previousDefault;
+
+    @BeforeAll
+    static void trustTheEmulator() throws Exception {
+        previousDefault = SSLContext.getDefault();
+        SSLContext.setDefault(hub().clientSslContext());
+    }
+
+    @AfterAll
+    static void restoreTrust() {
+        SSLContext.setDefault(previousDefault);
+    }
 
     /**
      * The sample's way (a token for {@code {host}/messages/events}) and the CLI's (a token for the hub); then the

@@ -46,17 +46,18 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        previousSslContext = SSLContext.getDefault();
         if (external.isEmpty()) {
             emulator.beforeAll(context);
             clientSslContext = emulator.hub().clientSslContext();
+            SSLContext.setDefault(clientSslContext); // the Event Hubs clients take the JVM's default
             return;
         }
         context.publishReportEntry("hub", hostName() + ", from " + ExternalHub.CONNECTION_STRING);
         clientSslContext = external.get().caCertificatePem().isPresent()
                 ? CertificateAuthority.clientContextTrusting(external.get().caCertificatePem().get())
                 : SSLContext.getDefault();
-        previousSslContext = SSLContext.getDefault();
-        SSLContext.setDefault(clientSslContext); // as HubEmulatorExtension trusts its own emulator
+        SSLContext.setDefault(clientSslContext);
         // The service SDK takes no SSLContext: it uses HttpsURLConnection's default, as HubEmulatorExtension says.
         previousDefault = HttpsURLConnection.getDefaultSSLSocketFactory();
         HttpsURLConnection.setDefaultSSLSocketFactory(clientSslContext.getSocketFactory());
@@ -64,11 +65,11 @@ public final class HubUnderTest implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        SSLContext.setDefault(previousSslContext);
         if (external.isEmpty()) {
             emulator.afterAll(context);
             return;
         }
-        SSLContext.setDefault(previousSslContext);
         try {
             RegistryClient registry = new RegistryClient(serviceConnectionString());
             for (int i = devices.size() - 1; i >= 0; i--) { // the newest first: a leaf before its edge device
